@@ -1,0 +1,4 @@
+/**
+ * A BroadWorks-AS-like SIP notifier. Built with the BroadWorks connector issue.
+ */
+package io.ctistream.simulator.broadworks;

@@ -1,0 +1,134 @@
+package io.ctistream.schemas;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates every topic of the {@link CtiTopics} catalogue that does not exist yet; idempotent, so
+ * every process may call it at start. Existing topics are left as they are, but a partition count
+ * that differs from the plan is reported, because co-partitioned topics must agree.
+ */
+public final class TopicProvisioner {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    /**
+     * How to size the topics.
+     *
+     * @param agentPartitions   partitions of every agent-keyed (co-partitioned) topic
+     * @param aggregatePartitions partitions of team- and queue-keyed topics
+     * @param replicationFactor replicas of every topic
+     */
+    public record Plan(int agentPartitions, int aggregatePartitions, short replicationFactor) {
+        public Plan {
+            if (agentPartitions < 1 || aggregatePartitions < 1 || replicationFactor < 1) {
+                throw new IllegalArgumentException("partitions and replication factor must be at least 1");
+            }
+        }
+
+        /** The production default: catalogue partitions, three replicas. */
+        public static Plan production() {
+            return new Plan(CtiTopics.DEFAULT_AGENT_PARTITIONS, CtiTopics.DEFAULT_AGGREGATE_PARTITIONS, (short) 3);
+        }
+
+        /** One broker on one machine: catalogue partitions, one replica. */
+        public static Plan singleNode() {
+            return new Plan(CtiTopics.DEFAULT_AGENT_PARTITIONS, CtiTopics.DEFAULT_AGGREGATE_PARTITIONS, (short) 1);
+        }
+
+        public int partitionsOf(CtiTopics topic) {
+            return switch (topic.keyedBy()) {
+                case AGENT -> agentPartitions;
+                case TEAM, QUEUE -> aggregatePartitions;
+                default -> topic.defaultPartitions();
+            };
+        }
+    }
+
+    /** What provisioning found: topics created now, topics that already existed, and mismatches. */
+    public record Report(List<String> created, List<String> existing, List<String> warnings) {
+    }
+
+    private final Admin admin;
+    private final Plan plan;
+
+    public TopicProvisioner(Admin admin, Plan plan) {
+        this.admin = admin;
+        this.plan = plan;
+    }
+
+    /** The topic as it would be created under this plan. */
+    public NewTopic newTopic(CtiTopics topic) {
+        Map<String, String> configs = new HashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().kafkaValue());
+        topic.retention().ifPresent(r -> configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(r.toMillis())));
+        if (plan.replicationFactor() >= 3) {
+            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+        }
+        return new NewTopic(topic.topicName(), plan.partitionsOf(topic), plan.replicationFactor()).configs(configs);
+    }
+
+    public Report ensureAll() throws InterruptedException, TimeoutException {
+        try {
+            Set<String> present = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<String> created = new ArrayList<>();
+            List<String> existing = new ArrayList<>();
+            List<NewTopic> missing = new ArrayList<>();
+            for (CtiTopics topic : CtiTopics.values()) {
+                if (present.contains(topic.topicName())) {
+                    existing.add(topic.topicName());
+                } else {
+                    missing.add(newTopic(topic));
+                }
+            }
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                    created.add(entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("could not create topic [" + entry.getKey() + "]: " + e.getCause().getMessage(), e.getCause());
+                    }
+                    existing.add(entry.getKey()); // created concurrently by another process: fine
+                }
+            }
+            List<String> warnings = checkPartitions(existing);
+            if (!created.isEmpty()) {
+                LOG.info("created topics {}", created);
+            }
+            warnings.forEach(LOG::warn);
+            return new Report(List.copyOf(created), List.copyOf(existing), warnings);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not list topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private List<String> checkPartitions(List<String> existing) throws InterruptedException, TimeoutException, ExecutionException {
+        List<String> warnings = new ArrayList<>();
+        if (existing.isEmpty()) {
+            return warnings;
+        }
+        Map<String, TopicDescription> described = admin.describeTopics(existing).allTopicNames().get(30, TimeUnit.SECONDS);
+        for (TopicDescription d : described.values()) {
+            CtiTopics topic = CtiTopics.byName(d.name()).orElseThrow();
+            int expected = plan.partitionsOf(topic);
+            if (d.partitions().size() != expected) {
+                warnings.add("topic [" + d.name() + "] has [" + d.partitions().size() + "] partitions, the plan says ["
+                        + expected + "]" + (topic.coPartitioned() ? "; agent-keyed topics must all have the same count" : ""));
+            }
+        }
+        return warnings;
+    }
+}
