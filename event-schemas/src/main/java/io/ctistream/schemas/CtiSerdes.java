@@ -16,7 +16,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>Values are written in Avro binary with the registry's content id in front; schemas are
  * registered under the topic strategy ({@code <topic>-value} in group {@code default}) with
  * find-or-create, so every producer may register the schema it was built with and every
- * consumer resolves the writer's schema by id. The registry client uses the JDK HTTP adapter,
+ * consumer resolves the writer's schema by id. Each topic's value schema is registered whole
+ * (dereferenced: one self-contained artifact per topic, see docs/adr/002), exactly as
+ * {@link SchemaRegistrar} registers it at start. The registry client uses the JDK HTTP adapter,
  * not the Vert.x 4 one, which clashes with Vert.x 5 on the classpath.
  */
 public final class CtiSerdes {
@@ -26,6 +28,7 @@ public final class CtiSerdes {
     public static final String AUTO_REGISTER = "apicurio.registry.auto-register";
     public static final String AUTO_REGISTER_IF_EXISTS = "apicurio.registry.auto-register.if-exists";
     public static final String USE_SPECIFIC_AVRO_READER = "apicurio.registry.use-specific-avro-reader";
+    public static final String DEREFERENCE_SCHEMA = "apicurio.registry.dereference-schema";
 
     private CtiSerdes() {
     }
@@ -41,6 +44,7 @@ public final class CtiSerdes {
         config.put(AUTO_REGISTER, true);
         config.put(AUTO_REGISTER_IF_EXISTS, "FIND_OR_CREATE_VERSION");
         config.put(USE_SPECIFIC_AVRO_READER, true);
+        config.put(DEREFERENCE_SCHEMA, true);
         return config;
     }
 

@@ -74,12 +74,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private final Settings settings;
+    private final DataDirLock lock;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private boolean closed;
 
-    private EmbeddedKafka(Settings settings, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(Settings settings, DataDirLock lock, KafkaRaftServer server, String bootstrapServers) {
         this.settings = settings;
+        this.lock = lock;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
     }
@@ -87,22 +89,40 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Formats the data directory if it is new, starts the broker and waits until it serves requests. */
     public static EmbeddedKafka start(Settings settings) {
         long started = System.nanoTime();
-        int brokerPort = settings.brokerPort() == 0 ? freePort() : settings.brokerPort();
+        int brokerPort = settings.brokerPort() == 0 ? freePort() : requireFree(settings.brokerPort());
         int controllerPort = freePort();
         Path logDir = settings.dataDir().resolve("kafka");
         Properties props = brokerProperties(logDir, brokerPort, controllerPort);
         props.putAll(settings.overrides());
         KafkaConfig config = KafkaConfig.fromProps(props, false);
+        DataDirLock lock = DataDirLock.acquire(settings.dataDir());
         try {
             Files.createDirectories(logDir);
             formatIfNew(logDir, config);
         } catch (Exception e) {
+            lock.close();
             throw new IllegalStateException("could not prepare the kafka data directory [" + logDir + "]: " + e.getMessage(), e);
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        server.startup();
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            try {
+                server.shutdown();
+                server.awaitShutdown();
+            } catch (RuntimeException ignored) {
+                // already failing: the original error is the one to report
+            } finally {
+                lock.close();
+            }
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("Failed to acquire lock")) {
+                throw new IllegalStateException("the kafka data directory [" + logDir + "] is in use by another ctistream or kafka process: stop that one or use another data directory", e);
+            }
+            throw new IllegalStateException("embedded kafka failed to start: " + message, e);
+        }
         String bootstrap = HOST + ":" + brokerPort;
-        EmbeddedKafka kafka = new EmbeddedKafka(settings, server, bootstrap);
+        EmbeddedKafka kafka = new EmbeddedKafka(settings, lock, server, bootstrap);
         try {
             kafka.awaitReady(Duration.ofSeconds(60));
         } catch (RuntimeException e) {
@@ -199,11 +219,24 @@ public final class EmbeddedKafka implements AutoCloseable {
             return;
         }
         closed = true;
-        server.shutdown();
-        server.awaitShutdown();
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            lock.close();
+        }
         LOG.info("embedded kafka at [{}] stopped", bootstrapServers);
         if (settings.deleteOnClose()) {
             deleteRecursively(settings.dataDir());
+        }
+    }
+
+    private static int requireFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+            socket.setReuseAddress(true);
+            return port;
+        } catch (IOException e) {
+            throw new IllegalStateException("port [" + port + "] on " + HOST + " is in use (another ctistream or kafka?): stop it or choose another port", e);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.ctistream.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.ctistream.events.AgentEvent;
 import io.ctistream.schemas.CtiSerdes;
@@ -26,6 +28,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Verifies that the embedded broker and registry keep their state across a restart on the same
@@ -79,6 +82,23 @@ class RestartIT {
         }
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aSecondBrokerOnTheSameDirectoryIsRefusedBeforeItTouchesTheDataAndTheFirstStopsCleanly() throws Exception {
+        dataDir = Files.createTempDirectory("ctistream-lock-");
+        try (EmbeddedKafka first = EmbeddedKafka.start(EmbeddedKafka.Settings.persistent(dataDir, 0))) {
+            // WHEN a second broker is started on the same directory
+            assertThatThrownBy(() -> EmbeddedKafka.start(EmbeddedKafka.Settings.persistent(dataDir, 0)))
+                    // THEN it is refused by ctistream's own lock, before kafka's controller opens the metadata log
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the data directory [" + dataDir + "] is in use by another ctistream or kafka process: stop that one or use another data directory");
+            // AND the first broker still serves
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()))) {
+                assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+            }
+        } // AND the first still shuts down (across processes, LauncherIT shows the hang this lock prevents)
+    }
+
     private static void provision(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             new TopicProvisioner(admin, new TopicProvisioner.Plan(2, 1, (short) 1)).ensureAll();
@@ -98,10 +118,10 @@ class RestartIT {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), CtiSerdes.<AgentEvent>valueDeserializer(registryUrl))) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (events.size() < expected && System.nanoTime() < deadline) {
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> events.add(r.value()));
-            }
+                return events.size() >= expected;
+            });
         }
         return events;
     }

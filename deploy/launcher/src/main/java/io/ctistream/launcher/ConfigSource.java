@@ -1,0 +1,116 @@
+package io.ctistream.launcher;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Reads {@code CTISTREAM_*} settings: environment variables, over an optional properties file
+ * named by {@code CTISTREAM_CONFIG_FILE} (same keys). Every getter validates and fails with a
+ * message naming the key, the value and what was expected; values are never echoed for keys
+ * that look secret.
+ */
+public final class ConfigSource {
+    public static final String CONFIG_FILE = "CTISTREAM_CONFIG_FILE";
+    private static final List<String> SECRET_MARKERS = List.of("SECRET", "PASSWORD", "TOKEN", "KEY");
+
+    private final Map<String, String> values;
+
+    private ConfigSource(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    /** The process environment over the optional file. */
+    public static ConfigSource fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /** {@code env} over the file it names, if any. */
+    public static ConfigSource from(Map<String, String> env) {
+        Map<String, String> merged = new HashMap<>();
+        String file = env.get(CONFIG_FILE);
+        if (file != null && !file.isBlank()) {
+            Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(Path.of(file))) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException(CONFIG_FILE + " names [" + file + "], which cannot be read: " + e.getMessage());
+            }
+            props.stringPropertyNames().forEach(k -> merged.put(k, props.getProperty(k)));
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith("CTISTREAM_")) {
+                merged.put(k, v);
+            }
+        });
+        return new ConfigSource(merged);
+    }
+
+    public String string(String key, String defaultValue) {
+        String v = values.get(key);
+        return v == null || v.isBlank() ? defaultValue : v.trim();
+    }
+
+    public int port(String key, int defaultValue) {
+        int port = parse(key, defaultValue, Integer::parseInt, "a port number");
+        if (port < 0 || port > 65535) {
+            throw invalid(key, "a port number from 0 to 65535");
+        }
+        return port;
+    }
+
+    public int positiveInt(String key, int defaultValue) {
+        int n = parse(key, defaultValue, Integer::parseInt, "a whole number");
+        if (n < 1) {
+            throw invalid(key, "a whole number of at least 1");
+        }
+        return n;
+    }
+
+    public Duration duration(String key, Duration defaultValue) {
+        return parse(key, defaultValue, v -> {
+            try {
+                return Duration.parse(v.startsWith("P") || v.startsWith("p") ? v : "PT" + v);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(e);
+            }
+        }, "a duration such as 30s, 5m or PT1H");
+    }
+
+    public Path path(String key, Path defaultValue) {
+        String v = values.get(key);
+        return (v == null || v.isBlank() ? defaultValue : Path.of(v.trim())).toAbsolutePath().normalize();
+    }
+
+    private <T> T parse(String key, T defaultValue, Function<String, T> parser, String expected) {
+        String v = values.get(key);
+        if (v == null || v.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return parser.apply(v.trim());
+        } catch (RuntimeException e) {
+            throw invalid(key, expected);
+        }
+    }
+
+    private ConfigException invalid(String key, String expected) {
+        boolean secret = SECRET_MARKERS.stream().anyMatch(key::contains);
+        return new ConfigException(key + " must be " + expected + ", was [" + (secret ? "***" : values.get(key)) + "]");
+    }
+
+    /** A setting that is missing or malformed; the message says which and why. */
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.ctistream.launcher;
+
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.Platform;
+import io.ctistream.schemas.CtiSerdes;
+import io.ctistream.schemas.CtiTopics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A plausible contact-center roster for the demo tenant: agents spread over teams, each team
+ * serving one or two queues, each agent a BroadWorks user who logs on as a hoteling guest.
+ * Deterministic, so a restarted demo rewrites the same keys of the compacted roster.
+ */
+public final class DemoRoster {
+    public static final String TENANT = "demo";
+    private static final String[] TEAMS = {"sales", "support", "billing", "retention", "onboarding", "collections", "vip"};
+    private static final String[] QUEUES = {"sales", "support", "billing", "retention", "general"};
+    private static final String[] FIRST = {"Ana", "Ben", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hiro", "Ines", "Jon", "Kira", "Luca", "Maya", "Nils", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara"};
+    private static final String[] LAST = {"Alvarez", "Brook", "Chen", "Dubois", "Eriksen", "Fofana", "Garcia", "Haddad", "Ivanova", "Jansen", "Kowalski", "Lopez", "Mensah", "Novak", "Okafor", "Patel"};
+
+    private DemoRoster() {
+    }
+
+    public static List<AgentProfile> build(int agents, int teams, int queues) {
+        int teamCount = Math.min(teams, TEAMS.length);
+        int queueCount = Math.min(queues, QUEUES.length);
+        List<AgentProfile> roster = new ArrayList<>(agents);
+        for (int i = 0; i < agents; i++) {
+            int team = i % teamCount;
+            String user = String.format("agent%03d", i + 1);
+            List<String> servedQueues = new ArrayList<>();
+            servedQueues.add(TENANT + "/" + QUEUES[team % queueCount]);
+            if (team + 1 < teamCount && queueCount > 1 && i % 3 == 0) {
+                servedQueues.add(TENANT + "/" + QUEUES[(team + 1) % queueCount]); // some agents are skilled for a second queue
+            }
+            roster.add(AgentProfile.newBuilder()
+                    .setTenant(TENANT)
+                    .setAgentId(TENANT + "/" + user)
+                    .setDisplayName(FIRST[i % FIRST.length] + " " + LAST[(i / FIRST.length + i) % LAST.length])
+                    .setTeamId(TENANT + "/" + TEAMS[team])
+                    .setQueues(servedQueues)
+                    .setPlatform(Platform.BROADWORKS)
+                    .setPlatformUserId(user + "@demo.ctistream.invalid")
+                    .setHotelingGuestAddress("acd-" + user + "@demo.ctistream.invalid")
+                    .setCredentialRef("demo-credentials/" + user)
+                    .setDefaultNotReadyReason("0")
+                    .setTimeZone("Europe/Berlin")
+                    .setAttributes(Map.of())
+                    .build());
+        }
+        return roster;
+    }
+
+    /** Writes the roster to {@code cti.agents}, keyed by agent id, and waits for the broker's acks. */
+    public static void publish(List<AgentProfile> roster, String bootstrapServers, String registryUrl)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try (var producer = new KafkaProducer<String, AgentProfile>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.CLIENT_ID_CONFIG, "ctistream-demo-roster"),
+                new StringSerializer(), CtiSerdes.<AgentProfile>valueSerializer(registryUrl))) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            for (AgentProfile p : roster) {
+                acks.add(producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), p.getAgentId(), p)));
+            }
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

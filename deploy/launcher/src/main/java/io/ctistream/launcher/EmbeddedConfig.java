@@ -1,0 +1,37 @@
+package io.ctistream.launcher;
+
+import java.nio.file.Path;
+
+/**
+ * Settings of the single-machine default ({@code ctistream all} and {@code ctistream demo}).
+ * Documented in docs/config/embedded.md; read once at start.
+ *
+ * @param dataDir          where the broker keeps topics, offsets and schemas across restarts
+ * @param kafkaPort        the broker's client port on 127.0.0.1
+ * @param registryPort     the schema registry's HTTP port on 127.0.0.1
+ * @param agentPartitions  partitions of the agent-keyed topics (all of them share it)
+ * @param demoAgents       agents in the demo roster
+ * @param demoTeams        teams in the demo roster
+ * @param demoQueues       queues in the demo roster
+ */
+public record EmbeddedConfig(Path dataDir, int kafkaPort, int registryPort, int agentPartitions,
+                             int demoAgents, int demoTeams, int demoQueues) {
+    public static final String DATA_DIR = "CTISTREAM_DATA_DIR";
+    public static final String KAFKA_PORT = "CTISTREAM_KAFKA_PORT";
+    public static final String REGISTRY_PORT = "CTISTREAM_REGISTRY_PORT";
+    public static final String AGENT_PARTITIONS = "CTISTREAM_AGENT_PARTITIONS";
+    public static final String DEMO_AGENTS = "CTISTREAM_DEMO_AGENTS";
+    public static final String DEMO_TEAMS = "CTISTREAM_DEMO_TEAMS";
+    public static final String DEMO_QUEUES = "CTISTREAM_DEMO_QUEUES";
+
+    public static EmbeddedConfig from(ConfigSource config) {
+        return new EmbeddedConfig(
+                config.path(DATA_DIR, Path.of(".ctistream", "data")),
+                config.port(KAFKA_PORT, 9092),
+                config.port(REGISTRY_PORT, 8081),
+                config.positiveInt(AGENT_PARTITIONS, 12),
+                config.positiveInt(DEMO_AGENTS, 50),
+                config.positiveInt(DEMO_TEAMS, 5),
+                config.positiveInt(DEMO_QUEUES, 3));
+    }
+}

@@ -1,0 +1,103 @@
+package io.ctistream.launcher;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.GeneralCodingRules;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Verifies the architecture rules of DESIGN.md §2 over all production classes of every module
+ * (the launcher sees them all), and that each rule really catches a violation, using a
+ * deliberately broken fixture class from the test sources.
+ */
+class ArchitectureTest {
+    private static final String[] PLATFORM_ADAPTERS = {"io.ctistream.connector.broadworks..", "io.ctistream.connector.finesse..", "io.ctistream.connector.aes.."};
+    private static final String[] OUR_SERVICES = {"io.ctistream.connector..", "io.ctistream.simulator..", "io.ctistream.engine..",
+        "io.ctistream.push..", "io.ctistream.embedded..", "io.ctistream.launcher.."};
+
+    static final ArchRule PLATFORM_ADAPTERS_DO_NOT_IMPORT_KAFKA = noClasses().that().resideInAnyPackage(PLATFORM_ADAPTERS)
+            .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
+            .because("platform adapters must not import org.apache.kafka: publish through connector-core's event sink and take commands from its command source")
+            .allowEmptyShould(true);
+
+    static final ArchRule CODECS_ARE_PURE = noClasses().that().resideInAPackage("..codec..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "org.apache.kafka..", "javax.sip..", "gov.nist.javax.sip.stack..")
+            .orShould().dependOnClassesThat().belongToAnyOf(Socket.class, ServerSocket.class, DatagramSocket.class, SocketChannel.class, DatagramChannel.class)
+            .because("codecs must not import io.vertx, Kafka or sockets: bytes in, values out, tested with vector files")
+            .allowEmptyShould(true);
+
+    static final ArchRule EVENT_SCHEMAS_STAND_ALONE = noClasses().that().resideInAnyPackage("io.ctistream.events..", "io.ctistream.schemas..")
+            .should().dependOnClassesThat().resideInAnyPackage(OUR_SERVICES)
+            .because("event-schemas is the contract every module shares and depends on none of them");
+
+    static final ArchRule ENGINE_KNOWS_ONLY_EVENTS = noClasses().that().resideInAPackage("io.ctistream.engine..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ctistream.connector..", "io.ctistream.simulator..", "io.ctistream.push..", "io.ctistream.launcher..")
+            .because("the engine runs on canonical events whatever platform they came from; Kafka is the only coupling between processes")
+            .allowEmptyShould(true);
+
+    static final ArchRule PUSH_KNOWS_ONLY_EVENTS = noClasses().that().resideInAPackage("io.ctistream.push..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ctistream.connector..", "io.ctistream.simulator..", "io.ctistream.engine..", "io.ctistream.launcher..")
+            .because("the pusher never talks to a PBX or the engine directly: Kafka is the only coupling between processes")
+            .allowEmptyShould(true);
+
+    static final ArchRule CONNECTORS_DO_NOT_REACH_DOWNSTREAM = noClasses().that().resideInAPackage("io.ctistream.connector..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ctistream.engine..", "io.ctistream.push..", "io.ctistream.launcher..", "io.ctistream.simulator..")
+            .because("a connector never pushes to a browser and never uses its own test peer")
+            .allowEmptyShould(true);
+
+    static final ArchRule SIMULATORS_ARE_INDEPENDENT_PEERS = noClasses().that().resideInAPackage("io.ctistream.simulator..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ctistream.connector..", "org.apache.kafka..")
+            .because("a simulator is a fake platform: it speaks the vendor protocol and shares no code with the connector it tests")
+            .allowEmptyShould(true);
+
+    static final ArchRule NO_STANDARD_STREAMS_OR_STACK_DUMPS = noClasses().that().doNotHaveFullyQualifiedName(Main.class.getName())
+            .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)
+            .because("log through SLF4J with context; only the launcher's command line prints");
+
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        // sibling modules are on the classpath as jars or class folders; only our own packages are imported
+        production = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.ctistream");
+    }
+
+    static List<ArchRule> rules() {
+        return List.of(PLATFORM_ADAPTERS_DO_NOT_IMPORT_KAFKA, CODECS_ARE_PURE, EVENT_SCHEMAS_STAND_ALONE, ENGINE_KNOWS_ONLY_EVENTS,
+                PUSH_KNOWS_ONLY_EVENTS, CONNECTORS_DO_NOT_REACH_DOWNSTREAM, SIMULATORS_ARE_INDEPENDENT_PEERS, NO_STANDARD_STREAMS_OR_STACK_DUMPS);
+    }
+
+    @ParameterizedTest
+    @MethodSource("rules")
+    void productionCodeKeepsTheRule(ArchRule rule) {
+        assertThat(production.stream().map(c -> c.getPackageName()))
+                .as("the import sees the production classes of the modules").contains("io.ctistream.schemas", "io.ctistream.embedded", "io.ctistream.launcher");
+        rule.check(production);
+    }
+
+    static List<ArchRule> rulesTheFixtureBreaks() {
+        return List.of(PLATFORM_ADAPTERS_DO_NOT_IMPORT_KAFKA, CODECS_ARE_PURE, NO_STANDARD_STREAMS_OR_STACK_DUMPS);
+    }
+
+    @ParameterizedTest
+    @MethodSource("rulesTheFixtureBreaks")
+    void ruleCatchesTheBrokenFixture(ArchRule rule) {
+        JavaClasses fixture = new ClassFileImporter().importPackages("io.ctistream.connector.broadworks.codec.archfixture");
+        assertThat(fixture).isNotEmpty();
+        assertThat(rule.evaluate(fixture).hasViolation()).as(rule.getDescription()).isTrue();
+    }
+}

@@ -1,0 +1,44 @@
+package io.ctistream.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Verifies typed settings: defaults, the file under the environment, and clear errors. */
+class ConfigSourceTest {
+
+    @Test
+    void defaultsApplyAndEnvironmentWinsOverTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ctistream.properties");
+        Files.writeString(file, "CTISTREAM_KAFKA_PORT=19092\nCTISTREAM_REGISTRY_PORT=18081\n");
+        var config = EmbeddedConfig.from(ConfigSource.from(Map.of(ConfigSource.CONFIG_FILE, file.toString(), "CTISTREAM_REGISTRY_PORT", "28081")));
+        assertThat(config.kafkaPort()).isEqualTo(19092);
+        assertThat(config.registryPort()).isEqualTo(28081);
+        assertThat(config.agentPartitions()).isEqualTo(12);
+        assertThat(config.dataDir()).isAbsolute().endsWithRaw(Path.of(".ctistream", "data"));
+    }
+
+    @Test
+    void malformedValuesNameKeyAndValueButNeverASecret() {
+        assertThatThrownBy(() -> EmbeddedConfig.from(ConfigSource.from(Map.of("CTISTREAM_AGENT_PARTITIONS", "0"))))
+                .hasMessage("CTISTREAM_AGENT_PARTITIONS must be a whole number of at least 1, was [0]");
+        assertThatThrownBy(() -> ConfigSource.from(Map.of("CTISTREAM_JWT_SECRET_LENGTH", "hunter2")).positiveInt("CTISTREAM_JWT_SECRET_LENGTH", 1))
+                .hasMessageNotContaining("hunter2").hasMessageContaining("***");
+        assertThatThrownBy(() -> ConfigSource.from(Map.of(ConfigSource.CONFIG_FILE, "/nonexistent/ctistream.properties")))
+                .hasMessageContaining("cannot be read");
+    }
+
+    @Test
+    void durationsAcceptShortAndIsoForms() {
+        var config = ConfigSource.from(Map.of("CTISTREAM_A", "30s", "CTISTREAM_B", "PT1H"));
+        assertThat(config.duration("CTISTREAM_A", Duration.ZERO)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.duration("CTISTREAM_B", Duration.ZERO)).isEqualTo(Duration.ofHours(1));
+        assertThat(config.duration("CTISTREAM_C", Duration.ofMinutes(5))).isEqualTo(Duration.ofMinutes(5));
+    }
+}

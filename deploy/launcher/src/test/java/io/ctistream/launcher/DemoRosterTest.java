@@ -1,0 +1,27 @@
+package io.ctistream.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ctistream.events.AgentProfile;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Verifies that the demo roster is the contact center the demo promises. */
+class DemoRosterTest {
+
+    @Test
+    void fiftyAgentsInFiveTeamsOnThreeQueuesAllHoteling() {
+        var roster = DemoRoster.build(50, 5, 3);
+        assertThat(roster).hasSize(50);
+        assertThat(roster.stream().map(AgentProfile::getTeamId).distinct()).hasSize(5);
+        assertThat(roster.stream().flatMap(p -> p.getQueues().stream()).distinct()).hasSize(3);
+        assertThat(roster).allSatisfy(p -> {
+            assertThat(p.getAgentId()).startsWith("demo/");
+            assertThat(p.getHotelingGuestAddress()).isNotBlank();
+            assertThat(p.getQueues()).isNotEmpty();
+        });
+        assertThat(roster.stream().collect(Collectors.groupingBy(AgentProfile::getTeamId, Collectors.counting())).values()).containsOnly(10L);
+        assertThat(roster.stream().map(AgentProfile::getAgentId).distinct()).hasSize(50);
+        assertThat(DemoRoster.build(50, 5, 3)).as("deterministic, so a restart rewrites the same keys").isEqualTo(roster);
+    }
+}

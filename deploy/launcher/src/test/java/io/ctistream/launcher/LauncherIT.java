@@ -1,0 +1,166 @@
+package io.ctistream.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ctistream.schemas.CtiTopics;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Verifies the runnable as a user runs it: {@code java -jar ctistream.jar all} in its own process
+ * reaches ready with every topic created and every schema registered, stops cleanly on SIGTERM
+ * (what Ctrl-C and container runtimes send), and a second run reuses the data directory.
+ */
+class LauncherIT {
+    private static final Path JAR = Path.of("target/ctistream.jar");
+    private final List<Process> processes = new CopyOnWriteArrayList<>();
+    private Path dataDir;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        dataDir = Files.createTempDirectory("ctistream-launcher-");
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        processes.forEach(Process::destroyForcibly);
+        try (Stream<Path> walk = Files.walk(dataDir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void allReachesReadyStopsCleanlyAndReusesItsDataOnTheNextRun() throws Exception {
+        int kafkaPort = freePort();
+        int registryPort = freePort();
+        String registry = "http://127.0.0.1:" + registryPort + "/apis/registry/v3";
+
+        // GIVEN a first run on an empty data directory
+        Launched first = launch("all", kafkaPort, registryPort);
+        first.awaitLine("ctistream ready");
+
+        // THEN every topic exists and every value schema is registered
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort))) {
+            Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            assertThat(topics).containsAll(Arrays.stream(CtiTopics.values()).map(CtiTopics::topicName).collect(Collectors.toSet()));
+        }
+        String eventsSchema = get(registry + "/groups/default/artifacts/cti.agent-events-value/versions/branch%3Dlatest");
+        for (CtiTopics t : CtiTopics.values()) {
+            assertThat(get(registry + "/groups/default/artifacts/" + t.valueArtifactId() + "/versions/1")).contains("\"globalId\"");
+        }
+
+        // WHEN it is stopped the way Ctrl-C or a container runtime stops it
+        first.process().toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its stdout
+        assertThat(first.awaitExit()).isTrue();
+        assertThat(first.output()).anyMatch(l -> l.contains("ctistream stopped"));
+
+        // AND started again on the same data directory
+        Launched second = launch("all", kafkaPort, registryPort);
+        second.awaitLine("ctistream ready");
+
+        // THEN it reuses the topics and keeps the schema ids
+        assertThat(second.output()).anyMatch(l -> l.contains("reused from an earlier run"));
+        assertThat(get(registry + "/groups/default/artifacts/cti.agent-events-value/versions/branch%3Dlatest")).isEqualTo(eventsSchema);
+
+        // AND a concurrent run on the same data directory refuses with a message a person can act on
+        Launched intruder = launch("all", freePort(), freePort());
+        assertThat(intruder.awaitExit()).isTrue();
+        assertThat(intruder.process().exitValue()).isEqualTo(1);
+        assertThat(intruder.output()).anyMatch(l -> l.contains("is in use by another ctistream or kafka process"));
+
+        second.process().toHandle().destroy();
+        assertThat(second.awaitExit()).isTrue();
+        assertThat(second.output()).anyMatch(l -> l.contains("ctistream stopped"));
+    }
+
+    @Test
+    void badSettingStopsWithTheKeyAndTheReason() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(javaBin(), "-jar", JAR.toString(), "all").redirectErrorStream(true);
+        builder.environment().put(EmbeddedConfig.KAFKA_PORT, "ninety-two");
+        Launched bad = start(builder);
+        assertThat(bad.awaitExit()).isTrue();
+        assertThat(bad.process().exitValue()).isEqualTo(2);
+        assertThat(bad.output()).anyMatch(l -> l.contains("CTISTREAM_KAFKA_PORT must be a port number") && l.contains("[ninety-two]"));
+    }
+
+    private Launched launch(String command, int kafkaPort, int registryPort) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx768m", "-jar", JAR.toString(), command).redirectErrorStream(true);
+        builder.environment().put(EmbeddedConfig.DATA_DIR, dataDir.toString());
+        builder.environment().put(EmbeddedConfig.KAFKA_PORT, Integer.toString(kafkaPort));
+        builder.environment().put(EmbeddedConfig.REGISTRY_PORT, Integer.toString(registryPort));
+        builder.environment().put(EmbeddedConfig.AGENT_PARTITIONS, "2");
+        return start(builder);
+    }
+
+    private Launched start(ProcessBuilder builder) throws IOException {
+        assertThat(JAR).as("the launcher jar is built in the package phase, before this IT").exists();
+        Process process = builder.start();
+        processes.add(process);
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                in.lines().forEach(output::add);
+            } catch (IOException e) {
+                output.add("[output closed: " + e.getMessage() + "]");
+            }
+        }, "launcher-output");
+        reader.setDaemon(true);
+        reader.start();
+        return new Launched(process, output, reader);
+    }
+
+    private record Launched(Process process, List<String> output, Thread reader) {
+        /** Waits for the process to exit and for its last lines to be read. */
+        boolean awaitExit() throws InterruptedException {
+            boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+            reader.join(Duration.ofSeconds(10).toMillis());
+            return exited;
+        }
+
+        void awaitLine(String marker) {
+            await().atMost(Duration.ofSeconds(90)).failFast("launcher exited: " + output, () -> !process.isAlive())
+                    .until(() -> output.stream().anyMatch(l -> l.contains(marker)));
+        }
+    }
+
+    private static String get(String url) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return response.body();
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
