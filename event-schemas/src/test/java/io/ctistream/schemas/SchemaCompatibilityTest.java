@@ -8,16 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility.SchemaIncompatibilityType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Verifies that every value schema in the topic catalogue can read every earlier committed
+ * Verifies that every value schema in the topic catalogue, and every internal store schema, can read every earlier committed
  * version of itself, and that the newest committed version is the current schema, so a schema
  * change cannot land without passing the check.
  *
@@ -29,10 +30,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SchemaCompatibilityTest {
     private static final Path HISTORY = Path.of("src/test/resources/schema-history");
 
+    static Stream<Schema> everySchema() {
+        return Stream.concat(Arrays.stream(CtiTopics.values()).map(CtiTopics::valueSchema), InternalSchemas.all().stream());
+    }
+
     @ParameterizedTest
-    @EnumSource(CtiTopics.class)
-    void currentSchemaReadsEveryCommittedVersion(CtiTopics topic) throws IOException {
-        Schema current = topic.valueSchema();
+    @MethodSource("everySchema")
+    void currentSchemaReadsEveryCommittedVersion(Schema current) throws IOException {
         List<SchemaEvolution.Labelled> history = history(current.getName());
         if (Boolean.getBoolean("ctistream.schemas.record") && (history.isEmpty() || !newest(history).equals(current))) {
             assertThat(SchemaEvolution.backwardProblems(current, history)).as("refusing to record an incompatible schema").isEmpty();

@@ -1,0 +1,273 @@
+package io.ctistream.engine;
+
+import io.ctistream.events.AgentCallEvent;
+import io.ctistream.events.AgentEvent;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.AgentSnapshot;
+import io.ctistream.events.AgentState;
+import io.ctistream.events.AgentStateChanged;
+import io.ctistream.events.CallState;
+import io.ctistream.events.CommandOutcome;
+import io.ctistream.events.CurrentCall;
+import io.ctistream.events.DailyCounters;
+import io.ctistream.events.DndChanged;
+import io.ctistream.events.EventHeader;
+import io.ctistream.events.ForwardingChanged;
+import io.ctistream.events.ForwardingRule;
+import io.ctistream.events.Freshness;
+import io.ctistream.events.HotelingChanged;
+import io.ctistream.events.LinkState;
+import io.ctistream.events.SubscriptionChanged;
+import io.ctistream.events.internal.AgentProjection;
+import io.ctistream.events.internal.PendingHandle;
+import io.ctistream.events.internal.QueueSignal;
+import io.ctistream.events.internal.QueueSignalKind;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Applies one canonical event, or one roster entry, to an agent's projection: pure, no Kafka,
+ * no clock but the one passed in. The rules are in {@link AgentRules} and ADR 003.
+ */
+final class AgentApplier {
+    /** The projection after the event, the queue signals it gives rise to, and whether the published snapshot changed. */
+    record Applied(AgentProjection projection, List<QueueSignal> signals, boolean changed) {
+    }
+
+    private final EngineConfig config;
+
+    AgentApplier(EngineConfig config) {
+        this.config = config;
+    }
+
+    /** A projection for an agent nobody has told us anything about yet: UNKNOWN, never guessed. */
+    static AgentProjection unknown(String tenant, String agentId, long now) {
+        AgentSnapshot snapshot = AgentSnapshot.newBuilder()
+                .setTenant(tenant).setAgentId(agentId).setState(AgentState.UNKNOWN)
+                .setCategory(AgentRules.category(AgentState.UNKNOWN, null))
+                .setStateSince(java.time.Instant.ofEpochMilli(now)).setLink(LinkState.UNKNOWN).setFreshness(Freshness.UNKNOWN)
+                .setToday(AgentRules.countersFor(null, now, java.time.ZoneOffset.UTC))
+                .setVersion(0).setUpdatedAt(java.time.Instant.ofEpochMilli(now)).build();
+        return AgentProjection.newBuilder().setSnapshot(snapshot).setAcdState(AgentState.UNKNOWN).build();
+    }
+
+    /** True when the event is older than what the projection already reflects (source sequence, else source time). */
+    static boolean olderThanState(AgentProjection p, EventHeader header) {
+        Long sequence = header.getSource().getPlatformSequence();
+        if (sequence != null && p.getLastSourceSequence() != null
+                && header.getSource().getConnectorInstance().equals(p.getLastSourceInstance())) {
+            return sequence < p.getLastSourceSequence();
+        }
+        var occurred = header.getOccurredAt();
+        var reflected = p.getSnapshot().getLastSourceOccurredAt();
+        return occurred != null && reflected != null && occurred.isBefore(reflected);
+    }
+
+    /** Platform payloads are ordered by source sequence or time; the connector's own (link, command outcome) by arrival. */
+    static boolean fromPlatform(Object payload) {
+        return !(payload instanceof SubscriptionChanged) && !(payload instanceof CommandOutcome);
+    }
+
+    Applied applyProfile(AgentProjection current, AgentProfile profile, long now) {
+        AgentProjection base = current != null ? current : unknown(profile.getTenant(), profile.getAgentId(), now);
+        AgentSnapshot before = base.getSnapshot();
+        AgentSnapshot after = AgentSnapshot.newBuilder(before).setDisplayName(profile.getDisplayName())
+                .setTeamId(profile.getTeamId()).build();
+        AgentProjection next = AgentProjection.newBuilder(base).setTimeZone(profile.getTimeZone()).build();
+        return publish(current == null, next, before, after, now);
+    }
+
+    Applied applyEvent(AgentProjection current, AgentEvent event, long now) {
+        EventHeader header = event.getHeader();
+        AgentProjection p = current != null ? current : unknown(header.getTenant(), header.getAgentId(), now);
+        ZoneId zone = zoneOf(p, header.getTenant());
+        long at = (header.getOccurredAt() != null ? header.getOccurredAt() : header.getIngestedAt()).toEpochMilli();
+        AgentSnapshot before = p.getSnapshot();
+        AgentSnapshot.Builder snap = AgentSnapshot.newBuilder(before);
+        AgentProjection.Builder next = AgentProjection.newBuilder(p);
+        List<QueueSignal> signals = new ArrayList<>();
+
+        AgentState acd = p.getAcdState();
+        CurrentCall call = before.getCurrentCall();
+        LinkState link = before.getLink();
+        Freshness freshness = before.getFreshness();
+        Long connectedAt = p.getCallConnectedAt() == null ? null : p.getCallConnectedAt().toEpochMilli();
+        PendingHandle pending = p.getPendingHandle();
+        boolean pendingIsNew = false;
+        DailyCounters today = AgentRules.countersFor(before.getToday(), at, zone);
+        int handledNow = 0;
+
+        Object payload = event.getPayload();
+        if (payload instanceof AgentStateChanged s) {
+            acd = s.getState();
+            snap.setReasonCode(s.getReasonCode()).setReasonLabel(s.getReasonLabel());
+            if (AgentRules.linkDown(link)) {
+                link = LinkState.ACTIVE; // a full state from the platform is proof the link works again
+            }
+            freshness = Freshness.LIVE;
+        } else if (payload instanceof HotelingChanged h) {
+            snap.setHotelingGuest(h.getGuestAddress());
+        } else if (payload instanceof DndChanged d) {
+            snap.setDnd(d.getEnabled());
+        } else if (payload instanceof ForwardingChanged f) {
+            snap.setForwarding(withRule(before.getForwarding(), f.getRule()));
+        } else if (payload instanceof SubscriptionChanged s) {
+            link = s.getLinkState();
+            if (AgentRules.linkDown(link)) {
+                acd = AgentState.UNKNOWN; // what we knew is no longer known: the next full state restores it
+                call = null;
+                connectedAt = null;
+                freshness = freshness == Freshness.UNKNOWN ? Freshness.UNKNOWN : Freshness.STALE;
+            }
+        } else if (payload instanceof AgentCallEvent c) {
+            if (AgentRules.callOver(c.getCallState())) {
+                if (call != null && call.getCallId().equals(c.getCallId())) {
+                    if (connectedAt != null) {
+                        handledNow = 1;
+                        if (call.getQueueId() != null) {
+                            if (pending != null) {
+                                signals.add(handled(header, pending, at));
+                            }
+                            pending = new PendingHandle(call.getQueueId(), call.getCallId(), Math.max(0, at - connectedAt));
+                            pendingIsNew = true;
+                        }
+                    }
+                    call = null;
+                    connectedAt = null;
+                }
+            } else {
+                boolean newCall = call == null || !call.getCallId().equals(c.getCallId());
+                String queueId = c.getQueueId() != null ? c.getQueueId() : newCall ? null : call.getQueueId();
+                if (newCall) {
+                    connectedAt = null;
+                    if (queueId != null) {
+                        signals.add(signal(header, queueId, c.getCallId(), QueueSignalKind.OFFERED_TO_AGENT, at));
+                    }
+                }
+                call = CurrentCall.newBuilder().setCallId(c.getCallId()).setDirection(c.getDirection())
+                        .setCallState(c.getCallState()).setQueueId(queueId).setRemoteParty(c.getRemoteParty())
+                        .setSince(newCall ? java.time.Instant.ofEpochMilli(at) : call.getSince()).build();
+                if (connectedAt == null && answered(c.getCallState())) {
+                    connectedAt = at;
+                    if (queueId != null) {
+                        signals.add(signal(header, queueId, c.getCallId(), QueueSignalKind.ANSWERED, at));
+                    }
+                }
+            }
+        }
+        // CommandOutcome changes nothing the wallboard shows: the push service answers the agent from cti.command-results.
+
+        AgentState oldState = before.getState();
+        AgentState newState = AgentRules.effectiveState(acd, call, link);
+        long since = before.getStateSince().toEpochMilli();
+        if (newState != oldState) {
+            today = AgentRules.accrue(before.getToday(), oldState, since, at, zone);
+            if (pending != null && !pendingIsNew && oldState == AgentState.WRAP_UP) {
+                pending = new PendingHandle(pending.getQueueId(), pending.getCallId(), pending.getHandleMillis() + Math.max(0, at - since));
+            }
+            snap.setStateSince(java.time.Instant.ofEpochMilli(at));
+        }
+        if (pending != null && !pendingIsNew && newState != AgentState.WRAP_UP) {
+            signals.add(handled(header, pending, at));
+            pending = null;
+        }
+        if (handledNow > 0) {
+            today = DailyCounters.newBuilder(today).setCallsHandled(today.getCallsHandled() + handledNow).build();
+        }
+        if (freshness == Freshness.LIVE && AgentRules.linkDown(link)) {
+            freshness = Freshness.STALE;
+        }
+
+        snap.setState(newState).setCategory(AgentRules.category(newState, call)).setCurrentCall(call).setLink(link)
+                .setFreshness(freshness).setToday(today)
+                .setLastEventId(header.getEventId()).setLastEventIngestedAt(header.getIngestedAt())
+                .setLastSourceOccurredAt(latest(before.getLastSourceOccurredAt(), fromPlatform(payload) ? header.getOccurredAt() : null));
+        next.setAcdState(acd).setCallConnectedAt(connectedAt == null ? null : java.time.Instant.ofEpochMilli(connectedAt))
+                .setPendingHandle(pending);
+        Long sequence = header.getSource().getPlatformSequence();
+        if (sequence != null && fromPlatform(payload)) {
+            next.setLastSourceSequence(sequence).setLastSourceInstance(header.getSource().getConnectorInstance());
+        }
+        Applied applied = publish(current == null, next.build(), before, snap.build(), now);
+        return new Applied(applied.projection(), signals, applied.changed());
+    }
+
+    /** Day rollover without an event: at midnight the counters start from zero. */
+    Applied rollDay(AgentProjection p, long now) {
+        AgentSnapshot before = p.getSnapshot();
+        ZoneId zone = zoneOf(p, before.getTenant());
+        if (before.getToday().getDay().equals(AgentRules.day(now, zone))) {
+            return new Applied(p, List.of(), false);
+        }
+        DailyCounters today = AgentRules.accrue(before.getToday(), before.getState(), before.getStateSince().toEpochMilli(), now, zone);
+        return publish(false, p, before, AgentSnapshot.newBuilder(before).setToday(today).build(), now);
+    }
+
+    private Applied publish(boolean isNew, AgentProjection next, AgentSnapshot before, AgentSnapshot after, long now) {
+        boolean changed = isNew || !material(before).equals(material(after));
+        AgentSnapshot published = changed
+                ? AgentSnapshot.newBuilder(after).setVersion(before.getVersion() + 1).setUpdatedAt(java.time.Instant.ofEpochMilli(now)).build()
+                : after;
+        return new Applied(AgentProjection.newBuilder(next).setSnapshot(published).build(), List.of(), changed);
+    }
+
+    /** The snapshot without its bookkeeping: what a change is judged on. */
+    private static AgentSnapshot material(AgentSnapshot s) {
+        return AgentSnapshot.newBuilder(s).setVersion(0).setUpdatedAt(java.time.Instant.EPOCH).setLastEventId(null)
+                .setLastEventIngestedAt(null).setLastSourceOccurredAt(null).build();
+    }
+
+    private ZoneId zoneOf(AgentProjection p, String tenant) {
+        if (p.getTimeZone() != null) {
+            try {
+                return ZoneId.of(p.getTimeZone());
+            } catch (RuntimeException e) {
+                // an unknown zone in the roster falls back to the tenant's
+            }
+        }
+        return config.zoneOf(tenant);
+    }
+
+    private static boolean answered(CallState state) {
+        return switch (state) {
+            case CONNECTED, HELD, REMOTE_HELD, TRANSFERRING -> true;
+            default -> false;
+        };
+    }
+
+    private static List<ForwardingRule> withRule(List<ForwardingRule> rules, ForwardingRule rule) {
+        List<ForwardingRule> next = new ArrayList<>();
+        for (ForwardingRule r : rules) {
+            if (r.getKind() != rule.getKind()) {
+                next.add(r);
+            }
+        }
+        next.add(rule);
+        next.sort((a, b) -> a.getKind().compareTo(b.getKind()));
+        return next;
+    }
+
+    private static java.time.Instant latest(java.time.Instant a, java.time.Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
+    }
+
+    private static QueueSignal signal(EventHeader h, String queueId, String callId, QueueSignalKind kind, long at) {
+        return QueueSignal.newBuilder().setTenant(h.getTenant()).setQueueId(queueId).setCallId(callId).setKind(kind)
+                .setAt(java.time.Instant.ofEpochMilli(at)).setAgentId(h.getAgentId()).build();
+    }
+
+    private static QueueSignal handled(EventHeader h, PendingHandle pending, long at) {
+        QueueSignal s = signal(h, pending.getQueueId(), pending.getCallId(), QueueSignalKind.HANDLED, at);
+        s.setHandleMillis(pending.getHandleMillis());
+        return s;
+    }
+
+    static boolean sameAgent(String key, EventHeader header) {
+        return Objects.equals(key, header.getAgentId());
+    }
+}

@@ -1,0 +1,174 @@
+package io.ctistream.engine;
+
+import io.ctistream.events.AgentEvent;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.internal.AgentProjection;
+import io.ctistream.schemas.CtiTopics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Projects one partition of agents: roster entries from {@code cti.agents} and events from
+ * {@code cti.agent-events} (co-partitioned, both keyed by agent id) into {@code AgentSnapshot}s,
+ * plus the queue signals agent call events give rise to. Input arrives as bytes and is decoded
+ * here, so a record that cannot be read becomes a dead letter instead of stopping the stream.
+ */
+final class AgentProcessor extends ContextualProcessor<String, byte[], String, SpecificRecord> {
+    static final String PROJECTIONS = "agent-projections";
+    static final String EVENT_IDS = "agent-event-ids";
+
+    private final EngineConfig config;
+    private final EngineMetrics metrics;
+    private final AgentApplier applier;
+    private final Deserializer<AgentEvent> events;
+    private final Deserializer<AgentProfile> profiles;
+    private KeyValueStore<String, AgentProjection> projections;
+    private WindowStore<String, Long> eventIds;
+
+    AgentProcessor(EngineConfig config, EngineMetrics metrics, Deserializer<AgentEvent> events, Deserializer<AgentProfile> profiles) {
+        this.config = config;
+        this.metrics = metrics;
+        this.applier = new AgentApplier(config);
+        this.events = events;
+        this.profiles = profiles;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        super.init(context);
+        projections = context.getStateStore(PROJECTIONS);
+        eventIds = context.getStateStore(EVENT_IDS);
+        context.schedule(config.housekeepingInterval(), PunctuationType.WALL_CLOCK_TIME, this::rollDays);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        String topic = context().recordMetadata().map(m -> m.topic()).orElse("");
+        if (topic.equals(CtiTopics.AGENTS.topicName())) {
+            onProfile(topic, record);
+        } else {
+            onEvent(topic, record);
+        }
+    }
+
+    private void onProfile(String topic, Record<String, byte[]> record) {
+        long now = context().currentSystemTimeMs();
+        if (record.value() == null) { // the agent left the roster
+            if (projections.delete(record.key()) != null) {
+                context().forward(record.withValue(null));
+            }
+            metrics.count(EngineMetrics.Outcome.APPLIED);
+            return;
+        }
+        AgentProfile profile;
+        try {
+            profile = profiles.deserialize(topic, record.value());
+        } catch (RuntimeException e) {
+            deadLetter(record, "cannot decode an AgentProfile: " + DeadLetters.describe(e));
+            return;
+        }
+        if (!profile.getAgentId().equals(record.key())) {
+            deadLetter(record, "record key [" + record.key() + "] is not the profile's agent id [" + profile.getAgentId() + "]");
+            return;
+        }
+        AgentApplier.Applied applied = applier.applyProfile(projections.get(record.key()), profile, now);
+        store(record, applied);
+    }
+
+    private void onEvent(String topic, Record<String, byte[]> record) {
+        long now = context().currentSystemTimeMs();
+        if (record.value() == null) {
+            deadLetter(record, "an agent event with no value");
+            return;
+        }
+        AgentEvent event;
+        try {
+            event = events.deserialize(topic, record.value());
+        } catch (RuntimeException e) {
+            deadLetter(record, "cannot decode an AgentEvent: " + DeadLetters.describe(e));
+            return;
+        }
+        if (!AgentApplier.sameAgent(record.key(), event.getHeader())) {
+            deadLetter(record, "record key [" + record.key() + "] is not the event's agent id [" + event.getHeader().getAgentId() + "]");
+            return;
+        }
+        String eventId = event.getHeader().getEventId();
+        long ingested = event.getHeader().getIngestedAt().toEpochMilli();
+        metrics.ingestLag(Math.max(0, now - ingested));
+        if (seen(eventId, ingested)) {
+            metrics.count(EngineMetrics.Outcome.IGNORED_DUPLICATE);
+            return;
+        }
+        AgentProjection current = projections.get(record.key());
+        if (current != null && AgentApplier.fromPlatform(event.getPayload()) && AgentApplier.olderThanState(current, event.getHeader())) {
+            eventIds.put(eventId, ingested, ingested);
+            metrics.count(EngineMetrics.Outcome.IGNORED_OUT_OF_ORDER);
+            return;
+        }
+        AgentApplier.Applied applied;
+        try {
+            applied = applier.applyEvent(current, event, now);
+        } catch (RuntimeException e) {
+            deadLetter(record, "cannot apply the event: " + DeadLetters.describe(e));
+            return;
+        }
+        eventIds.put(eventId, ingested, ingested);
+        store(record, applied);
+        for (var signal : applied.signals()) {
+            context().forward(new Record<String, SpecificRecord>(signal.getQueueId(), signal, record.timestamp()));
+        }
+    }
+
+    private void store(Record<String, byte[]> record, AgentApplier.Applied applied) {
+        projections.put(record.key(), applied.projection());
+        if (applied.changed()) {
+            context().forward(record.withValue((SpecificRecord) applied.projection().getSnapshot()));
+            metrics.count(EngineMetrics.Outcome.APPLIED);
+        } else {
+            metrics.count(EngineMetrics.Outcome.IGNORED_NO_CHANGE);
+        }
+    }
+
+    private boolean seen(String eventId, long ingested) {
+        long window = config.dedupeWindow().toMillis();
+        try (WindowStoreIterator<Long> it = eventIds.fetch(eventId, Instant.ofEpochMilli(ingested - window), Instant.ofEpochMilli(ingested + window))) {
+            return it.hasNext();
+        }
+    }
+
+    private void deadLetter(Record<String, byte[]> record, String reason) {
+        context().forward(record.withValue((SpecificRecord) DeadLetters.of(context(), record, reason)));
+        metrics.count(EngineMetrics.Outcome.DEAD_LETTERED);
+    }
+
+    private void rollDays(long now) {
+        long started = System.nanoTime();
+        List<KeyValue<String, AgentProjection>> rolled = new ArrayList<>();
+        try (KeyValueIterator<String, AgentProjection> all = projections.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, AgentProjection> entry = all.next();
+                AgentApplier.Applied applied = applier.rollDay(entry.value, now);
+                if (applied.changed()) {
+                    rolled.add(KeyValue.pair(entry.key, applied.projection()));
+                }
+            }
+        }
+        for (KeyValue<String, AgentProjection> entry : rolled) {
+            projections.put(entry.key, entry.value);
+            context().forward(new Record<String, SpecificRecord>(entry.key, entry.value.getSnapshot(), now));
+        }
+        metrics.punctuated(System.nanoTime() - started);
+    }
+}

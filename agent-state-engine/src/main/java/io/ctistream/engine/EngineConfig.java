@@ -1,0 +1,74 @@
+package io.ctistream.engine;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the engine's topology and runtime need, typed and validated once.
+ *
+ * @param applicationId          Kafka Streams application id (consumer group, internal topic prefix)
+ * @param bootstrapServers       Kafka bootstrap servers
+ * @param registryUrl            Apicurio Registry v3 API base
+ * @param stateDir               where local state stores live
+ * @param standbyReplicas        warm copies of each store on other instances
+ * @param commitInterval         how often transactions commit (exactly_once_v2): the floor of input→output latency
+ * @param dedupeWindow           how long an applied event id is remembered to drop its duplicates
+ * @param defaultZone            the zone "today" is counted in for tenants without their own
+ * @param tenantZones            per-tenant zones
+ * @param serviceLevelThreshold  a queue call answered within this counts toward the service level
+ * @param queueCallRetention     how long a finished queue call is remembered (late signals for it stay idempotent)
+ * @param housekeepingInterval   how often (wall clock) days roll over and old entries are purged
+ */
+public record EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
+                           int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
+                           Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
+                           Duration housekeepingInterval) {
+
+    public EngineConfig {
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(defaultZone, "defaultZone");
+        tenantZones = Map.copyOf(tenantZones);
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("standby replicas must be 0 or more, was [" + standbyReplicas + "]");
+        }
+        requirePositive("commit interval", commitInterval);
+        requirePositive("dedupe window", dedupeWindow);
+        requirePositive("service level threshold", serviceLevelThreshold);
+        requirePositive("queue call retention", queueCallRetention);
+        requirePositive("housekeeping interval", housekeepingInterval);
+    }
+
+    /** Defaults for everything but where Kafka and the registry are. */
+    public static EngineConfig defaults(String bootstrapServers, String registryUrl) {
+        return new EngineConfig("ctistream-engine", bootstrapServers, registryUrl,
+                System.getProperty("java.io.tmpdir") + "/ctistream-engine", 0, Duration.ofMillis(100), Duration.ofHours(1),
+                ZoneId.of("UTC"), Map.of(), Duration.ofSeconds(20), Duration.ofHours(4), Duration.ofSeconds(30));
+    }
+
+    public ZoneId zoneOf(String tenant) {
+        return tenantZones.getOrDefault(tenant, defaultZone);
+    }
+
+    public EngineConfig withApplicationId(String id) {
+        return new EngineConfig(id, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval);
+    }
+
+    public EngineConfig withStateDir(String dir) {
+        return new EngineConfig(applicationId, bootstrapServers, registryUrl, dir, standbyReplicas, commitInterval, dedupeWindow,
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval);
+    }
+
+    public EngineConfig withZones(ZoneId defaultZone, Map<String, ZoneId> tenantZones) {
+        return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval);
+    }
+
+    private static void requirePositive(String what, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was [" + d + "]");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.ctistream.engine;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the engine did with its input, counted per instance. Outcome labels are an enum, never an
+ * agent, queue or call id. Exported to Prometheus by the engine's HTTP endpoint.
+ */
+public final class EngineMetrics {
+    /** What happened to one input record. */
+    public enum Outcome {
+        APPLIED("applied"),
+        IGNORED_DUPLICATE("duplicate"),
+        IGNORED_OUT_OF_ORDER("out_of_order"),
+        IGNORED_NO_CHANGE("no_change"),
+        DEAD_LETTERED("dead_lettered");
+
+        private final String label;
+
+        Outcome(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
+    private final LongAdder punctuations = new LongAdder();
+    private final LongAdder punctuationNanos = new LongAdder();
+    private volatile long lastIngestLagMillis;
+
+    public EngineMetrics() {
+        for (Outcome o : Outcome.values()) {
+            outcomes.put(o, new LongAdder());
+        }
+    }
+
+    void count(Outcome outcome) {
+        outcomes.get(outcome).increment();
+    }
+
+    void punctuated(long nanos) {
+        punctuations.increment();
+        punctuationNanos.add(nanos);
+    }
+
+    void ingestLag(long millis) {
+        lastIngestLagMillis = millis;
+    }
+
+    public long total(Outcome outcome) {
+        return outcomes.get(outcome).sum();
+    }
+
+    public long punctuations() {
+        return punctuations.sum();
+    }
+
+    public long punctuationNanos() {
+        return punctuationNanos.sum();
+    }
+
+    /** Milliseconds between an event's ingest by its connector and its processing here, for the last event processed. */
+    public long lastIngestLagMillis() {
+        return lastIngestLagMillis;
+    }
+}

@@ -1,0 +1,118 @@
+package io.ctistream.engine;
+
+import io.ctistream.events.AgentEvent;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.AgentSnapshot;
+import io.ctistream.events.DeadLetter;
+import io.ctistream.events.QueueEvent;
+import io.ctistream.events.QueueSnapshot;
+import io.ctistream.events.TeamSnapshot;
+import io.ctistream.events.internal.AgentProjection;
+import io.ctistream.events.internal.QueueCall;
+import io.ctistream.events.internal.QueueProjection;
+import io.ctistream.events.internal.QueueSignal;
+import io.ctistream.schemas.CtiTopics;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The engine's whole topology, built by one static method so {@code main} and
+ * {@code TopologyTestDriver} tests run the same code.
+ *
+ * <pre>
+ * cti.agents + cti.agent-events ─▶ agent-projector ─▶ cti.agent-state
+ *                                        │  └─▶ agent-state-table ─▶ group by team ─▶ cti.team-stats
+ *                                        └─ queue signals ─┐
+ * cti.queue-events ─▶ queue-event-decoder ─ queue signals ─┴▶ (repartition by queue) ─▶ queue-projector ─▶ cti.queue-stats
+ * undecodable / inapplicable records from any input ─▶ cti.dead-letter
+ * </pre>
+ */
+public final class EngineTopology {
+    public static final String AGENT_STATE_TABLE = "agent-state-table";
+    public static final String TEAM_STATS_STORE = "team-stats-store";
+    public static final String QUEUE_PROJECTIONS = QueueProcessor.PROJECTIONS;
+    public static final String AGENT_PROJECTIONS = AgentProcessor.PROJECTIONS;
+
+    private EngineTopology() {
+    }
+
+    public static Topology build(EngineConfig config, ValueSerdes serdes, EngineMetrics metrics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        Serde<String> keys = Serdes.String();
+        Serde<AgentSnapshot> snapshotSerde = serdes.of(AgentSnapshot.class);
+        Serde<DeadLetter> deadLetterSerde = serdes.of(DeadLetter.class);
+        Serde<QueueSignal> signalSerde = serdes.of(QueueSignal.class);
+        Serde<AgentEvent> eventSerde = serdes.of(AgentEvent.class);
+        Serde<AgentProfile> profileSerde = serdes.of(AgentProfile.class);
+        Serde<QueueEvent> queueEventSerde = serdes.of(QueueEvent.class);
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AgentProcessor.PROJECTIONS), keys,
+                serdes.of(AgentProjection.class)));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(AgentProcessor.EVENT_IDS,
+                config.dedupeWindow().multipliedBy(2), config.dedupeWindow(), false), keys, Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueueProcessor.PROJECTIONS), keys,
+                serdes.of(QueueProjection.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueueProcessor.CALLS), keys, serdes.of(QueueCall.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueueProcessor.WAITING), keys, serdes.of(QueueCall.class)));
+
+        // agents: roster and events of one agent meet in one task (co-partitioned topics)
+        KStream<String, byte[]> roster = builder.stream(CtiTopics.AGENTS.topicName(), Consumed.with(keys, Serdes.ByteArray()).withName("roster-in"));
+        KStream<String, byte[]> events = builder.stream(CtiTopics.AGENT_EVENTS.topicName(), Consumed.with(keys, Serdes.ByteArray()).withName("agent-events-in"));
+        Map<String, KStream<String, SpecificRecord>> agentOut = roster.merge(events, Named.as("agent-inputs"))
+                .process(() -> new AgentProcessor(config, metrics, eventSerde.deserializer(), profileSerde.deserializer()),
+                        Named.as("agent-projector"), AgentProcessor.PROJECTIONS, AgentProcessor.EVENT_IDS)
+                .split(Named.as("agent-out-"))
+                .branch((k, v) -> v == null || v instanceof AgentSnapshot, Branched.as("snapshots"))
+                .branch((k, v) -> v instanceof QueueSignal, Branched.as("signals"))
+                .defaultBranch(Branched.as("dead"));
+
+        KStream<String, AgentSnapshot> snapshots = agentOut.get("agent-out-snapshots").mapValues(v -> (AgentSnapshot) v, Named.as("as-snapshot"));
+        snapshots.to(CtiTopics.AGENT_STATE.topicName(), Produced.with(keys, snapshotSerde).withName("agent-state-out"));
+
+        // teams: a grouped-table aggregation subtracts an agent from its old team and adds it to its new one
+        snapshots.toTable(Named.as("agent-state-as-table"),
+                        Materialized.<String, AgentSnapshot, KeyValueStore<Bytes, byte[]>>as(AGENT_STATE_TABLE).withKeySerde(keys).withValueSerde(snapshotSerde))
+                .filter((agentId, s) -> s.getTeamId() != null, Named.as("agents-in-a-team"))
+                .groupBy((agentId, s) -> KeyValue.pair(s.getTeamId(), s), Grouped.with("agents-by-team", keys, snapshotSerde))
+                .aggregate(TeamAggregator::empty, TeamAggregator::add, TeamAggregator::subtract, Named.as("team-aggregate"),
+                        Materialized.<String, TeamSnapshot, KeyValueStore<Bytes, byte[]>>as(TEAM_STATS_STORE).withKeySerde(keys)
+                                .withValueSerde(serdes.of(TeamSnapshot.class)))
+                .toStream(Named.as("team-changes"))
+                .to(CtiTopics.TEAM_STATS.topicName(), Produced.with(keys, serdes.of(TeamSnapshot.class)).withName("team-stats-out"));
+
+        // queues: platform queue events and agent call events naming a queue, repartitioned by queue id
+        Map<String, KStream<String, SpecificRecord>> queueIn = builder.stream(CtiTopics.QUEUE_EVENTS.topicName(),
+                        Consumed.with(keys, Serdes.ByteArray()).withName("queue-events-in"))
+                .process(() -> new QueueEventDecoder(metrics, queueEventSerde.deserializer()), Named.as("queue-event-decoder"))
+                .split(Named.as("queue-in-"))
+                .branch((k, v) -> v instanceof QueueSignal, Branched.as("signals"))
+                .defaultBranch(Branched.as("dead"));
+        agentOut.get("agent-out-signals").merge(queueIn.get("queue-in-signals"), Named.as("queue-signals-merged"))
+                .mapValues(v -> (QueueSignal) v, Named.as("as-signal"))
+                .repartition(Repartitioned.<String, QueueSignal>as("queue-signals").withKeySerde(keys).withValueSerde(signalSerde))
+                .process(() -> new QueueProcessor(config, metrics), Named.as("queue-projector"),
+                        QueueProcessor.PROJECTIONS, QueueProcessor.CALLS, QueueProcessor.WAITING)
+                .to(CtiTopics.QUEUE_STATS.topicName(), Produced.with(keys, serdes.of(QueueSnapshot.class)).withName("queue-stats-out"));
+
+        agentOut.get("agent-out-dead").merge(queueIn.get("queue-in-dead"), Named.as("dead-letters-merged"))
+                .mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
+                .to(CtiTopics.DEAD_LETTER.topicName(), Produced.with(keys, deadLetterSerde).withName("dead-letter-out"));
+        return builder.build();
+    }
+}

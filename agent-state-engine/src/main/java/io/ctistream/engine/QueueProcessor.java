@@ -1,0 +1,119 @@
+package io.ctistream.engine;
+
+import io.ctistream.events.QueueSnapshot;
+import io.ctistream.events.internal.QueueCall;
+import io.ctistream.events.internal.QueueProjection;
+import io.ctistream.events.internal.QueueSignal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Projects one partition of queues from queue signals (keyed by queue id) into
+ * {@code QueueSnapshot}s. Keeps each call's life per queue ({@code queue-calls}) so every call
+ * counts once, and the calls waiting in queue ({@code queue-waiting}) for the in-queue figures.
+ */
+final class QueueProcessor extends ContextualProcessor<String, QueueSignal, String, QueueSnapshot> {
+    static final String PROJECTIONS = "queue-projections";
+    static final String CALLS = "queue-calls";
+    static final String WAITING = "queue-waiting";
+    private static final char SEP = '\u0000';
+
+    private final EngineConfig config;
+    private final EngineMetrics metrics;
+    private final QueueApplier applier;
+    private KeyValueStore<String, QueueProjection> projections;
+    private KeyValueStore<String, QueueCall> calls;
+    private KeyValueStore<String, QueueCall> waiting;
+
+    QueueProcessor(EngineConfig config, EngineMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.applier = new QueueApplier(config);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, QueueSnapshot> context) {
+        super.init(context);
+        projections = context.getStateStore(PROJECTIONS);
+        calls = context.getStateStore(CALLS);
+        waiting = context.getStateStore(WAITING);
+        context.schedule(config.housekeepingInterval(), PunctuationType.WALL_CLOCK_TIME, this::housekeeping);
+    }
+
+    @Override
+    public void process(Record<String, QueueSignal> record) {
+        QueueSignal signal = record.value();
+        if (signal == null) {
+            return;
+        }
+        long now = context().currentSystemTimeMs();
+        String callKey = signal.getQueueId() + SEP + signal.getCallId();
+        QueueApplier.CallStep step = applier.applyToCall(calls.get(callKey), signal);
+        calls.put(callKey, step.call());
+        if (step.call().getInQueue()) {
+            waiting.put(callKey, step.call());
+        } else {
+            waiting.delete(callKey);
+        }
+        QueueProjection before = projections.get(signal.getQueueId());
+        QueueProjection after = QueueApplier.bump(before, applier.applyToQueue(before, signal, step, waitingIn(signal.getQueueId()), now), now);
+        projections.put(signal.getQueueId(), after);
+        if (QueueApplier.changed(before, after)) {
+            context().forward(record.withKey(signal.getQueueId()).withValue(after.getSnapshot()));
+            metrics.count(EngineMetrics.Outcome.APPLIED);
+        } else {
+            metrics.count(EngineMetrics.Outcome.IGNORED_NO_CHANGE);
+        }
+    }
+
+    private List<QueueCall> waitingIn(String queueId) {
+        List<QueueCall> live = new ArrayList<>();
+        try (KeyValueIterator<String, QueueCall> it = waiting.prefixScan(queueId + SEP, new StringSerializer())) {
+            it.forEachRemaining(kv -> live.add(kv.value));
+        }
+        return live;
+    }
+
+    /** Rolls queues over to a new day at midnight and forgets finished calls past their retention. */
+    private void housekeeping(long now) {
+        long started = System.nanoTime();
+        List<KeyValue<String, QueueProjection>> rolled = new ArrayList<>();
+        try (KeyValueIterator<String, QueueProjection> all = projections.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, QueueProjection> e = all.next();
+                QueueSnapshot s = e.value.getSnapshot();
+                String today = AgentRules.day(now, config.zoneOf(s.getTenant()));
+                if (today.compareTo(s.getDay()) > 0) {
+                    QueueSignal marker = QueueSignal.newBuilder().setTenant(s.getTenant()).setQueueId(s.getQueueId()).setCallId("")
+                            .setKind(io.ctistream.events.internal.QueueSignalKind.OTHER).setAt(Instant.ofEpochMilli(now)).build();
+                    QueueProjection fresh = applier.withFigures(applier.freshDay(e.value, marker, today, now), 0, 0, 0, waitingIn(e.key), now);
+                    rolled.add(KeyValue.pair(e.key, QueueApplier.bump(e.value, fresh, now)));
+                }
+            }
+        }
+        for (KeyValue<String, QueueProjection> e : rolled) {
+            projections.put(e.key, e.value);
+            context().forward(new Record<>(e.key, e.value.getSnapshot(), now));
+        }
+        long horizon = now - config.queueCallRetention().toMillis();
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, QueueCall> all = calls.all()) {
+            all.forEachRemaining(kv -> {
+                if (!kv.value.getInQueue() && kv.value.getLastSeenAt().toEpochMilli() < horizon) {
+                    expired.add(kv.key);
+                }
+            });
+        }
+        expired.forEach(calls::delete);
+        metrics.punctuated(System.nanoTime() - started);
+    }
+}

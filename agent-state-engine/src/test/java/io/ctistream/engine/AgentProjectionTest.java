@@ -1,0 +1,226 @@
+package io.ctistream.engine;
+
+import static io.ctistream.engine.EngineDriver.agent;
+import static io.ctistream.engine.EngineDriver.call;
+import static io.ctistream.engine.EngineDriver.link;
+import static io.ctistream.engine.EngineDriver.notReady;
+import static io.ctistream.engine.EngineDriver.queue;
+import static io.ctistream.engine.EngineDriver.state;
+import static io.ctistream.engine.EngineDriver.team;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ctistream.events.AgentEvent;
+import io.ctistream.events.AgentSnapshot;
+import io.ctistream.events.AgentState;
+import io.ctistream.events.CallState;
+import io.ctistream.events.Freshness;
+import io.ctistream.events.LinkState;
+import io.ctistream.events.WallboardCategory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Verifies the agent projection on the engine's real topology, in {@code TopologyTestDriver}. */
+class AgentProjectionTest {
+    private EngineDriver engine;
+    private final String alice = agent("alice");
+    private final String q1 = queue("sales");
+
+    @BeforeEach
+    void start() throws Exception {
+        engine = new EngineDriver();
+        engine.profile(alice, team("red"), q1);
+    }
+
+    @AfterEach
+    void stop() {
+        engine.close();
+    }
+
+    /** Verifies that a whole call cycle shows every state in order, and what the day's counters and the queue make of it. */
+    @Test
+    void logOnReadyCallHoldWrapUpReady() {
+        // GIVEN an agent in the roster, not yet heard from
+        assertThat(engine.agentState.readValue()).satisfies(s -> {
+            assertThat(s.getState()).isEqualTo(AgentState.UNKNOWN);
+            assertThat(s.getFreshness()).isEqualTo(Freshness.UNKNOWN);
+            assertThat(s.getTeamId()).isEqualTo(team("red"));
+        });
+
+        // WHEN the platform reports a full cycle
+        engine.send(alice, ofSeconds(0), link(LinkState.ACTIVE));
+        engine.send(alice, ofSeconds(0), notReady("0001", "Log on"));
+        engine.send(alice, ofSeconds(10), state(AgentState.READY));
+        engine.send(alice, ofSeconds(20), call("c1", CallState.RINGING, q1));
+        engine.send(alice, ofSeconds(25), call("c1", CallState.CONNECTED, null));
+        engine.send(alice, ofSeconds(85), call("c1", CallState.HELD, null));
+        engine.send(alice, ofSeconds(115), call("c1", CallState.CONNECTED, null));
+        engine.send(alice, ofSeconds(175), call("c1", CallState.ENDED, null));
+        engine.send(alice, ofSeconds(176), state(AgentState.WRAP_UP));
+        engine.send(alice, ofSeconds(206), state(AgentState.READY));
+
+        // THEN every change is published once, in order, with a growing version
+        List<AgentSnapshot> all = engine.agentState.readValuesToList();
+        assertThat(all.get(0).getState()).as("link up, state not yet reported: never guessed").isEqualTo(AgentState.UNKNOWN);
+        assertThat(all.get(0).getLink()).isEqualTo(LinkState.ACTIVE);
+        List<AgentSnapshot> published = all.subList(1, all.size());
+        assertThat(published).extracting(AgentSnapshot::getState).containsExactly(
+                AgentState.NOT_READY, AgentState.READY, AgentState.RESERVED, AgentState.TALKING, AgentState.HOLD,
+                AgentState.TALKING, AgentState.READY, AgentState.WRAP_UP, AgentState.READY);
+        assertThat(published).extracting(AgentSnapshot::getCategory).containsExactly(
+                WallboardCategory.AUX, WallboardCategory.AVAIL, WallboardCategory.RING, WallboardCategory.ACD, WallboardCategory.ACD,
+                WallboardCategory.ACD, WallboardCategory.AVAIL, WallboardCategory.ACW, WallboardCategory.AVAIL);
+        assertThat(published).extracting(AgentSnapshot::getVersion).isSorted().doesNotHaveDuplicates();
+        AgentSnapshot ringing = published.get(2);
+        assertThat(ringing.getCurrentCall().getQueueId()).isEqualTo(q1);
+        assertThat(ringing.getCurrentCall().getRemoteParty()).isEqualTo("+4930123456");
+        assertThat(published.get(4).getStateSince()).isEqualTo(EngineDriver.T0.plusSeconds(85));
+
+        AgentSnapshot last = published.get(published.size() - 1);
+        assertThat(last.getCurrentCall()).isNull();
+        assertThat(last.getFreshness()).isEqualTo(Freshness.LIVE);
+        assertThat(last.getToday().getCallsHandled()).isEqualTo(1);
+        assertThat(last.getToday().getTalkTimeMillis()).isEqualTo(Duration.ofSeconds(60 + 60).toMillis());
+        assertThat(last.getToday().getHoldTimeMillis()).isEqualTo(Duration.ofSeconds(30).toMillis());
+        assertThat(last.getToday().getWrapUpTimeMillis()).isEqualTo(Duration.ofSeconds(30).toMillis());
+        assertThat(last.getToday().getNotReadyTimeMillis()).isEqualTo(Duration.ofSeconds(10).toMillis());
+        assertThat(last.getToday().getDay()).isEqualTo("2026-11-24");
+
+        // AND the team shows her available, and the queue an answered call (no queue events: the agent's side is all there is)
+        assertThat(engine.teamNow(team("red")).getCounts().getAvail()).isEqualTo(1);
+        var sales = engine.queueStats.readKeyValuesToMap().get(q1);
+        assertThat(sales.getOfferedToday()).isEqualTo(1);
+        assertThat(sales.getAnsweredToday()).isEqualTo(1);
+        assertThat(sales.getAverageSpeedOfAnswerMillis()).isEqualTo(5_000L);
+        assertThat(sales.getAverageHandleTimeMillis()).as("talk + hold + wrap-up").isEqualTo(180_000L);
+        assertThat(sales.getServiceLevelPercent()).isEqualTo(100.0);
+    }
+
+    /** Verifies that a not-ready reason is carried as the opaque code and label the platform gave. */
+    @Test
+    void notReadyCarriesItsReason() {
+        engine.agentState.readValuesToList();
+        engine.send(alice, ofSeconds(0), notReady("0012", "Lunch"));
+
+        AgentSnapshot s = engine.agentState.readValue();
+        assertThat(s.getState()).isEqualTo(AgentState.NOT_READY);
+        assertThat(s.getCategory()).isEqualTo(WallboardCategory.AUX);
+        assertThat(s.getReasonCode()).isEqualTo("0012");
+        assertThat(s.getReasonLabel()).isEqualTo("Lunch");
+
+        engine.send(alice, ofSeconds(60), state(AgentState.READY));
+        assertThat(engine.agentState.readValue().getReasonCode()).isNull();
+    }
+
+    /** Verifies that a redelivered event and an event older than the state are ignored, and counted. */
+    @Test
+    void duplicatesAndOutOfOrderEventsAreIgnored() {
+        engine.agentState.readValuesToList();
+        AgentEvent ready = engine.send(alice, ofSeconds(10), state(AgentState.READY));
+        engine.send(alice, ofSeconds(20), notReady("0003", "Meeting"));
+
+        // WHEN the READY is delivered again (same event id), and a stale READY from before arrives late
+        engine.send(ready);
+        engine.send(EngineDriver.event(alice, EngineDriver.T0.plusSeconds(15), state(AgentState.READY), null));
+        // AND one with a lower platform sequence from the same connector
+        engine.send(EngineDriver.event(alice, EngineDriver.T0.plusSeconds(30), state(AgentState.READY), 1L));
+
+        // THEN the agent is still NOT_READY, nothing else was published, and each case was counted
+        assertThat(engine.agentState.readValuesToList()).extracting(AgentSnapshot::getState)
+                .containsExactly(AgentState.READY, AgentState.NOT_READY);
+        assertThat(engine.agentNow(alice).getState()).isEqualTo(AgentState.NOT_READY);
+        assertThat(engine.metrics.total(EngineMetrics.Outcome.IGNORED_DUPLICATE)).isEqualTo(1);
+        assertThat(engine.metrics.total(EngineMetrics.Outcome.IGNORED_OUT_OF_ORDER)).isEqualTo(2);
+    }
+
+    /** Verifies that a lost link makes the agent UNKNOWN and STALE, and only a full state brings it back. */
+    @Test
+    void linkLossShowsUnknownUntilTheNextFullState() {
+        engine.send(alice, ofSeconds(0), link(LinkState.ACTIVE));
+        engine.send(alice, ofSeconds(1), state(AgentState.READY));
+        engine.agentState.readValuesToList();
+
+        // WHEN the subscription is lost
+        engine.send(alice, ofSeconds(30), link(LinkState.LOST));
+        AgentSnapshot lost = engine.agentState.readValue();
+        assertThat(lost.getState()).isEqualTo(AgentState.UNKNOWN);
+        assertThat(lost.getCategory()).isEqualTo(WallboardCategory.UNKNOWN);
+        assertThat(lost.getFreshness()).isEqualTo(Freshness.STALE);
+        assertThat(engine.teamNow(team("red")).getCounts().getUnknown()).isEqualTo(1);
+        assertThat(engine.teamNow(team("red")).getCounts().getAvail()).isZero();
+
+        // AND re-established: the link is back but the state is still not guessed
+        engine.send(alice, ofSeconds(40), link(LinkState.ACTIVE));
+        AgentSnapshot linked = engine.agentState.readValue();
+        assertThat(linked.getLink()).isEqualTo(LinkState.ACTIVE);
+        assertThat(linked.getState()).isEqualTo(AgentState.UNKNOWN);
+
+        // THEN the next full state restores it
+        engine.send(alice, ofSeconds(41), state(AgentState.READY));
+        AgentSnapshot restored = engine.agentState.readValue();
+        assertThat(restored.getState()).isEqualTo(AgentState.READY);
+        assertThat(restored.getFreshness()).isEqualTo(Freshness.LIVE);
+        assertThat(engine.teamNow(team("red")).getCounts().getAvail()).isEqualTo(1);
+    }
+
+    /** Verifies that records that cannot be read go to the dead-letter topic and the next record is still applied. */
+    @Test
+    void aPoisonRecordIsDeadLetteredAndTheStreamGoesOn() {
+        engine.agentState.readValuesToList();
+        byte[] garbage = "<xml>not avro</xml>".getBytes(StandardCharsets.UTF_8);
+
+        // WHEN a record that is not an AgentEvent arrives, then one keyed by the wrong agent
+        engine.sendRaw(alice, garbage);
+        AgentEvent misKeyed = EngineDriver.event(agent("bob"), EngineDriver.T0, state(AgentState.READY), null);
+        engine.sendRaw(alice, EngineDriver.write(misKeyed, AgentEvent.class));
+        // AND then a good one
+        engine.send(alice, ofSeconds(5), state(AgentState.READY));
+
+        // THEN both bad ones are dead letters with the reason and the original bytes
+        var dead = engine.deadLetters.readValuesToList();
+        assertThat(dead).hasSize(2);
+        assertThat(dead.get(0).getReason()).startsWith("cannot decode an AgentEvent");
+        assertThat(dead.get(0).getOriginalTopic()).isEqualTo("cti.agent-events");
+        assertThat(dead.get(0).getOriginalValue().array()).isEqualTo(garbage);
+        assertThat(dead.get(0).getComponent()).isEqualTo("agent-state-engine");
+        assertThat(dead.get(1).getReason()).contains("is not the event's agent id");
+        assertThat(engine.metrics.total(EngineMetrics.Outcome.DEAD_LETTERED)).isEqualTo(2);
+        // AND the good one is applied
+        assertThat(engine.agentState.readValue().getState()).isEqualTo(AgentState.READY);
+    }
+
+    /** Verifies that an agent removed from the roster disappears from the state topic and from its team. */
+    @Test
+    void leavingTheRosterRemovesTheAgent() {
+        engine.send(alice, ofSeconds(1), state(AgentState.READY));
+        assertThat(engine.teamNow(team("red")).getMembers()).containsExactly(alice);
+
+        engine.leaveRoster(alice);
+
+        var records = engine.agentState.readRecordsToList();
+        assertThat(records.get(records.size() - 1).value()).isNull();
+        assertThat(engine.teamNow(team("red")).getMembers()).isEmpty();
+        assertThat(engine.teamNow(team("red")).getCounts().getAvail()).isZero();
+    }
+
+    /** Verifies that today's counters start again at midnight in the agent's time zone, without any event. */
+    @Test
+    void countersStartAgainAtMidnight() {
+        engine.send(alice, ofSeconds(0), notReady("0001", "Log on"));
+        engine.send(alice, Duration.ofHours(1), state(AgentState.READY));
+        assertThat(engine.agentNow(alice).getToday().getNotReadyTimeMillis()).isEqualTo(Duration.ofHours(1).toMillis());
+
+        // WHEN the wall clock passes midnight UTC (T0 is 08:00)
+        engine.driver.advanceWallClockTime(Duration.ofHours(16).plusMinutes(1));
+
+        // THEN the published counters are for the new day, and zero
+        AgentSnapshot after = engine.agentNow(alice);
+        assertThat(after.getToday().getDay()).isEqualTo("2026-11-25");
+        assertThat(after.getToday().getNotReadyTimeMillis()).isZero();
+        assertThat(after.getState()).isEqualTo(AgentState.READY);
+    }
+}

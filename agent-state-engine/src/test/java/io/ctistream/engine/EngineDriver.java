@@ -1,0 +1,190 @@
+package io.ctistream.engine;
+
+import io.ctistream.events.AgentCallEvent;
+import io.ctistream.events.AgentEvent;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.AgentSnapshot;
+import io.ctistream.events.AgentState;
+import io.ctistream.events.AgentStateChanged;
+import io.ctistream.events.CallDirection;
+import io.ctistream.events.CallState;
+import io.ctistream.events.DeadLetter;
+import io.ctistream.events.EventHeader;
+import io.ctistream.events.EventSource;
+import io.ctistream.events.LinkState;
+import io.ctistream.events.Platform;
+import io.ctistream.events.QueueCallDisposition;
+import io.ctistream.events.QueueCallEntered;
+import io.ctistream.events.QueueCallLeft;
+import io.ctistream.events.QueueEvent;
+import io.ctistream.events.QueueSnapshot;
+import io.ctistream.events.SubscriptionChanged;
+import io.ctistream.events.TeamSnapshot;
+import io.ctistream.schemas.CtiTopics;
+import io.ctistream.schemas.PlainAvroSerde;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/** The engine's topology in a {@code TopologyTestDriver}, with builders for canonical events. */
+final class EngineDriver implements AutoCloseable {
+    static final String TENANT = "acme";
+    static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
+
+    final EngineConfig config;
+    final EngineMetrics metrics = new EngineMetrics();
+    final TopologyTestDriver driver;
+    private final TestInputTopic<String, byte[]> roster;
+    private final TestInputTopic<String, byte[]> events;
+    private final TestInputTopic<String, byte[]> queueEvents;
+    final TestOutputTopic<String, AgentSnapshot> agentState;
+    final TestOutputTopic<String, TeamSnapshot> teamStats;
+    final TestOutputTopic<String, QueueSnapshot> queueStats;
+    final TestOutputTopic<String, DeadLetter> deadLetters;
+    private long sequence;
+
+    EngineDriver() throws Exception {
+        this(EngineConfig.defaults("unused:9092", "http://unused").withZones(ZoneId.of("UTC"), Map.of()));
+    }
+
+    EngineDriver(EngineConfig base) throws Exception {
+        Path stateDir = Files.createTempDirectory("engine-ttd-");
+        config = base.withStateDir(stateDir.toString());
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        driver = new TopologyTestDriver(EngineTopology.build(config, ValueSerdes.plain(), metrics), props, T0);
+        var bytes = new ByteArraySerializer();
+        roster = driver.createInputTopic(CtiTopics.AGENTS.topicName(), new StringSerializer(), bytes);
+        events = driver.createInputTopic(CtiTopics.AGENT_EVENTS.topicName(), new StringSerializer(), bytes);
+        queueEvents = driver.createInputTopic(CtiTopics.QUEUE_EVENTS.topicName(), new StringSerializer(), bytes);
+        agentState = driver.createOutputTopic(CtiTopics.AGENT_STATE.topicName(), new StringDeserializer(), new PlainAvroSerde<>(AgentSnapshot.class).deserializer());
+        teamStats = driver.createOutputTopic(CtiTopics.TEAM_STATS.topicName(), new StringDeserializer(), new PlainAvroSerde<>(TeamSnapshot.class).deserializer());
+        queueStats = driver.createOutputTopic(CtiTopics.QUEUE_STATS.topicName(), new StringDeserializer(), new PlainAvroSerde<>(QueueSnapshot.class).deserializer());
+        deadLetters = driver.createOutputTopic(CtiTopics.DEAD_LETTER.topicName(), new StringDeserializer(), new PlainAvroSerde<>(DeadLetter.class).deserializer());
+    }
+
+    static String agent(String user) {
+        return TENANT + "/" + user;
+    }
+
+    static String team(String name) {
+        return TENANT + "/" + name;
+    }
+
+    static String queue(String name) {
+        return TENANT + "/" + name;
+    }
+
+    void profile(String agentId, String teamId, String... queues) {
+        AgentProfile p = AgentProfile.newBuilder().setTenant(TENANT).setAgentId(agentId).setDisplayName("Agent " + agentId)
+                .setTeamId(teamId).setQueues(List.of(queues)).setPlatform(Platform.BROADWORKS).setPlatformUserId(agentId + "@example.test")
+                .build();
+        roster.pipeInput(agentId, write(p, AgentProfile.class), T0);
+    }
+
+    void leaveRoster(String agentId) {
+        roster.pipeInput(agentId, (byte[]) null, T0);
+    }
+
+    /** Sends an event that occurred {@code offset} after {@link #T0}; returns it so a test can resend it. */
+    AgentEvent send(String agentId, Duration offset, Object payload) {
+        AgentEvent e = event(agentId, T0.plus(offset), payload, ++sequence);
+        send(e);
+        return e;
+    }
+
+    void send(AgentEvent e) {
+        events.pipeInput(e.getHeader().getAgentId(), write(e, AgentEvent.class), e.getHeader().getIngestedAt());
+    }
+
+    void sendRaw(String key, byte[] value) {
+        events.pipeInput(key, value, T0);
+    }
+
+    static AgentEvent event(String agentId, Instant occurred, Object payload, Long platformSequence) {
+        EventHeader h = EventHeader.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant(TENANT).setAgentId(agentId)
+                .setSource(EventSource.newBuilder().setPlatform(Platform.BROADWORKS).setConnectorInstance("bw-1")
+                        .setPlatformSequence(platformSequence).build())
+                .setOccurredAt(occurred).setIngestedAt(occurred.plusMillis(3)).build();
+        return AgentEvent.newBuilder().setHeader(h).setPayload(payload).build();
+    }
+
+    static AgentStateChanged state(AgentState s) {
+        return AgentStateChanged.newBuilder().setState(s).build();
+    }
+
+    static AgentStateChanged notReady(String code, String label) {
+        return AgentStateChanged.newBuilder().setState(AgentState.NOT_READY).setReasonCode(code).setReasonLabel(label).build();
+    }
+
+    static AgentCallEvent call(String callId, CallState state, String queueId) {
+        return AgentCallEvent.newBuilder().setCallId(callId).setDirection(CallDirection.INBOUND).setCallState(state).setQueueId(queueId)
+                .setRemoteParty("+4930123456").build();
+    }
+
+    static SubscriptionChanged link(LinkState state) {
+        return SubscriptionChanged.newBuilder().setLinkState(state).setChannel("as-feature-event").setReason(state == LinkState.LOST ? "no refresh answer" : null).build();
+    }
+
+    void queueEntered(String queueId, String callId, Duration offset) {
+        queueEvent(queueId, callId, offset, QueueCallEntered.newBuilder().build());
+    }
+
+    void queueLeft(String queueId, String callId, Duration offset, QueueCallDisposition disposition, String agentId) {
+        queueEvent(queueId, callId, offset, QueueCallLeft.newBuilder().setDisposition(disposition).setAgentId(agentId).build());
+    }
+
+    private void queueEvent(String queueId, String callId, Duration offset, Object payload) {
+        Instant at = T0.plus(offset);
+        QueueEvent e = QueueEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant(TENANT).setQueueId(queueId)
+                .setSource(EventSource.newBuilder().setPlatform(Platform.BROADWORKS).setConnectorInstance("bw-1").build())
+                .setOccurredAt(at).setIngestedAt(at).setCallId(callId).setPayload(payload).build();
+        queueEvents.pipeInput(queueId, write(e, QueueEvent.class), at);
+    }
+
+    KeyValueStore<String, ValueAndTimestamp<AgentSnapshot>> agentTable() {
+        return driver.getTimestampedKeyValueStore(EngineTopology.AGENT_STATE_TABLE);
+    }
+
+    KeyValueStore<String, ValueAndTimestamp<TeamSnapshot>> teamStore() {
+        return driver.getTimestampedKeyValueStore(EngineTopology.TEAM_STATS_STORE);
+    }
+
+    AgentSnapshot agentNow(String agentId) {
+        var v = agentTable().get(agentId);
+        return v == null ? null : v.value();
+    }
+
+    TeamSnapshot teamNow(String teamId) {
+        var v = teamStore().get(teamId);
+        return v == null ? null : v.value();
+    }
+
+    static <T extends SpecificRecord> byte[] write(T value, Class<T> type) {
+        return new PlainAvroSerde<>(type).serializer().serialize("t", value);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
