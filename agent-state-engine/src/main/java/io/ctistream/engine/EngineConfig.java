@@ -20,11 +20,15 @@ import java.util.Objects;
  * @param serviceLevelThreshold  a queue call answered within this counts toward the service level
  * @param queueCallRetention     how long a finished queue call is remembered (late signals for it stay idempotent)
  * @param housekeepingInterval   how often (wall clock) days roll over and old entries are purged
+ * @param stores                 RocksDB (persistent, the default) or in-memory stores; both are backed by changelog topics
  */
 public record EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
                            int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
                            Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
-                           Duration housekeepingInterval) {
+                           Duration housekeepingInterval, StoreKind stores) {
+
+    /** Where the engine keeps its state between changelog restores. */
+    public enum StoreKind { PERSISTENT, IN_MEMORY }
 
     public EngineConfig {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -38,13 +42,14 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
         requirePositive("service level threshold", serviceLevelThreshold);
         requirePositive("queue call retention", queueCallRetention);
         requirePositive("housekeeping interval", housekeepingInterval);
+        Objects.requireNonNull(stores, "stores");
     }
 
     /** Defaults for everything but where Kafka and the registry are. */
     public static EngineConfig defaults(String bootstrapServers, String registryUrl) {
         return new EngineConfig("ctistream-engine", bootstrapServers, registryUrl,
-                System.getProperty("java.io.tmpdir") + "/ctistream-engine", 0, Duration.ofMillis(100), Duration.ofHours(1),
-                ZoneId.of("UTC"), Map.of(), Duration.ofSeconds(20), Duration.ofHours(4), Duration.ofSeconds(30));
+                System.getProperty("java.io.tmpdir") + "/ctistream-engine", 0, Duration.ofMillis(100), Duration.ofMinutes(10),
+                ZoneId.of("UTC"), Map.of(), Duration.ofSeconds(20), Duration.ofHours(4), Duration.ofSeconds(30), StoreKind.PERSISTENT);
     }
 
     public ZoneId zoneOf(String tenant) {
@@ -53,17 +58,32 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
 
     public EngineConfig withApplicationId(String id) {
         return new EngineConfig(id, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores);
     }
 
     public EngineConfig withStateDir(String dir) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, dir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores);
     }
 
     public EngineConfig withZones(ZoneId defaultZone, Map<String, ZoneId> tenantZones) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores);
+    }
+
+    public EngineConfig withHousekeepingInterval(Duration interval) {
+        return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, interval, stores);
+    }
+
+    public EngineConfig withStandbyReplicas(int replicas) {
+        return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, replicas, commitInterval, dedupeWindow,
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores);
+    }
+
+    public EngineConfig withStores(StoreKind kind) {
+        return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, kind);
     }
 
     private static void requirePositive(String what, Duration d) {

@@ -12,6 +12,7 @@ import io.ctistream.events.internal.QueueCall;
 import io.ctistream.events.internal.QueueProjection;
 import io.ctistream.events.internal.QueueSignal;
 import io.ctistream.schemas.CtiTopics;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -29,6 +30,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -62,14 +64,15 @@ public final class EngineTopology {
         Serde<AgentProfile> profileSerde = serdes.of(AgentProfile.class);
         Serde<QueueEvent> queueEventSerde = serdes.of(QueueEvent.class);
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AgentProcessor.PROJECTIONS), keys,
-                serdes.of(AgentProjection.class)));
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(AgentProcessor.EVENT_IDS,
-                config.dedupeWindow().multipliedBy(2), config.dedupeWindow(), false), keys, Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueueProcessor.PROJECTIONS), keys,
-                serdes.of(QueueProjection.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueueProcessor.CALLS), keys, serdes.of(QueueCall.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueueProcessor.WAITING), keys, serdes.of(QueueCall.class)));
+        boolean persistent = config.stores() == EngineConfig.StoreKind.PERSISTENT;
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, AgentProcessor.PROJECTIONS), keys, serdes.of(AgentProjection.class)));
+        Duration window = config.dedupeWindow();
+        builder.addStateStore(Stores.windowStoreBuilder(persistent
+                ? Stores.persistentWindowStore(AgentProcessor.EVENT_IDS, window.multipliedBy(2), window, false)
+                : Stores.inMemoryWindowStore(AgentProcessor.EVENT_IDS, window.multipliedBy(2), window, false), keys, Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.PROJECTIONS), keys, serdes.of(QueueProjection.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.CALLS), keys, serdes.of(QueueCall.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.WAITING), keys, serdes.of(QueueCall.class)));
 
         // agents: roster and events of one agent meet in one task (co-partitioned topics)
         KStream<String, byte[]> roster = builder.stream(CtiTopics.AGENTS.topicName(), Consumed.with(keys, Serdes.ByteArray()).withName("roster-in"));
@@ -87,11 +90,11 @@ public final class EngineTopology {
 
         // teams: a grouped-table aggregation subtracts an agent from its old team and adds it to its new one
         snapshots.toTable(Named.as("agent-state-as-table"),
-                        Materialized.<String, AgentSnapshot, KeyValueStore<Bytes, byte[]>>as(AGENT_STATE_TABLE).withKeySerde(keys).withValueSerde(snapshotSerde))
+                        Materialized.<String, AgentSnapshot>as(table(persistent, AGENT_STATE_TABLE)).withKeySerde(keys).withValueSerde(snapshotSerde))
                 .filter((agentId, s) -> s.getTeamId() != null, Named.as("agents-in-a-team"))
                 .groupBy((agentId, s) -> KeyValue.pair(s.getTeamId(), s), Grouped.with("agents-by-team", keys, snapshotSerde))
                 .aggregate(TeamAggregator::empty, TeamAggregator::add, TeamAggregator::subtract, Named.as("team-aggregate"),
-                        Materialized.<String, TeamSnapshot, KeyValueStore<Bytes, byte[]>>as(TEAM_STATS_STORE).withKeySerde(keys)
+                        Materialized.<String, TeamSnapshot>as(table(persistent, TEAM_STATS_STORE)).withKeySerde(keys)
                                 .withValueSerde(serdes.of(TeamSnapshot.class)))
                 .toStream(Named.as("team-changes"))
                 .to(CtiTopics.TEAM_STATS.topicName(), Produced.with(keys, serdes.of(TeamSnapshot.class)).withName("team-stats-out"));
@@ -114,5 +117,19 @@ public final class EngineTopology {
                 .mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
                 .to(CtiTopics.DEAD_LETTER.topicName(), Produced.with(keys, deadLetterSerde).withName("dead-letter-out"));
         return builder.build();
+    }
+
+    /**
+     * A plain key-value store for the processors. It must not be a timestamped supplier: restoring
+     * one from its changelog prefixes every value with an 8-byte timestamp that the value serde
+     * would then read as a schema id (EngineFailoverIT caught exactly that after a failover).
+     */
+    private static KeyValueBytesStoreSupplier kv(boolean persistent, String name) {
+        return persistent ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+    }
+
+    /** A timestamped store for the DSL tables, which read and write values with their timestamps. */
+    private static KeyValueBytesStoreSupplier table(boolean persistent, String name) {
+        return persistent ? Stores.persistentTimestampedKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
     }
 }

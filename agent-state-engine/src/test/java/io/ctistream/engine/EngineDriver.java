@@ -65,7 +65,7 @@ final class EngineDriver implements AutoCloseable {
 
     EngineDriver(EngineConfig base) throws Exception {
         Path stateDir = Files.createTempDirectory("engine-ttd-");
-        config = base.withStateDir(stateDir.toString());
+        config = base.withStateDir(stateDir.toString()).withStores(EngineConfig.StoreKind.IN_MEMORY); // TTD commits (and RocksDB would flush) after every record
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -99,6 +99,14 @@ final class EngineDriver implements AutoCloseable {
                 .setTeamId(teamId).setQueues(List.of(queues)).setPlatform(Platform.BROADWORKS).setPlatformUserId(agentId + "@example.test")
                 .build();
         roster.pipeInput(agentId, write(p, AgentProfile.class), T0);
+    }
+
+    void profile(AgentProfile p) {
+        profile(p, T0);
+    }
+
+    void profile(AgentProfile p, Instant at) {
+        roster.pipeInput(p.getAgentId(), write(p, AgentProfile.class), at);
     }
 
     void leaveRoster(String agentId) {

@@ -220,6 +220,7 @@ public final class RegistryApi {
         if (ctx.response().ended()) {
             return;
         }
+        LOG.info("registry answered [{}] to [{} {}]: {}", status, ctx.request().method(), ctx.request().uri(), detail);
         JsonObject problem = new JsonObject(Map.of("status", status, "title", detail, "detail", detail, "name", name,
                 "type", "about:blank", "instance", ctx.normalizedPath()));
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json").end(problem.encode());

@@ -40,6 +40,16 @@ public final class CtiKafkaExtension implements ParameterResolver {
                 .kafka();
     }
 
+    private static boolean testcontainersOnClasspath() {
+        try {
+            Class.forName("org.testcontainers.DockerClientFactory", false, CtiKafkaExtension.class.getClassLoader());
+            Class.forName("org.testcontainers.kafka.KafkaContainer", false, CtiKafkaExtension.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     private static Backend startBackend() {
         String external = System.getenv(ENV_KAFKA);
         if (external != null && !external.isBlank()) {
@@ -50,10 +60,13 @@ public final class CtiKafkaExtension implements ParameterResolver {
             LOG.info("tests use the external kafka [{}] and registry [{}]", external, registry);
             return new Backend(new TestKafka(external, registry, TestKafka.Kind.EXTERNAL), () -> { });
         }
-        if (TestcontainersBackend.dockerAvailable()) {
+        if (!testcontainersOnClasspath()) {
+            LOG.info("testcontainers is not on this module's test classpath: tests use the embedded kafka and registry");
+        } else if (TestcontainersBackend.dockerAvailable()) {
             return TestcontainersBackend.start();
+        } else {
+            LOG.info("no external kafka and no docker: tests use the embedded kafka and registry");
         }
-        LOG.info("no external kafka and no docker: tests use the embedded kafka and registry");
         EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.temporary());
         EmbeddedSchemaRegistry registry;
         try {

@@ -1,0 +1,105 @@
+package io.ctistream.engine;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running engine instance: the {@link EngineTopology} in Kafka Streams with exactly-once
+ * processing, no record cache (a change goes out with the next commit, not when a cache flushes)
+ * and the configured standby replicas.
+ */
+public final class AgentStateEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentStateEngine.class);
+
+    private final EngineConfig config;
+    private final EngineMetrics metrics;
+    private final KafkaStreams streams;
+    private final CountDownLatch running = new CountDownLatch(1);
+
+    private AgentStateEngine(EngineConfig config, EngineMetrics metrics, KafkaStreams streams) {
+        this.config = config;
+        this.metrics = metrics;
+        this.streams = streams;
+    }
+
+    /**
+     * Starts an instance. {@code applicationServer} is the {@code host:port} of this instance's read
+     * API, advertised to the other instances so each can find the owner of a key; null without one.
+     */
+    public static AgentStateEngine start(EngineConfig config, ValueSerdes serdes, String applicationServer) {
+        EngineMetrics metrics = new EngineMetrics();
+        KafkaStreams streams = new KafkaStreams(EngineTopology.build(config, serdes, metrics), streamsProperties(config, applicationServer));
+        AgentStateEngine engine = new AgentStateEngine(config, metrics, streams);
+        streams.setStateListener((now, before) -> {
+            LOG.info("engine [{}] {} -> {}", config.applicationId(), before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                engine.running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("engine stream thread failed, replacing it: {}", DeadLetters.describe(e), e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        return engine;
+    }
+
+    static Properties streamsProperties(EngineConfig config, String applicationServer) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(config.commitInterval().toMillis()));
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        if (applicationServer != null) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        }
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        // a crashed instance is noticed after 10 s rather than the client default of 45 s: a wallboard stays stale that long
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+        return p;
+    }
+
+    /** Waits until the instance has its tasks and has restored their stores. */
+    public AgentStateEngine awaitRunning(Duration timeout) throws InterruptedException, TimeoutException {
+        if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new TimeoutException("engine [" + config.applicationId() + "] not running after " + timeout + ", state " + streams.state());
+        }
+        return this;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public EngineMetrics metrics() {
+        return metrics;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /**
+     * Stops cleanly and leaves the group, so the other instances take this one's agents over at
+     * once instead of after the session timeout.
+     */
+    @Override
+    public void close() {
+        streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
+        LOG.info("engine [{}] stopped", config.applicationId());
+    }
+}

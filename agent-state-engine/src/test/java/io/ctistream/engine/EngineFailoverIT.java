@@ -1,0 +1,265 @@
+package io.ctistream.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ctistream.embedded.testing.CtiKafkaExtension;
+import io.ctistream.embedded.testing.TestKafka;
+import io.ctistream.events.AgentEvent;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.AgentSnapshot;
+import io.ctistream.events.AgentState;
+import io.ctistream.events.QueueSnapshot;
+import io.ctistream.events.TeamSnapshot;
+import io.ctistream.schemas.CtiSerdes;
+import io.ctistream.schemas.CtiTopics;
+import io.ctistream.schemas.TopicProvisioner;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Verifies the engine on a real broker with the real Apicurio serde: two instances share 500
+ * agents, one is stopped mid-stream, and the published state and team figures end exactly where
+ * a single-instance replay of the same input ends; an instance started on an empty state
+ * directory recovers every store from the changelogs and carries on from there.
+ */
+@ExtendWith(CtiKafkaExtension.class)
+class EngineFailoverIT {
+    private static final int AGENTS = 500;
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void twoInstancesAStopAndARestartEndWhereASingleInstanceReplayEnds(TestKafka kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
+        }
+        Scenario scenario = Scenario.generate(2026, AGENTS, 10, 3);
+        EngineConfig base = EngineConfig.defaults(kafka.bootstrapServers(), kafka.registryUrl())
+                .withApplicationId("engine-it-" + UUID.randomUUID())
+                .withHousekeepingInterval(Duration.ofHours(1)); // no midnight rollover mid-test, whatever the date
+
+        // GIVEN what a single instance makes of the input (the same topology, replayed in TopologyTestDriver)
+        Expected expected = replay(scenario, base);
+        assertThat(expected.agents).hasSize(AGENTS);
+
+        try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), CtiSerdes.<SpecificRecord>valueSerializer(kafka.registryUrl()))) {
+            for (AgentProfile p : scenario.roster()) {
+                producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), null, EngineDriver.T0.toEpochMilli(), p.getAgentId(), p));
+            }
+            producer.flush();
+
+            // WHEN two instances run, and the first is stopped halfway through the input
+            AgentStateEngine one = AgentStateEngine.start(base.withStateDir(tempDir("one")), ValueSerdes.registry(kafka.registryUrl()), null);
+            AgentStateEngine two = AgentStateEngine.start(base.withStateDir(tempDir("two")), ValueSerdes.registry(kafka.registryUrl()), null);
+            one.awaitRunning(Duration.ofSeconds(90));
+            two.awaitRunning(Duration.ofSeconds(90));
+            List<Scenario.Step> steps = scenario.steps();
+            int half = steps.size() / 2;
+            send(producer, steps.subList(0, half));
+            one.close();
+            send(producer, steps.subList(half, steps.size()));
+
+            // THEN what the survivor publishes ends exactly where the single-instance replay ends
+            Published published = new Published(kafka);
+            try (published) {
+                await().atMost(Duration.ofMinutes(2)).pollInSameThread().untilAsserted(() -> {
+                    published.poll();
+                    assertThat(published.agents).hasSize(AGENTS);
+                    assertSame("agents", published.agents, expected.agents);
+                    assertSame("teams", published.teams, expected.teams);
+                    assertSame("queues", published.queues, expected.queues);
+                });
+                assertThat(published.versionRegressions).as("team and queue versions published out of order").isEmpty();
+            }
+            assertThat(two.metrics().total(EngineMetrics.Outcome.DEAD_LETTERED)).isZero();
+            two.close();
+
+            // WHEN a new instance starts on an empty state directory
+            try (AgentStateEngine three = AgentStateEngine.start(base.withStateDir(tempDir("three")), ValueSerdes.registry(kafka.registryUrl()), null)) {
+                three.awaitRunning(Duration.ofSeconds(90));
+
+                // THEN its stores, restored from the changelogs, hold the same state
+                var table = three.streams().store(StoreQueryParameters.fromNameAndType(EngineTopology.AGENT_STATE_TABLE,
+                        QueryableStoreTypes.<String, AgentSnapshot>keyValueStore()));
+                Map<String, AgentSnapshot> restored = new HashMap<>();
+                try (var all = table.all()) {
+                    all.forEachRemaining(kv -> restored.put(kv.key, normalized(kv.value)));
+                }
+                assertSame("restored agents", restored, expected.agents);
+
+                // AND the next event carries on from the restored projection, not from scratch
+                String agent = scenario.roster().get(0).getAgentId();
+                AgentSnapshot before = expected.agents.get(agent);
+                AgentEvent next = EngineDriver.event(agent, EngineDriver.T0.plus(Duration.ofHours(3)),
+                        EngineDriver.notReady("0099", "Training"), 10_000L);
+                producer.send(new ProducerRecord<>(CtiTopics.AGENT_EVENTS.topicName(), null, next.getHeader().getIngestedAt().toEpochMilli(), agent, next));
+                producer.flush();
+                try (Published after = new Published(kafka)) {
+                    await().atMost(Duration.ofSeconds(60)).pollInSameThread().untilAsserted(() -> {
+                        after.poll();
+                        AgentSnapshot now = after.agents.get(agent);
+                        assertThat(now).isNotNull();
+                        assertThat(now.getState()).isEqualTo(AgentState.NOT_READY);
+                        assertThat(now.getReasonCode()).isEqualTo("0099");
+                        assertThat(now.getVersion()).isEqualTo(before.getVersion() + 1);
+                        assertThat(now.getToday().getCallsHandled()).isEqualTo(before.getToday().getCallsHandled());
+                    });
+                }
+            }
+        }
+    }
+
+    /** Equal maps, or a failure that names the first few keys that differ and how. */
+    private static <V> void assertSame(String what, Map<String, V> actual, Map<String, V> expected) {
+        List<String> diffs = new java.util.ArrayList<>();
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>(expected.keySet());
+        keys.addAll(actual.keySet());
+        for (String k : keys) {
+            V a = actual.get(k);
+            V e = expected.get(k);
+            if (!java.util.Objects.equals(a, e) && diffs.size() < 3) {
+                if (a instanceof SpecificRecord ra && e instanceof SpecificRecord re) {
+                    StringBuilder fields = new StringBuilder(k);
+                    for (var f : ra.getSchema().getFields()) {
+                        if (!java.util.Objects.equals(ra.get(f.pos()), re.get(f.pos()))) {
+                            fields.append("\n  ").append(f.name()).append(": actual ").append(ra.get(f.pos())).append(", expected ").append(re.get(f.pos()));
+                        }
+                    }
+                    diffs.add(fields.toString());
+                } else {
+                    diffs.add(k + "\n  actual:   " + a + "\n  expected: " + e);
+                }
+            }
+        }
+        assertThat(diffs).as("%s differing from the single-instance replay (%d actual, %d expected)", what, actual.size(), expected.size()).isEmpty();
+    }
+
+    private static void send(KafkaProducer<String, SpecificRecord> producer, List<Scenario.Step> steps) {
+        for (Scenario.Step s : steps) {
+            if (s.event() != null) {
+                AgentEvent e = s.event();
+                producer.send(new ProducerRecord<>(CtiTopics.AGENT_EVENTS.topicName(), null, e.getHeader().getIngestedAt().toEpochMilli(), e.getHeader().getAgentId(), e));
+            } else {
+                producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), null, s.at().toEpochMilli(), s.profile().getAgentId(), s.profile()));
+            }
+        }
+        producer.flush();
+    }
+
+    private record Expected(Map<String, AgentSnapshot> agents, Map<String, TeamSnapshot> teams, Map<String, QueueSnapshot> queues) {
+    }
+
+    private static Expected replay(Scenario scenario, EngineConfig config) throws Exception {
+        try (EngineDriver driver = new EngineDriver(config)) {
+            scenario.roster().forEach(driver::profile);
+            for (Scenario.Step s : scenario.steps()) {
+                if (s.event() != null) {
+                    driver.send(s.event());
+                } else {
+                    driver.profile(s.profile(), s.at());
+                }
+            }
+            Map<String, AgentSnapshot> agents = new HashMap<>();
+            driver.agentState.readKeyValuesToMap().forEach((k, v) -> agents.put(k, normalized(v)));
+            Map<String, TeamSnapshot> teams = new HashMap<>();
+            driver.teamStats.readKeyValuesToMap().forEach((k, v) -> teams.put(k, normalized(v)));
+            Map<String, QueueSnapshot> queues = new HashMap<>();
+            driver.queueStats.readKeyValuesToMap().forEach((k, v) -> queues.put(k, normalized(v)));
+            return new Expected(agents, teams, queues);
+        }
+    }
+
+    /** The wall-clock stamp is the only field that may differ between two runs over the same input. */
+    static AgentSnapshot normalized(AgentSnapshot s) {
+        return AgentSnapshot.newBuilder(s).setUpdatedAt(Instant.EPOCH).build();
+    }
+
+    /**
+     * A team's version counts the updates it received; how a roster move interleaves with the
+     * moved agent's events (two topics) decides which team counts which update, and that order is
+     * not defined across topics. Its counts, members and available agents are exact; its versions
+     * are checked to only ever increase ({@link Published#versionRegressions}).
+     */
+    static TeamSnapshot normalized(TeamSnapshot s) {
+        return TeamSnapshot.newBuilder(s).setUpdatedAt(Instant.EPOCH).setVersion(0).build();
+    }
+
+    /** A queue hears from many agents through a repartition topic: like a team's, its version is checked for order only. */
+    static QueueSnapshot normalized(QueueSnapshot s) {
+        return QueueSnapshot.newBuilder(s).setUpdatedAt(Instant.EPOCH).setVersion(0).build();
+    }
+
+    private static String tempDir(String name) throws Exception {
+        return Files.createTempDirectory("engine-it-" + name + "-").toString();
+    }
+
+    /** The latest committed value per key of the engine's three output topics. */
+    private static final class Published implements AutoCloseable {
+        final Map<String, AgentSnapshot> agents = new HashMap<>();
+        final Map<String, TeamSnapshot> teams = new HashMap<>();
+        final Map<String, QueueSnapshot> queues = new HashMap<>();
+        final List<String> versionRegressions = new java.util.ArrayList<>();
+        private final Map<String, Long> versions = new HashMap<>();
+        private final KafkaConsumer<String, SpecificRecord> consumer;
+
+        Published(TestKafka kafka) {
+            consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "published-" + UUID.randomUUID(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                    new StringDeserializer(), CtiSerdes.<SpecificRecord>valueDeserializer(kafka.registryUrl()));
+            consumer.subscribe(List.of(CtiTopics.AGENT_STATE.topicName(), CtiTopics.TEAM_STATS.topicName(), CtiTopics.QUEUE_STATS.topicName()));
+        }
+
+        void poll() {
+            for (var r : consumer.poll(Duration.ofMillis(500))) {
+                if (r.value() instanceof AgentSnapshot s) {
+                    agents.put(r.key(), normalized(s));
+                } else if (r.value() instanceof TeamSnapshot t) {
+                    Long previous = versions.put(r.key(), t.getVersion());
+                    if (previous != null && previous >= t.getVersion()) {
+                        versionRegressions.add(r.key() + " " + previous + " -> " + t.getVersion());
+                    }
+                    teams.put(r.key(), normalized(t));
+                } else if (r.value() instanceof QueueSnapshot q) {
+                    Long previous = versions.put("queue " + r.key(), q.getVersion());
+                    if (previous != null && previous >= q.getVersion()) {
+                        versionRegressions.add("queue " + r.key() + " " + previous + " -> " + q.getVersion());
+                    }
+                    queues.put(r.key(), normalized(q));
+                } else if (r.value() == null && r.topic().equals(CtiTopics.AGENT_STATE.topicName())) {
+                    agents.remove(r.key());
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.ctistream.engine;
+
+import io.ctistream.events.AgentEvent;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.AgentState;
+import io.ctistream.events.CallState;
+import io.ctistream.events.LinkState;
+import io.ctistream.events.Platform;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * A deterministic contact-center morning for many agents: a roster over teams, and per agent a
+ * realistic sequence (link up, log on, ready, queue calls with hold and wrap-up, breaks, the odd
+ * link loss), interleaved across agents in time order, with a few roster moves among them.
+ */
+record Scenario(List<AgentProfile> roster, List<Step> steps) {
+    /** One input record, in the order it is sent: an event, or a roster change. */
+    record Step(AgentEvent event, AgentProfile profile, Instant at) {
+    }
+
+    static Scenario generate(long seed, int agents, int teams, int callsPerAgent) {
+        Random random = new Random(seed);
+        List<AgentProfile> roster = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            roster.add(profile(i, i % teams));
+        }
+        List<List<AgentEvent>> perAgent = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            perAgent.add(agentDay(random, seed, roster.get(i).getAgentId(), callsPerAgent));
+        }
+        // interleave by occurrence time, keeping each agent's order
+        List<Step> steps = new ArrayList<>();
+        int[] next = new int[agents];
+        int remaining = perAgent.stream().mapToInt(List::size).sum();
+        while (remaining > 0) {
+            int best = -1;
+            for (int i = 0; i < agents; i++) {
+                if (next[i] < perAgent.get(i).size() && (best < 0
+                        || perAgent.get(i).get(next[i]).getHeader().getOccurredAt().isBefore(perAgent.get(best).get(next[best]).getHeader().getOccurredAt()))) {
+                    best = i;
+                }
+            }
+            AgentEvent e = perAgent.get(best).get(next[best]++);
+            steps.add(new Step(e, null, e.getHeader().getIngestedAt()));
+            remaining--;
+            if (random.nextInt(200) == 0) { // a supervisor moves someone to another team
+                int who = random.nextInt(agents);
+                steps.add(new Step(null, profile(who, random.nextInt(teams)), steps.get(steps.size() - 1).at()));
+            }
+        }
+        return new Scenario(roster, steps);
+    }
+
+    static AgentProfile profile(int i, int team) {
+        return AgentProfile.newBuilder().setTenant(EngineDriver.TENANT).setAgentId(EngineDriver.agent(String.format("u%05d", i)))
+                .setDisplayName("Agent " + i).setTeamId(EngineDriver.team("t" + team)).setQueues(List.of(EngineDriver.queue("q" + (i % 3))))
+                .setPlatform(Platform.BROADWORKS).setPlatformUserId(String.format("u%05d@example.test", i)).build();
+    }
+
+    private static List<AgentEvent> agentDay(Random random, long seed, String agentId, int calls) {
+        List<AgentEvent> out = new ArrayList<>();
+        Instant t = EngineDriver.T0.plusMillis(random.nextInt(60_000));
+        String queue = EngineDriver.queue("q" + Math.floorMod(agentId.hashCode(), 3));
+        long seq = 0;
+        out.add(event(random, agentId, t, EngineDriver.link(LinkState.ACTIVE), null));
+        out.add(event(random, agentId, t = t.plusMillis(200), EngineDriver.notReady("0001", "Log on"), ++seq));
+        out.add(event(random, agentId, t = t.plusSeconds(5 + random.nextInt(30)), EngineDriver.state(AgentState.READY), ++seq));
+        for (int c = 0; c < calls; c++) {
+            String callId = agentId + "/call-" + c;
+            out.add(event(random, agentId, t = t.plusSeconds(1 + random.nextInt(60)), EngineDriver.call(callId, CallState.RINGING, queue), ++seq));
+            out.add(event(random, agentId, t = t.plusSeconds(1 + random.nextInt(10)), EngineDriver.call(callId, CallState.CONNECTED, queue), ++seq));
+            if (random.nextInt(3) == 0) {
+                out.add(event(random, agentId, t = t.plusSeconds(10 + random.nextInt(60)), EngineDriver.call(callId, CallState.HELD, queue), ++seq));
+                out.add(event(random, agentId, t = t.plusSeconds(5 + random.nextInt(60)), EngineDriver.call(callId, CallState.CONNECTED, queue), ++seq));
+            }
+            out.add(event(random, agentId, t = t.plusSeconds(20 + random.nextInt(300)), EngineDriver.call(callId, CallState.ENDED, queue), ++seq));
+            out.add(event(random, agentId, t = t.plusMillis(300), EngineDriver.state(AgentState.WRAP_UP), ++seq));
+            if (random.nextInt(8) == 0) {
+                out.add(event(random, agentId, t = t.plusSeconds(5), EngineDriver.link(LinkState.LOST), null));
+                out.add(event(random, agentId, t = t.plusSeconds(10), EngineDriver.link(LinkState.ACTIVE), null));
+            }
+            out.add(event(random, agentId, t = t.plusSeconds(10 + random.nextInt(60)),
+                    random.nextInt(5) == 0 ? EngineDriver.notReady("0012", "Break") : EngineDriver.state(AgentState.READY), ++seq));
+        }
+        return out;
+    }
+
+    private static AgentEvent event(Random random, String agentId, Instant at, Object payload, Long sequence) {
+        AgentEvent e = EngineDriver.event(agentId, at, payload, sequence);
+        e.getHeader().setEventId(new UUID(random.nextLong(), random.nextLong()).toString());
+        return e;
+    }
+
+    int eventCount() {
+        return (int) steps.stream().filter(s -> s.event() != null).count();
+    }
+
+    Duration span() {
+        return Duration.between(EngineDriver.T0, steps.get(steps.size() - 1).at());
+    }
+}
