@@ -1,0 +1,193 @@
+package io.ctistream.engine;
+
+import io.ctistream.events.internal.QueueProjection;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's small HTTP API: {@code GET /agents/{id}}, {@code /teams/{id}}, {@code /queues/{id}}
+ * answered from the state stores (ids are tenant-qualified; the slash may be sent as is or as
+ * {@code %2F}). A key another instance owns is fetched from that instance. Also
+ * {@code /health/live}, {@code /health/ready}, {@code /version} and Prometheus {@code /metrics}.
+ */
+public final class EngineHttp implements AutoCloseable {
+    static final String FORWARDED = "X-Ctistream-Forwarded";
+    private static final Logger LOG = LoggerFactory.getLogger(EngineHttp.class);
+
+    private final Vertx vertx;
+    private final AgentStateEngine engine;
+    private final HostInfo self;
+    private final HttpServer server;
+    private final HttpClient client;
+    private final PrometheusRegistry registry;
+
+    private EngineHttp(Vertx vertx, AgentStateEngine engine, HostInfo self, HttpServer server, HttpClient client, PrometheusRegistry registry) {
+        this.vertx = vertx;
+        this.engine = engine;
+        this.self = self;
+        this.server = server;
+        this.client = client;
+        this.registry = registry;
+    }
+
+    /** Serves on {@code host:port} (0 = any free port); {@code self} is what the engine advertises as its application server. */
+    public static Future<EngineHttp> start(Vertx vertx, AgentStateEngine engine, String host, int port) {
+        PrometheusRegistry registry = metrics(engine);
+        HttpClient client = vertx.createHttpClient();
+        Router router = Router.router(vertx);
+        EngineHttp[] holder = new EngineHttp[1];
+        router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+        router.get("/health/ready").handler(ctx -> {
+            KafkaStreams.State state = engine.streams().state();
+            boolean ready = state == KafkaStreams.State.RUNNING;
+            json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "UP" : "DOWN").put("kafkaStreams", state.name())
+                    .put("failed", ready ? null : "kafka-streams"));
+        });
+        router.get("/version").handler(ctx -> json(ctx, 200, new JsonObject().put("service", "agent-state-engine")
+                .put("version", String.valueOf(EngineHttp.class.getPackage().getImplementationVersion()))));
+        router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                .end(scrape(registry)));
+        router.getWithRegex("/agents/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "agents", EngineTopology.AGENT_STATE_TABLE, Object::toString));
+        router.getWithRegex("/teams/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "teams", EngineTopology.TEAM_STATS_STORE, Object::toString));
+        router.getWithRegex("/queues/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "queues", EngineTopology.QUEUE_PROJECTIONS,
+                v -> ((QueueProjection) v).getSnapshot().toString()));
+        return vertx.createHttpServer().requestHandler(router).listen(port, host).map(server -> {
+            HostInfo self = new HostInfo(host, server.actualPort());
+            holder[0] = new EngineHttp(vertx, engine, self, server, client, registry);
+            LOG.info("engine read api at [http://{}:{}]", host, server.actualPort());
+            return holder[0];
+        });
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    private void lookup(RoutingContext ctx, String kind, String store, Function<Object, String> render) {
+        String id = URLDecoder.decode(ctx.pathParam("id"), StandardCharsets.UTF_8);
+        KafkaStreams streams = engine.streams();
+        KeyQueryMetadata owner;
+        try {
+            owner = streams.queryMetadataForKey(store, id, Serdes.String().serializer());
+        } catch (RuntimeException e) {
+            problem(ctx, 503, "the engine is not ready to answer: " + DeadLetters.describe(e));
+            return;
+        }
+        if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE) {
+            problem(ctx, 503, "the engine is rebalancing; try again shortly");
+            return;
+        }
+        HostInfo active = owner.activeHost();
+        boolean local = active == null || active.equals(self) || "unavailable".equals(active.host());
+        if (!local) {
+            if (ctx.request().getHeader(FORWARDED) != null) {
+                problem(ctx, 503, "the owner of [" + id + "] moved while the request was forwarded; try again");
+                return;
+            }
+            forward(ctx, active, "/" + kind + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+            return;
+        }
+        vertx.executeBlocking(() -> {
+            ReadOnlyKeyValueStore<String, Object> kv = streams.store(StoreQueryParameters.fromNameAndType(store,
+                    QueryableStoreTypes.<String, Object>keyValueStore()).withPartition(owner.partition()));
+            return kv.get(id);
+        }).onComplete(result -> {
+            if (result.failed()) {
+                problem(ctx, 503, "the store is not queryable right now: " + DeadLetters.describe(result.cause()));
+            } else if (result.result() == null) {
+                problem(ctx, 404, "no " + kind.substring(0, kind.length() - 1) + " [" + id + "]");
+            } else {
+                ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(render.apply(result.result()));
+            }
+        });
+    }
+
+    private void forward(RoutingContext ctx, HostInfo owner, String path) {
+        client.request(HttpMethod.GET, owner.port(), owner.host(), path)
+                .compose(req -> req.putHeader(FORWARDED, self.host() + ":" + self.port()).send())
+                .compose(resp -> resp.body().map(body -> {
+                    ctx.response().setStatusCode(resp.statusCode());
+                    String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
+                    if (type != null) {
+                        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type);
+                    }
+                    return ctx.response().end(body);
+                }))
+                .onFailure(e -> problem(ctx, 502, "the instance that owns the key [" + owner.host() + ":" + owner.port() + "] did not answer: " + e.getMessage()));
+    }
+
+    private static void problem(RoutingContext ctx, int status, String detail) {
+        if (!ctx.response().ended()) {
+            json(ctx, status, new JsonObject().put("status", status).put("detail", detail));
+        }
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    }
+
+    static PrometheusRegistry metrics(AgentStateEngine engine) {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        EngineMetrics m = engine.metrics();
+        CounterWithCallback.builder().name("ctistream_engine_records_total")
+                .help("input records by what the engine did with them").labelNames("outcome")
+                .callback(cb -> {
+                    for (EngineMetrics.Outcome o : EngineMetrics.Outcome.values()) {
+                        cb.call(m.total(o), o.label());
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("ctistream_engine_punctuations_total").help("housekeeping punctuations run")
+                .callback(cb -> cb.call(m.punctuations())).register(registry);
+        CounterWithCallback.builder().name("ctistream_engine_punctuation_seconds_total").help("time spent in housekeeping punctuations")
+                .callback(cb -> cb.call(m.punctuationNanos() / 1e9)).register(registry);
+        GaugeWithCallback.builder().name("ctistream_engine_ingest_lag_seconds")
+                .help("time from a connector ingesting an event to the engine processing it, for the last event processed")
+                .callback(cb -> cb.call(m.lastIngestLagMillis() / 1000.0)).register(registry);
+        GaugeWithCallback.builder().name("ctistream_engine_running").help("1 when the engine has its tasks and serves, else 0")
+                .callback(cb -> cb.call(engine.streams().state() == KafkaStreams.State.RUNNING ? 1 : 0)).register(registry);
+        return registry;
+    }
+
+    static String scrape(PrometheusRegistry registry) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close();
+    }
+}

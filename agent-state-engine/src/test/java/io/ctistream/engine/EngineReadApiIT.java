@@ -1,0 +1,125 @@
+package io.ctistream.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ctistream.embedded.testing.CtiKafkaExtension;
+import io.ctistream.embedded.testing.TestKafka;
+import io.ctistream.events.AgentEvent;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.AgentState;
+import io.ctistream.schemas.CtiSerdes;
+import io.ctistream.schemas.CtiTopics;
+import io.ctistream.schemas.TopicProvisioner;
+import io.vertx.core.Vertx;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Verifies the read API on a real broker with two instances: every instance answers for every
+ * agent, team and queue (from its own store or by asking the owner), unknown ids are 404, and
+ * health and metrics tell an operator what the engine is doing.
+ */
+@ExtendWith(CtiKafkaExtension.class)
+class EngineReadApiIT {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void everyInstanceAnswersForEveryKey(TestKafka kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
+        }
+        EngineConfig base = EngineConfig.defaults(kafka.bootstrapServers(), kafka.registryUrl()).withApplicationId("engine-api-" + UUID.randomUUID());
+        Vertx vertx = Vertx.vertx();
+        int portOne = freePort();
+        int portTwo = freePort();
+        try (AgentStateEngine one = AgentStateEngine.start(base.withStateDir(Files.createTempDirectory("api-one-").toString()),
+                     ValueSerdes.registry(kafka.registryUrl()), "127.0.0.1:" + portOne);
+             AgentStateEngine two = AgentStateEngine.start(base.withStateDir(Files.createTempDirectory("api-two-").toString()),
+                     ValueSerdes.registry(kafka.registryUrl()), "127.0.0.1:" + portTwo);
+             EngineHttp apiOne = EngineHttp.start(vertx, one, "127.0.0.1", portOne).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+             EngineHttp apiTwo = EngineHttp.start(vertx, two, "127.0.0.1", portTwo).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)) {
+            one.awaitRunning(Duration.ofSeconds(90));
+            two.awaitRunning(Duration.ofSeconds(90));
+
+            // GIVEN twelve agents in two teams, all ready, one on a queue call
+            List<AgentProfile> roster = java.util.stream.IntStream.range(0, 12).mapToObj(i -> Scenario.profile(i, i % 2)).toList();
+            try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                    new StringSerializer(), CtiSerdes.<SpecificRecord>valueSerializer(kafka.registryUrl()))) {
+                for (AgentProfile p : roster) {
+                    producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), p.getAgentId(), p));
+                    AgentEvent ready = EngineDriver.event(p.getAgentId(), EngineDriver.T0, EngineDriver.state(AgentState.READY), 1L);
+                    producer.send(new ProducerRecord<>(CtiTopics.AGENT_EVENTS.topicName(), p.getAgentId(), ready));
+                }
+                String caller = roster.get(0).getAgentId();
+                producer.send(new ProducerRecord<>(CtiTopics.AGENT_EVENTS.topicName(), caller, EngineDriver.event(caller,
+                        EngineDriver.T0.plusSeconds(5), EngineDriver.call("c1", io.ctistream.events.CallState.RINGING, "acme/q0"), 2L)));
+            }
+
+            // THEN both instances answer for every agent, whichever owns it
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (AgentProfile p : roster) {
+                    for (int port : new int[] {portOne, portTwo}) {
+                        HttpResponse<String> r = get(port, "/agents/" + p.getAgentId());
+                        assertThat(r.statusCode()).as("agent %s on port %d: %s", p.getAgentId(), port, r.body()).isEqualTo(200);
+                        assertThat(new io.vertx.core.json.JsonObject(r.body()).getString("agentId")).isEqualTo(p.getAgentId());
+                    }
+                }
+                assertThat(get(portTwo, "/teams/acme%2Ft0").body()).contains("\"teamId\": \"acme/t0\"");
+                assertThat(get(portOne, "/teams/acme/t1").body()).contains("\"avail\": 6");
+                assertThat(get(portOne, "/queues/acme/q0").body()).contains("\"offeredToday\": 1");
+                assertThat(get(portTwo, "/queues/acme/q0").body()).contains("\"offeredToday\": 1");
+            });
+            // (both instances own agents, so half of the answers above were forwarded to the owner)
+            for (AgentStateEngine e : List.of(one, two)) {
+                assertThat(e.streams().metadataForLocalThreads()).flatExtracting(t -> t.activeTasks()).isNotEmpty();
+            }
+            assertThat(new io.vertx.core.json.JsonObject(get(portOne, "/agents/" + roster.get(0).getAgentId()).body()).getString("state"))
+                    .isEqualTo("RESERVED");
+
+            // AND unknown ids are 404 with a message, on either instance
+            HttpResponse<String> unknown = get(portTwo, "/agents/acme/nobody");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).contains("no agent [acme/nobody]");
+
+            // AND health and metrics
+            assertThat(get(portOne, "/health/ready").statusCode()).isEqualTo(200);
+            assertThat(get(portTwo, "/health/live").statusCode()).isEqualTo(200);
+            String metrics = get(portOne, "/metrics").body() + get(portTwo, "/metrics").body();
+            assertThat(metrics).contains("ctistream_engine_records_total{outcome=\"applied\"}")
+                    .contains("ctistream_engine_running 1").doesNotContain("acme/");
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
