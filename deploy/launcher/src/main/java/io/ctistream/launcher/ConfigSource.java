@@ -77,12 +77,51 @@ public final class ConfigSource {
 
     public Duration duration(String key, Duration defaultValue) {
         return parse(key, defaultValue, v -> {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+            }
             try {
                 return Duration.parse(v.startsWith("P") || v.startsWith("p") ? v : "PT" + v);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException(e);
             }
-        }, "a duration such as 30s, 5m or PT1H");
+        }, "a duration such as 100ms, 30s, 5m or PT1H");
+    }
+
+    public int nonNegativeInt(String key, int defaultValue) {
+        int n = parse(key, defaultValue, Integer::parseInt, "a whole number");
+        if (n < 0) {
+            throw invalid(key, "a whole number of at least 0");
+        }
+        return n;
+    }
+
+    /** A setting that has no sensible default. */
+    public String required(String key, String what) {
+        String v = string(key, null);
+        if (v == null) {
+            throw new ConfigException(key + " must name " + what + ", and is not set");
+        }
+        return v;
+    }
+
+    public java.time.ZoneId zone(String key, java.time.ZoneId defaultValue) {
+        return parse(key, defaultValue, java.time.ZoneId::of, "a time zone such as Europe/Berlin or UTC");
+    }
+
+    /** {@code tenant=Zone,tenant=Zone}, e.g. {@code acme=Europe/Berlin,globex=America/Chicago}. */
+    public java.util.Map<String, java.time.ZoneId> zones(String key) {
+        return parse(key, java.util.Map.of(), v -> {
+            java.util.Map<String, java.time.ZoneId> zones = new java.util.LinkedHashMap<>();
+            for (String pair : v.split(",")) {
+                String[] kv = pair.split("=", 2);
+                if (kv.length != 2 || kv[0].isBlank()) {
+                    throw new IllegalArgumentException(pair);
+                }
+                zones.put(kv[0].trim(), java.time.ZoneId.of(kv[1].trim()));
+            }
+            return zones;
+        }, "tenant=Zone pairs separated by commas, such as acme=Europe/Berlin,globex=America/Chicago");
     }
 
     public Path path(String key, Path defaultValue) {

@@ -1,6 +1,10 @@
 package io.ctistream.launcher;
 
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,10 +20,13 @@ public final class Main {
 
             commands:
               all      the single-machine default: embedded Kafka broker and schema registry,
-                       every topic created and every schema registered; state kept in
-                       CTISTREAM_DATA_DIR (default ./.ctistream/data) across restarts
+                       every topic created and every schema registered, and the agent-state
+                       engine with its read API; state kept in CTISTREAM_DATA_DIR
+                       (default ./.ctistream/data) across restarts
               demo     'all', plus a demo contact center roster (CTISTREAM_DEMO_AGENTS agents in
                        CTISTREAM_DEMO_TEAMS teams on CTISTREAM_DEMO_QUEUES queues)
+              engine   the agent-state engine alone, against the Kafka cluster and Apicurio
+                       Registry named by CTISTREAM_KAFKA_BOOTSTRAP and CTISTREAM_REGISTRY_URL
               version  print the version
               help     print this text
 
@@ -35,6 +42,7 @@ public final class Main {
             switch (command) {
                 case "all" -> runUntilStopped(false);
                 case "demo" -> runUntilStopped(true);
+                case "engine" -> runEngine();
                 case "version" -> System.out.println("ctistream " + version());
                 case "help", "-h", "--help" -> System.out.print(USAGE);
                 default -> {
@@ -61,27 +69,78 @@ public final class Main {
     }
 
     private static void runUntilStopped(boolean demo) throws Exception {
-        EmbeddedConfig config = EmbeddedConfig.from(ConfigSource.fromEnvironment());
+        ConfigSource source = ConfigSource.fromEnvironment();
+        EmbeddedConfig config = EmbeddedConfig.from(source);
         LOG.info("ctistream {} starting ({}), data in [{}]", version(), demo ? "demo" : "all", config.dataDir());
         long started = System.nanoTime();
-        EmbeddedStack stack = EmbeddedStack.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping ctistream");
-            stack.close();
-            LOG.info("ctistream stopped");
-            stopped.countDown();
-        }, "ctistream-shutdown"));
-        if (demo) {
-            var roster = DemoRoster.build(config.demoAgents(), config.demoTeams(), config.demoQueues());
-            DemoRoster.publish(roster, stack.bootstrapServers(), stack.registryUrl());
-            LOG.info("demo roster: [{}] agents of tenant [{}] written to [cti.agents]", roster.size(), DemoRoster.TENANT);
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        CountDownLatch stopped = stopOnShutdown(running);
+        try {
+            EmbeddedStack stack = EmbeddedStack.start(config);
+            running.push(stack);
+            if (demo) {
+                var roster = DemoRoster.build(config.demoAgents(), config.demoTeams(), config.demoQueues());
+                DemoRoster.publish(roster, stack.bootstrapServers(), stack.registryUrl());
+                LOG.info("demo roster: [{}] agents of tenant [{}] written to [cti.agents]", roster.size(), DemoRoster.TENANT);
+            }
+            EngineSettings engineSettings = EngineSettings.embedded(source, stack.bootstrapServers(), stack.registryUrl(), config.dataDir());
+            Vertx vertx = Vertx.vertx();
+            running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+            EngineService engine = EngineService.start(vertx, engineSettings);
+            running.push(engine);
+            LOG.info("ctistream ready after [{} ms]: kafka [{}], schema registry [{}], engine [{}], data [{}]{}",
+                    (System.nanoTime() - started) / 1_000_000, stack.bootstrapServers(), stack.registryUrl(), engine.url(engineSettings),
+                    config.dataDir(), stack.reusedData() ? " (reused from an earlier run)" : "");
+        } catch (Exception | Error e) {
+            closeAll(running);
+            throw e;
         }
-        LOG.info("ctistream ready after [{} ms]: kafka [{}], schema registry [{}], data [{}]{}",
-                (System.nanoTime() - started) / 1_000_000, stack.bootstrapServers(), stack.registryUrl(), config.dataDir(),
-                stack.reusedData() ? " (reused from an earlier run)" : "");
         LOG.info("press Ctrl-C to stop");
         stopped.await();
+    }
+
+    private static void runEngine() throws Exception {
+        EngineSettings settings = EngineSettings.standalone(ConfigSource.fromEnvironment());
+        LOG.info("ctistream {} starting (engine), kafka [{}], registry [{}], application id [{}]", version(),
+                settings.engine().bootstrapServers(), settings.engine().registryUrl(), settings.engine().applicationId());
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        CountDownLatch stopped = stopOnShutdown(running);
+        Vertx vertx = Vertx.vertx();
+        running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        try {
+            EngineService engine = EngineService.start(vertx, settings);
+            running.push(engine);
+            LOG.info("ctistream engine ready: read api [{}]", engine.url(settings));
+        } catch (Exception | Error e) {
+            closeAll(running);
+            throw e;
+        }
+        stopped.await();
+    }
+
+    /** Closes what is running, newest first, when the JVM is asked to stop (Ctrl-C, SIGTERM). */
+    private static CountDownLatch stopOnShutdown(Deque<AutoCloseable> running) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!running.isEmpty()) {
+                LOG.info("stopping ctistream");
+                closeAll(running);
+                LOG.info("ctistream stopped");
+            }
+            stopped.countDown();
+        }, "ctistream-shutdown"));
+        return stopped;
+    }
+
+    private static synchronized void closeAll(Deque<AutoCloseable> running) {
+        while (!running.isEmpty()) {
+            AutoCloseable c = running.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("could not stop [{}] cleanly: {}", c.getClass().getSimpleName(), e.getMessage());
+            }
+        }
     }
 
     static String version() {

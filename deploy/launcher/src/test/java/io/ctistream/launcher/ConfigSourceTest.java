@@ -41,4 +41,29 @@ class ConfigSourceTest {
         assertThat(config.duration("CTISTREAM_B", Duration.ZERO)).isEqualTo(Duration.ofHours(1));
         assertThat(config.duration("CTISTREAM_C", Duration.ofMinutes(5))).isEqualTo(Duration.ofMinutes(5));
     }
+
+    /** Verifies millisecond durations, per-tenant time zones, and that a bad zone names its key. */
+    @Test
+    void millisecondsAndTenantZones() {
+        var config = ConfigSource.from(Map.of("CTISTREAM_A", "100ms", "CTISTREAM_Z", "acme=Europe/Berlin, globex=America/Chicago",
+                "CTISTREAM_BAD", "acme=Mars/Olympus"));
+        assertThat(config.duration("CTISTREAM_A", Duration.ZERO)).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.zones("CTISTREAM_Z")).containsEntry("acme", java.time.ZoneId.of("Europe/Berlin"))
+                .containsEntry("globex", java.time.ZoneId.of("America/Chicago"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> config.zones("CTISTREAM_BAD"))
+                .hasMessageContaining("CTISTREAM_BAD must be tenant=Zone pairs").hasMessageContaining("[acme=Mars/Olympus]");
+    }
+
+    /** Verifies that the engine's settings come from the environment with the documented defaults. */
+    @Test
+    void engineSettingsForAStandaloneEngine() {
+        var settings = EngineSettings.standalone(ConfigSource.from(Map.of(
+                "CTISTREAM_KAFKA_BOOTSTRAP", "k1:9092,k2:9092", "CTISTREAM_REGISTRY_URL", "http://registry:8080/apis/registry/v3",
+                "CTISTREAM_ENGINE_STANDBY_REPLICAS", "1", "CTISTREAM_ENGINE_ADVERTISED_HOST", "engine-0.engine")));
+        assertThat(settings.engine().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(settings.engine().standbyReplicas()).isEqualTo(1);
+        assertThat(settings.engine().commitInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(settings.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(settings.applicationServer()).isEqualTo("engine-0.engine:8082");
+    }
 }

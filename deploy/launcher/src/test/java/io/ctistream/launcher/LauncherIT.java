@@ -40,6 +40,7 @@ class LauncherIT {
     private static final Path JAR = Path.of("target/ctistream.jar");
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     private Path dataDir;
+    private int engineHttpPort;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -58,6 +59,7 @@ class LauncherIT {
     void allReachesReadyStopsCleanlyAndReusesItsDataOnTheNextRun() throws Exception {
         int kafkaPort = freePort();
         int registryPort = freePort();
+        engineHttpPort = freePort();
         String registry = "http://127.0.0.1:" + registryPort + "/apis/registry/v3";
 
         // GIVEN a first run on an empty data directory
@@ -73,6 +75,9 @@ class LauncherIT {
         for (CtiTopics t : CtiTopics.values()) {
             assertThat(get(registry + "/groups/default/artifacts/" + t.valueArtifactId() + "/versions/1")).contains("\"globalId\"");
         }
+        // AND the agent-state engine runs and answers
+        assertThat(get("http://127.0.0.1:" + engineHttpPort + "/health/ready")).contains("\"UP\"");
+        assertThat(first.output()).anyMatch(l -> l.contains("ctistream ready") && l.contains("engine [http://127.0.0.1:" + engineHttpPort + "]"));
 
         // WHEN it is stopped the way Ctrl-C or a container runtime stops it
         first.process().toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its stdout
@@ -108,12 +113,23 @@ class LauncherIT {
         assertThat(bad.output()).anyMatch(l -> l.contains("CTISTREAM_KAFKA_PORT must be a port number") && l.contains("[ninety-two]"));
     }
 
+    @Test
+    void engineWithoutKafkaSaysWhichSettingIsMissing() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(javaBin(), "-jar", JAR.toString(), "engine").redirectErrorStream(true);
+        builder.environment().remove("CTISTREAM_KAFKA_BOOTSTRAP");
+        Launched bad = start(builder);
+        assertThat(bad.awaitExit()).isTrue();
+        assertThat(bad.process().exitValue()).isEqualTo(2);
+        assertThat(bad.output()).anyMatch(l -> l.contains("CTISTREAM_KAFKA_BOOTSTRAP must name the Kafka bootstrap servers"));
+    }
+
     private Launched launch(String command, int kafkaPort, int registryPort) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx768m", "-jar", JAR.toString(), command).redirectErrorStream(true);
         builder.environment().put(EmbeddedConfig.DATA_DIR, dataDir.toString());
         builder.environment().put(EmbeddedConfig.KAFKA_PORT, Integer.toString(kafkaPort));
         builder.environment().put(EmbeddedConfig.REGISTRY_PORT, Integer.toString(registryPort));
         builder.environment().put(EmbeddedConfig.AGENT_PARTITIONS, "2");
+        builder.environment().put("CTISTREAM_ENGINE_HTTP_PORT", Integer.toString(engineHttpPort == 0 ? freePort() : engineHttpPort));
         return start(builder);
     }
 

@@ -1,0 +1,77 @@
+package io.ctistream.launcher;
+
+import io.ctistream.engine.EngineConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+
+/**
+ * The agent-state engine's settings, read from the environment (documented in
+ * docs/config/engine.md): the typed {@link EngineConfig} plus where its read API listens.
+ */
+record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String advertisedHost) {
+    static final String BOOTSTRAP = "CTISTREAM_KAFKA_BOOTSTRAP";
+    static final String REGISTRY_URL = "CTISTREAM_REGISTRY_URL";
+    static final String APPLICATION_ID = "CTISTREAM_ENGINE_APPLICATION_ID";
+    static final String STATE_DIR = "CTISTREAM_ENGINE_STATE_DIR";
+    static final String STANDBY_REPLICAS = "CTISTREAM_ENGINE_STANDBY_REPLICAS";
+    static final String COMMIT_INTERVAL = "CTISTREAM_ENGINE_COMMIT_INTERVAL";
+    static final String DEDUPE_WINDOW = "CTISTREAM_ENGINE_DEDUPE_WINDOW";
+    static final String TIME_ZONE = "CTISTREAM_TIME_ZONE";
+    static final String TENANT_TIME_ZONES = "CTISTREAM_TENANT_TIME_ZONES";
+    static final String SERVICE_LEVEL_THRESHOLD = "CTISTREAM_SERVICE_LEVEL_THRESHOLD";
+    static final String HTTP_HOST = "CTISTREAM_ENGINE_HTTP_HOST";
+    static final String HTTP_PORT = "CTISTREAM_ENGINE_HTTP_PORT";
+    static final String ADVERTISED_HOST = "CTISTREAM_ENGINE_ADVERTISED_HOST";
+
+    /** For {@code ctistream engine}: Kafka and the registry are named by the environment. */
+    static EngineSettings standalone(ConfigSource config) {
+        return from(config, config.required(BOOTSTRAP, "the Kafka bootstrap servers (host:port,...)"),
+                config.required(REGISTRY_URL, "the Apicurio Registry v3 API base, e.g. http://registry:8080/apis/registry/v3"),
+                Path.of(".ctistream", "engine"), "0.0.0.0");
+    }
+
+    /** For the single-machine run: the embedded broker and registry, state under the data directory, loopback only. */
+    static EngineSettings embedded(ConfigSource config, String bootstrap, String registryUrl, Path dataDir) {
+        return from(config, bootstrap, registryUrl, dataDir.resolve("engine"), "127.0.0.1");
+    }
+
+    private static EngineSettings from(ConfigSource config, String bootstrap, String registryUrl, Path defaultStateDir, String defaultHost) {
+        EngineConfig defaults = EngineConfig.defaults(bootstrap, registryUrl);
+        EngineConfig engine = new EngineConfig(
+                config.string(APPLICATION_ID, defaults.applicationId()),
+                bootstrap, registryUrl,
+                config.path(STATE_DIR, defaultStateDir).toString(),
+                config.nonNegativeInt(STANDBY_REPLICAS, defaults.standbyReplicas()),
+                positive(config, COMMIT_INTERVAL, defaults.commitInterval()),
+                positive(config, DEDUPE_WINDOW, defaults.dedupeWindow()),
+                config.zone(TIME_ZONE, ZoneId.of("UTC")),
+                config.zones(TENANT_TIME_ZONES),
+                positive(config, SERVICE_LEVEL_THRESHOLD, defaults.serviceLevelThreshold()),
+                defaults.queueCallRetention(), defaults.housekeepingInterval(), EngineConfig.StoreKind.PERSISTENT);
+        String host = config.string(HTTP_HOST, defaultHost);
+        int port = config.port(HTTP_PORT, 8082);
+        String advertised = config.string(ADVERTISED_HOST, "0.0.0.0".equals(host) ? localHostName() : host);
+        return new EngineSettings(engine, host, port, advertised);
+    }
+
+    String applicationServer() {
+        return advertisedHost + ":" + httpPort;
+    }
+
+    private static Duration positive(ConfigSource config, String key, Duration defaultValue) {
+        Duration d = config.duration(key, defaultValue);
+        if (d.isZero() || d.isNegative()) {
+            throw new ConfigSource.ConfigException(key + " must be a positive duration, was [" + d + "]");
+        }
+        return d;
+    }
+
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}
