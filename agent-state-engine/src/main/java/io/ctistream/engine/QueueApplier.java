@@ -101,7 +101,7 @@ final class QueueApplier {
         return new CallStep(call.build(), offered, answered, abandoned, wait, handle);
     }
 
-    /** The queue's projection after one call step; {@code live} are the queue's calls after it. */
+    /** The queue's projection after one call step; {@code live} are the queue's waiting calls after it, null when they did not change. */
     QueueProjection applyToQueue(QueueProjection current, QueueSignal s, CallStep step, Collection<QueueCall> live, long now) {
         ZoneId zone = config.zoneOf(s.getTenant());
         String signalDay = AgentRules.day(s.getAt().toEpochMilli(), zone);
@@ -127,14 +127,18 @@ final class QueueApplier {
         return withFigures(sums, offered, answered, abandoned, live, now);
     }
 
-    /** Recomputes the figures derived from the sums and the live calls (also used at day rollover). */
+    /** Recomputes the figures derived from the sums and the waiting calls ({@code live}; null = as before). */
     QueueProjection withFigures(QueueProjection p, int offered, int answered, int abandoned, Collection<QueueCall> live, long now) {
-        int inQueue = 0;
-        Instant oldest = null;
-        for (QueueCall c : live) {
-            if (c.getInQueue()) {
-                inQueue++;
-                oldest = oldest == null || c.getEnteredAt().isBefore(oldest) ? c.getEnteredAt() : oldest;
+        int inQueue = p.getSnapshot().getCallsInQueue();
+        Instant oldest = p.getSnapshot().getOldestWaitingSince();
+        if (live != null) {
+            inQueue = 0;
+            oldest = null;
+            for (QueueCall c : live) {
+                if (c.getInQueue()) {
+                    inQueue++;
+                    oldest = oldest == null || c.getEnteredAt().isBefore(oldest) ? c.getEnteredAt() : oldest;
+                }
             }
         }
         int finished = answered + abandoned;
@@ -155,6 +159,8 @@ final class QueueApplier {
                 .setTenant(current != null ? current.getSnapshot().getTenant() : s.getTenant())
                 .setQueueId(current != null ? current.getSnapshot().getQueueId() : s.getQueueId())
                 .setDay(day).setServiceLevelThresholdSeconds((int) config.serviceLevelThreshold().toSeconds())
+                .setCallsInQueue(current != null ? current.getSnapshot().getCallsInQueue() : 0)
+                .setOldestWaitingSince(current != null ? current.getSnapshot().getOldestWaitingSince() : null)
                 .setVersion(current != null ? current.getSnapshot().getVersion() : 0)
                 .setUpdatedAt(Instant.ofEpochMilli(now)).build();
         return QueueProjection.newBuilder().setSnapshot(snap).build();

@@ -57,15 +57,21 @@ final class QueueProcessor extends ContextualProcessor<String, QueueSignal, Stri
         }
         long now = context().currentSystemTimeMs();
         String callKey = signal.getQueueId() + SEP + signal.getCallId();
-        QueueApplier.CallStep step = applier.applyToCall(calls.get(callKey), signal);
+        QueueCall previous = calls.get(callKey);
+        QueueApplier.CallStep step = applier.applyToCall(previous, signal);
         calls.put(callKey, step.call());
-        if (step.call().getInQueue()) {
+        // the waiting store is written, and scanned, only when a call joins or leaves the queue: a
+        // delete for a call that never waited would leave a RocksDB tombstone every later scan wades through
+        boolean wasWaiting = previous != null && previous.getInQueue();
+        boolean waitingNow = step.call().getInQueue();
+        if (waitingNow && !wasWaiting) {
             waiting.put(callKey, step.call());
-        } else {
+        } else if (wasWaiting && !waitingNow) {
             waiting.delete(callKey);
         }
         QueueProjection before = projections.get(signal.getQueueId());
-        QueueProjection after = QueueApplier.bump(before, applier.applyToQueue(before, signal, step, waitingIn(signal.getQueueId()), now), now);
+        List<QueueCall> live = before == null || wasWaiting != waitingNow ? waitingIn(signal.getQueueId()) : null;
+        QueueProjection after = QueueApplier.bump(before, applier.applyToQueue(before, signal, step, live, now), now);
         projections.put(signal.getQueueId(), after);
         if (QueueApplier.changed(before, after)) {
             context().forward(record.withKey(signal.getQueueId()).withValue(after.getSnapshot()));

@@ -63,7 +63,9 @@ class EngineReadApiIT {
             two.awaitRunning(Duration.ofSeconds(90));
 
             // GIVEN twelve agents in two teams, all ready, one on a queue call
-            List<AgentProfile> roster = java.util.stream.IntStream.range(0, 12).mapToObj(i -> Scenario.profile(i, i % 2)).toList();
+            // (a tenant of its own: the broker is shared with the other ITs of this module)
+            List<AgentProfile> roster = java.util.stream.IntStream.range(0, 12).mapToObj(i -> AgentProfile.newBuilder(Scenario.profile(i, i % 2))
+                    .setTenant("api").setAgentId("api/u" + i).setTeamId("api/t" + (i % 2)).setQueues(List.of("api/q0")).build()).toList();
             try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                     new StringSerializer(), CtiSerdes.<SpecificRecord>valueSerializer(kafka.registryUrl()))) {
                 for (AgentProfile p : roster) {
@@ -73,7 +75,7 @@ class EngineReadApiIT {
                 }
                 String caller = roster.get(0).getAgentId();
                 producer.send(new ProducerRecord<>(CtiTopics.AGENT_EVENTS.topicName(), caller, EngineDriver.event(caller,
-                        EngineDriver.T0.plusSeconds(5), EngineDriver.call("c1", io.ctistream.events.CallState.RINGING, "acme/q0"), 2L)));
+                        EngineDriver.T0.plusSeconds(5), EngineDriver.call("c1", io.ctistream.events.CallState.RINGING, "api/q0"), 2L)));
             }
 
             // THEN both instances answer for every agent, whichever owns it
@@ -85,10 +87,10 @@ class EngineReadApiIT {
                         assertThat(new io.vertx.core.json.JsonObject(r.body()).getString("agentId")).isEqualTo(p.getAgentId());
                     }
                 }
-                assertThat(get(portTwo, "/teams/acme%2Ft0").body()).contains("\"teamId\": \"acme/t0\"");
-                assertThat(get(portOne, "/teams/acme/t1").body()).contains("\"avail\": 6");
-                assertThat(get(portOne, "/queues/acme/q0").body()).contains("\"offeredToday\": 1");
-                assertThat(get(portTwo, "/queues/acme/q0").body()).contains("\"offeredToday\": 1");
+                assertThat(get(portTwo, "/teams/api%2Ft0").body()).contains("\"teamId\": \"api/t0\"");
+                assertThat(get(portOne, "/teams/api/t1").body()).contains("\"avail\": 6");
+                assertThat(get(portOne, "/queues/api/q0").body()).contains("\"offeredToday\": 1");
+                assertThat(get(portTwo, "/queues/api/q0").body()).contains("\"offeredToday\": 1");
             });
             // (both instances own agents, so half of the answers above were forwarded to the owner)
             for (AgentStateEngine e : List.of(one, two)) {
@@ -98,16 +100,16 @@ class EngineReadApiIT {
                     .isEqualTo("RESERVED");
 
             // AND unknown ids are 404 with a message, on either instance
-            HttpResponse<String> unknown = get(portTwo, "/agents/acme/nobody");
+            HttpResponse<String> unknown = get(portTwo, "/agents/api/nobody");
             assertThat(unknown.statusCode()).isEqualTo(404);
-            assertThat(unknown.body()).contains("no agent [acme/nobody]");
+            assertThat(unknown.body()).contains("no agent [api/nobody]");
 
             // AND health and metrics
             assertThat(get(portOne, "/health/ready").statusCode()).isEqualTo(200);
             assertThat(get(portTwo, "/health/live").statusCode()).isEqualTo(200);
             String metrics = get(portOne, "/metrics").body() + get(portTwo, "/metrics").body();
             assertThat(metrics).contains("ctistream_engine_records_total{outcome=\"applied\"}")
-                    .contains("ctistream_engine_running 1").doesNotContain("acme/");
+                    .contains("ctistream_engine_running 1").doesNotContain("api/");
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }

@@ -86,6 +86,21 @@ class QueueStatsTest {
         }
     }
 
+    /** Verifies that when the first signal of a new day arrives before the midnight housekeeping, calls still waiting stay counted. */
+    @Test
+    void aNewDaysFirstCallKeepsYesterdaysWaitingCalls() throws Exception {
+        try (EngineDriver engine = new EngineDriver()) {
+            engine.queueEntered(sales, "late-caller", Duration.ofHours(15).plusMinutes(59)); // 23:59
+            engine.queueEntered(sales, "early-caller", Duration.ofHours(16).plusMinutes(1)); // 00:01 the next day
+
+            QueueSnapshot q = engine.queueStats.readKeyValuesToMap().get(sales);
+            assertThat(q.getDay()).isEqualTo("2026-11-25");
+            assertThat(q.getOfferedToday()).isEqualTo(1);
+            assertThat(q.getCallsInQueue()).isEqualTo(2);
+            assertThat(q.getOldestWaitingSince()).isEqualTo(EngineDriver.T0.plus(Duration.ofHours(15).plusMinutes(59)));
+        }
+    }
+
     /** Verifies that a queue event that cannot be read is dead-lettered and the queue goes on. */
     @Test
     void aPoisonQueueEventIsDeadLettered() throws Exception {

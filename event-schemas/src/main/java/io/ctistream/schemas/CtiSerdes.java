@@ -29,6 +29,7 @@ public final class CtiSerdes {
     public static final String AUTO_REGISTER_IF_EXISTS = "apicurio.registry.auto-register.if-exists";
     public static final String USE_SPECIFIC_AVRO_READER = "apicurio.registry.use-specific-avro-reader";
     public static final String DEREFERENCE_SCHEMA = "apicurio.registry.dereference-schema";
+    public static final String AVRO_DATUM_PROVIDER = "apicurio.registry.avro-datum-provider";
 
     private CtiSerdes() {
     }
@@ -45,6 +46,7 @@ public final class CtiSerdes {
         config.put(AUTO_REGISTER_IF_EXISTS, "FIND_OR_CREATE_VERSION");
         config.put(USE_SPECIFIC_AVRO_READER, true);
         config.put(DEREFERENCE_SCHEMA, true);
+        config.put(AVRO_DATUM_PROVIDER, CachingAvroDatumProvider.class.getName());
         return config;
     }
 
