@@ -60,9 +60,6 @@ public final class EngineTopology {
         Serde<AgentSnapshot> snapshotSerde = serdes.of(AgentSnapshot.class);
         Serde<DeadLetter> deadLetterSerde = serdes.of(DeadLetter.class);
         Serde<QueueSignal> signalSerde = serdes.of(QueueSignal.class);
-        Serde<AgentEvent> eventSerde = serdes.of(AgentEvent.class);
-        Serde<AgentProfile> profileSerde = serdes.of(AgentProfile.class);
-        Serde<QueueEvent> queueEventSerde = serdes.of(QueueEvent.class);
 
         boolean persistent = config.stores() == EngineConfig.StoreKind.PERSISTENT;
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, AgentProcessor.PROJECTIONS), keys, serdes.of(AgentProjection.class)));
@@ -78,7 +75,9 @@ public final class EngineTopology {
         KStream<String, byte[]> roster = builder.stream(CtiTopics.AGENTS.topicName(), Consumed.with(keys, Serdes.ByteArray()).withName("roster-in"));
         KStream<String, byte[]> events = builder.stream(CtiTopics.AGENT_EVENTS.topicName(), Consumed.with(keys, Serdes.ByteArray()).withName("agent-events-in"));
         Map<String, KStream<String, SpecificRecord>> agentOut = roster.merge(events, Named.as("agent-inputs"))
-                .process(() -> new AgentProcessor(config, metrics, eventSerde.deserializer(), profileSerde.deserializer()),
+                // a processor per task, each with its own deserializers: nothing shared between stream threads
+                .process(() -> new AgentProcessor(config, metrics, serdes.of(AgentEvent.class).deserializer(),
+                                serdes.of(AgentProfile.class).deserializer()),
                         Named.as("agent-projector"), AgentProcessor.PROJECTIONS, AgentProcessor.EVENT_IDS)
                 .split(Named.as("agent-out-"))
                 .branch((k, v) -> v == null || v instanceof AgentSnapshot, Branched.as("snapshots"))
@@ -102,7 +101,7 @@ public final class EngineTopology {
         // queues: platform queue events and agent call events naming a queue, repartitioned by queue id
         Map<String, KStream<String, SpecificRecord>> queueIn = builder.stream(CtiTopics.QUEUE_EVENTS.topicName(),
                         Consumed.with(keys, Serdes.ByteArray()).withName("queue-events-in"))
-                .process(() -> new QueueEventDecoder(metrics, queueEventSerde.deserializer()), Named.as("queue-event-decoder"))
+                .process(() -> new QueueEventDecoder(metrics, serdes.of(QueueEvent.class).deserializer()), Named.as("queue-event-decoder"))
                 .split(Named.as("queue-in-"))
                 .branch((k, v) -> v instanceof QueueSignal, Branched.as("signals"))
                 .defaultBranch(Branched.as("dead"));
