@@ -74,6 +74,13 @@ public final class EngineHttp implements AutoCloseable {
                 .put("version", String.valueOf(EngineHttp.class.getPackage().getImplementationVersion()))));
         router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                 .end(scrape(registry)));
+        router.getWithRegex("/(agents|teams|queues)/.+").handler(ctx -> {
+            if (holder[0] == null) {
+                problem(ctx, 503, "the read api is still starting");
+            } else {
+                ctx.next();
+            }
+        });
         router.getWithRegex("/agents/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "agents", EngineTopology.AGENT_STATE_TABLE, Object::toString));
         router.getWithRegex("/teams/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "teams", EngineTopology.TEAM_STATS_STORE, Object::toString));
         router.getWithRegex("/queues/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "queues", EngineTopology.QUEUE_PROJECTIONS,

@@ -59,7 +59,12 @@ final class QueueApplier {
         QueueCall.Builder call;
         if (current == null) {
             call = QueueCall.newBuilder().setEnteredAt(s.getAt()).setInQueue(false).setAbandoned(false).setHandled(false).setLastSeenAt(s.getAt());
-            offered = 1;
+            // a call is offered when it is first seen arriving, ringing or being answered or abandoned; a late
+            // "left" or "handled" for a call this queue has forgotten (or never saw) is not a new offer
+            offered = switch (s.getKind()) {
+                case ENTERED, OFFERED_TO_AGENT, ANSWERED, ABANDONED -> 1;
+                default -> 0;
+            };
         } else {
             call = QueueCall.newBuilder(current).setLastSeenAt(later(current.getLastSeenAt(), s.getAt()));
             if (s.getKind() == QueueSignalKind.ENTERED && s.getAt().isBefore(current.getEnteredAt())) {

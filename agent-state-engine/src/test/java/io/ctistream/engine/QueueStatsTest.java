@@ -101,6 +101,19 @@ class QueueStatsTest {
         }
     }
 
+    /** Verifies that a late "left" for a call the queue never saw is not counted as a new offer. */
+    @Test
+    void aLeftForAnUnknownCallIsNotAnOffer() throws Exception {
+        try (EngineDriver engine = new EngineDriver()) {
+            engine.queueEntered(sales, "c1", ofSeconds(0));
+            engine.queueLeft(sales, "ghost", ofSeconds(5), QueueCallDisposition.OVERFLOWED, null);
+
+            QueueSnapshot q = engine.queueStats.readKeyValuesToMap().get(sales);
+            assertThat(q.getOfferedToday()).isEqualTo(1);
+            assertThat(q.getCallsInQueue()).isEqualTo(1);
+        }
+    }
+
     /** Verifies that a queue event that cannot be read is dead-lettered and the queue goes on. */
     @Test
     void aPoisonQueueEventIsDeadLettered() throws Exception {
