@@ -36,8 +36,21 @@ public final class AgentStateEngine implements AutoCloseable {
      * API, advertised to the other instances so each can find the owner of a key; null without one.
      */
     public static AgentStateEngine start(EngineConfig config, ValueSerdes serdes, String applicationServer) {
+        return start(config, serdes, applicationServer, null);
+    }
+
+    /**
+     * As {@link #start(EngineConfig, ValueSerdes, String)}, as a static group member named
+     * {@code memberId} when not null: a restart with the same id takes its partitions back at once
+     * instead of waiting out its previous incarnation's session timeout (the single-machine run).
+     */
+    public static AgentStateEngine start(EngineConfig config, ValueSerdes serdes, String applicationServer, String memberId) {
         EngineMetrics metrics = new EngineMetrics();
-        KafkaStreams streams = new KafkaStreams(EngineTopology.build(config, serdes, metrics), streamsProperties(config, applicationServer));
+        Properties props = streamsProperties(config, applicationServer);
+        if (memberId != null) {
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), memberId);
+        }
+        KafkaStreams streams = new KafkaStreams(EngineTopology.build(config, serdes, metrics), props);
         AgentStateEngine engine = new AgentStateEngine(config, metrics, streams);
         streams.setStateListener((now, before) -> {
             LOG.info("engine [{}] {} -> {}", config.applicationId(), before, now);

@@ -19,7 +19,7 @@ final class EngineService implements AutoCloseable {
 
     static EngineService start(Vertx vertx, EngineSettings settings) throws Exception {
         AgentStateEngine engine = AgentStateEngine.start(settings.engine(), ValueSerdes.registry(settings.engine().registryUrl()),
-                settings.applicationServer());
+                settings.applicationServer(), settings.staticMemberId());
         EngineHttp http;
         try {
             http = EngineHttp.start(vertx, engine, settings.httpHost(), settings.httpPort())

@@ -9,7 +9,7 @@ import java.time.ZoneId;
  * The agent-state engine's settings, read from the environment (documented in
  * docs/config/engine.md): the typed {@link EngineConfig} plus where its read API listens.
  */
-record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String advertisedHost) {
+record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String advertisedHost, String staticMemberId) {
     static final String BOOTSTRAP = "CTISTREAM_KAFKA_BOOTSTRAP";
     static final String REGISTRY_URL = "CTISTREAM_REGISTRY_URL";
     static final String APPLICATION_ID = "CTISTREAM_ENGINE_APPLICATION_ID";
@@ -28,15 +28,17 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
     static EngineSettings standalone(ConfigSource config) {
         return from(config, config.required(BOOTSTRAP, "the Kafka bootstrap servers (host:port,...)"),
                 config.required(REGISTRY_URL, "the Apicurio Registry v3 API base, e.g. http://registry:8080/apis/registry/v3"),
-                Path.of(".ctistream", "engine"), "0.0.0.0");
+                Path.of(".ctistream", "engine"), "0.0.0.0", null);
     }
 
     /** For the single-machine run: the embedded broker and registry, state under the data directory, loopback only. */
     static EngineSettings embedded(ConfigSource config, String bootstrap, String registryUrl, Path dataDir) {
-        return from(config, bootstrap, registryUrl, dataDir.resolve("engine"), "127.0.0.1");
+        // the only instance of its group: a static member, so a restart takes its partitions back at once
+        return from(config, bootstrap, registryUrl, dataDir.resolve("engine"), "127.0.0.1", "all-in-one");
     }
 
-    private static EngineSettings from(ConfigSource config, String bootstrap, String registryUrl, Path defaultStateDir, String defaultHost) {
+    private static EngineSettings from(ConfigSource config, String bootstrap, String registryUrl, Path defaultStateDir, String defaultHost,
+                                       String staticMemberId) {
         EngineConfig defaults = EngineConfig.defaults(bootstrap, registryUrl);
         EngineConfig engine = new EngineConfig(
                 config.string(APPLICATION_ID, defaults.applicationId()),
@@ -52,7 +54,7 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
         String host = config.string(HTTP_HOST, defaultHost);
         int port = config.port(HTTP_PORT, 8082);
         String advertised = config.string(ADVERTISED_HOST, "0.0.0.0".equals(host) ? localHostName() : host);
-        return new EngineSettings(engine, host, port, advertised);
+        return new EngineSettings(engine, host, port, advertised, staticMemberId);
     }
 
     String applicationServer() {
