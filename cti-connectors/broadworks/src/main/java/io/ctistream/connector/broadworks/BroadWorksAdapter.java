@@ -1,0 +1,168 @@
+package io.ctistream.connector.broadworks;
+
+import io.ctistream.connector.core.ConnectorContext;
+import io.ctistream.connector.core.Outcome;
+import io.ctistream.connector.core.PlatformAdapter;
+import io.ctistream.events.AgentCommand;
+import io.ctistream.events.AgentProfile;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The BroadWorks platform adapter: one SIP endpoint, one {@link AgentSession} per owned agent,
+ * initial SUBSCRIBEs paced at the configured rate so a restart or a takeover never storms the AS.
+ */
+public final class BroadWorksAdapter implements PlatformAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(BroadWorksAdapter.class);
+
+    private final BroadWorksConfig config;
+    private final Credentials credentials;
+    private final Map<String, AgentSession> sessions = new HashMap<>();
+    private final Deque<Subscription> toOpen = new ArrayDeque<>();
+    private ConnectorContext ctx;
+    private SipLayer sip;
+    private long pacer = -1;
+
+    public BroadWorksAdapter(BroadWorksConfig config, Credentials credentials) {
+        this.config = config;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public Future<Void> start(ConnectorContext context) {
+        this.ctx = context;
+        try {
+            sip = new SipLayer(config, Vertx.currentContext());
+            sip.start();
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        LOG.info("broadworks adapter started [{}]", config);
+        return Future.succeededFuture();
+    }
+
+    /** The local SIP port (useful when the config asked for a free one). */
+    public int sipPort() {
+        return sip.port();
+    }
+
+    @Override
+    public void take(AgentProfile profile) {
+        AgentSession old = sessions.get(profile.getAgentId());
+        if (old != null) {
+            if (old.profile.equals(profile)) {
+                return;
+            }
+            old.close(); // addressing or credentials changed: start over with the new profile
+            toOpen.removeIf(s -> old.subscriptions().contains(s));
+        }
+        Optional<Credentials.Secret> secret = credentials.resolve(profile.getCredentialRef());
+        if (profile.getCredentialRef() != null && secret.isEmpty()) {
+            LOG.warn("no credentials for the agent's credential reference, subscribing without [agentId={}]", profile.getAgentId());
+        }
+        AgentSession session = new AgentSession(profile, secret.orElse(null), sip, ctx, config);
+        sessions.put(profile.getAgentId(), session);
+        toOpen.addAll(session.subscriptions());
+        pace();
+    }
+
+    @Override
+    public void release(String agentId) {
+        AgentSession session = sessions.remove(agentId);
+        if (session != null) {
+            toOpen.removeIf(s -> session.subscriptions().contains(s));
+            session.close();
+        }
+    }
+
+    @Override
+    public Future<Outcome> execute(AgentCommand command, AgentProfile profile) {
+        AgentSession session = sessions.get(command.getAgentId());
+        if (session == null) {
+            return Future.succeededFuture(Outcome.failed("NOT_OWNED", "this connector instance does not serve the agent now"));
+        }
+        return session.commands.submit(command);
+    }
+
+    @Override
+    public Future<Void> stop() {
+        if (pacer != -1) {
+            ctx.vertx().cancelTimer(pacer);
+        }
+        toOpen.clear();
+        for (AgentSession s : List.copyOf(sessions.values())) {
+            s.close();
+            s.publishStopped();
+        }
+        sessions.clear();
+        // give the unsubscribes a moment on the wire before the stack goes
+        return ctx.vertx().timer(200).compose(v -> {
+            sip.stop();
+            return Future.<Void>succeededFuture();
+        }, e -> Future.succeededFuture());
+    }
+
+    @Override
+    public void abort() {
+        if (pacer != -1) {
+            ctx.vertx().cancelTimer(pacer);
+        }
+        toOpen.clear();
+        sessions.values().forEach(AgentSession::abandon);
+        sessions.clear();
+        sip.stop();
+    }
+
+    @Override
+    public boolean platformUp() {
+        return sip != null && sip.up();
+    }
+
+    @Override
+    public int linksActive() {
+        int n = 0;
+        for (AgentSession s : sessions.values()) {
+            n += s.activeLinks();
+        }
+        return n;
+    }
+
+    /** Sessions owned now (for tests and metrics). */
+    public int sessions() {
+        return sessions.size();
+    }
+
+    /** Opens queued subscriptions: all at once when unpaced, else {@code subscribeRate} per second in 10 ms slices. */
+    private void pace() {
+        if (config.subscribeRate() == 0) {
+            while (!toOpen.isEmpty()) {
+                toOpen.poll().open();
+            }
+            return;
+        }
+        if (pacer != -1) {
+            return;
+        }
+        double perTick = config.subscribeRate() / 100.0;
+        double[] credit = {0};
+        pacer = ctx.vertx().setPeriodic(0, 10, id -> {
+            credit[0] = Math.min(credit[0] + perTick, Math.max(1, perTick));
+            while (credit[0] >= 1 && !toOpen.isEmpty()) {
+                credit[0] -= 1;
+                toOpen.poll().open();
+            }
+            if (toOpen.isEmpty()) {
+                ctx.vertx().cancelTimer(pacer);
+                pacer = -1;
+            }
+        });
+    }
+}

@@ -1,0 +1,66 @@
+package io.ctistream.connector.broadworks;
+
+import io.ctistream.events.AgentCommand;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.Platform;
+import io.ctistream.events.Principal;
+import io.ctistream.events.Role;
+import io.ctistream.schemas.CtiSerdes;
+import io.ctistream.schemas.CtiTopics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Writes roster entries and commands as the rest of ctistream would. */
+final class Roster implements AutoCloseable {
+    private final KafkaProducer<String, SpecificRecord> producer;
+
+    Roster(String bootstrap, String registry) {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), CtiSerdes.<SpecificRecord>valueSerializer(registry));
+    }
+
+    static AgentProfile agent(String tenant, String id, String user, String domain, String guest) {
+        return AgentProfile.newBuilder().setTenant(tenant).setAgentId(tenant + "/" + id).setDisplayName("Agent " + id)
+                .setTeamId(tenant + "/team").setQueues(List.of(tenant + "/sales")).setPlatform(Platform.BROADWORKS)
+                .setPlatformUserId(user + "@" + domain).setHotelingGuestAddress(guest).setCredentialRef(id).build();
+    }
+
+    void put(AgentProfile p) throws Exception {
+        producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), p.getAgentId(), p)).get();
+    }
+
+    void remove(String agentId) throws Exception {
+        producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), agentId, null)).get();
+    }
+
+    /** Sends a command with a 30 s deadline; returns its id. */
+    String command(AgentProfile p, Object command) throws Exception {
+        return command(p, command, Duration.ofSeconds(30));
+    }
+
+    String command(AgentProfile p, Object command, Duration deadline) throws Exception {
+        String id = UUID.randomUUID().toString();
+        command(p, id, command, deadline);
+        return id;
+    }
+
+    void command(AgentProfile p, String id, Object command, Duration deadline) throws Exception {
+        AgentCommand c = AgentCommand.newBuilder().setCommandId(id).setTenant(p.getTenant()).setAgentId(p.getAgentId())
+                .setPrincipal(Principal.newBuilder().setSubject("it").setRole(Role.AGENT).build())
+                .setIssuedAt(Instant.now()).setDeadline(Instant.now().plus(deadline)).setCommand(command).build();
+        producer.send(new ProducerRecord<>(CtiTopics.AGENT_COMMANDS.topicName(), p.getAgentId(), c)).get();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,224 @@
+package io.ctistream.connector.core;
+
+import io.ctistream.events.AgentCommand;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.CommandResult;
+import io.ctistream.events.CommandStatus;
+import io.ctistream.events.ConnectorState;
+import io.ctistream.events.ConnectorStatus;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running connector: joins agent ownership ({@link CommandSource}) to a platform
+ * ({@link PlatformAdapter}), turns every command into exactly one {@code CommandResult}, and
+ * publishes {@code ConnectorStatus} when it changes. Everything runs on this verticle's context.
+ */
+public final class ConnectorVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorVerticle.class);
+
+    private final ConnectorSettings settings;
+    private final PlatformAdapter adapter;
+    private final CommandSource source;
+    private final EventSink sink;
+    private final Events events;
+    private final ConnectorMetrics metrics;
+    private final Map<String, AgentProfile> owned = new HashMap<>();
+    private RecentIds seenCommands;
+    private long statusTimer = -1;
+    private ConnectorStatus lastStatus;
+    private volatile ConnectorState state = ConnectorState.STARTING;
+
+    public ConnectorVerticle(ConnectorSettings settings, PlatformAdapter adapter, CommandSource source, EventSink sink,
+                             Events events, ConnectorMetrics metrics) {
+        this.settings = settings;
+        this.adapter = adapter;
+        this.source = source;
+        this.sink = sink;
+        this.events = events;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Future<?> start() {
+        seenCommands = new RecentIds(settings.commandMemory());
+        Context ctx = context;
+        return adapter.start(new ConnectorContext(vertx, sink, events, metrics)).map(v -> {
+            source.start(new CommandSource.Listener() {
+                @Override
+                public void agentsGained(List<AgentProfile> profiles) {
+                    ctx.runOnContext(x -> gained(profiles));
+                }
+
+                @Override
+                public void agentsLost(List<String> agentIds) {
+                    ctx.runOnContext(x -> lost(agentIds));
+                }
+
+                @Override
+                public void command(AgentCommand command) {
+                    ctx.runOnContext(x -> onCommand(command));
+                }
+            });
+            state = ConnectorState.RUNNING;
+            statusTimer = vertx.setPeriodic(settings.statusInterval().toMillis(), id -> publishStatusIfChanged());
+            publishStatusIfChanged();
+            LOG.info("connector started [instance={}, platform={}]", settings.instanceId(), events.platform());
+            return v;
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(statusTimer);
+        if (state == ConnectorState.FAILED) {
+            return Future.succeededFuture();
+        }
+        source.stop();
+        return adapter.stop().eventually(() -> {
+            state = ConnectorState.STOPPED;
+            return sink.publish(status()).otherwiseEmpty();
+        });
+    }
+
+    /** Dies as a killed process would: no unsubscribes, no group leave, no last status. */
+    public void abort() {
+        state = ConnectorState.FAILED;
+        vertx.cancelTimer(statusTimer);
+        source.abort();
+        adapter.abort();
+    }
+
+    /** Ready when Kafka and the platform both answer. */
+    public boolean ready() {
+        return state == ConnectorState.RUNNING && sink.healthy() && source.healthy() && adapter.platformUp();
+    }
+
+    /** Agents this instance owns now (a copy; call on the context or accept a racy read). */
+    public int agentsOwned() {
+        return owned.size();
+    }
+
+    private void gained(List<AgentProfile> profiles) {
+        for (AgentProfile p : profiles) {
+            owned.put(p.getAgentId(), p);
+            adapter.take(p);
+        }
+        LOG.info("agents taken [count={}, owned={}]", profiles.size(), owned.size());
+    }
+
+    private void lost(List<String> agentIds) {
+        for (String id : agentIds) {
+            if (owned.remove(id) != null) {
+                adapter.release(id);
+            }
+        }
+        LOG.info("agents released [count={}, owned={}]", agentIds.size(), owned.size());
+    }
+
+    private void onCommand(AgentCommand command) {
+        AgentProfile profile = owned.get(command.getAgentId());
+        if (profile == null) {
+            return; // another platform's agent, or not ours: its owner answers
+        }
+        if (!seenCommands.firstTime(command.getCommandId())) {
+            metrics.duplicateCommand();
+            LOG.info("command seen before, not executed again [commandId={}, agentId={}]", command.getCommandId(),
+                    command.getAgentId());
+            return;
+        }
+        Instant now = events.clock().instant();
+        if (!now.isBefore(command.getDeadline())) {
+            answer(command, Outcome.timedOut("DEADLINE_PASSED", "the command's deadline had passed before it reached the platform"));
+            return;
+        }
+        AtomicBoolean answered = new AtomicBoolean();
+        long wait = Math.max(1, Duration.between(now, command.getDeadline()).toMillis());
+        long timer = vertx.setTimer(wait, id -> {
+            if (answered.compareAndSet(false, true)) {
+                answer(command, Outcome.timedOut("DEADLINE_PASSED", "the platform did not confirm the command before its deadline"));
+            }
+        });
+        Promise<Outcome> outcome = Promise.promise();
+        try {
+            adapter.execute(command, profile).onComplete(outcome);
+        } catch (RuntimeException e) {
+            outcome.fail(e);
+        }
+        outcome.future().onComplete(ar -> {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            vertx.cancelTimer(timer);
+            if (ar.succeeded()) {
+                answer(command, ar.result());
+            } else if (ar.cause() instanceof Failure f) {
+                answer(command, Outcome.failed(f.code(), f.getMessage()));
+            } else {
+                LOG.warn("command failed unexpectedly [commandId={}, agentId={}]", command.getCommandId(), command.getAgentId(), ar.cause());
+                answer(command, Outcome.failed("INTERNAL", "the connector failed while running the command"));
+            }
+        });
+    }
+
+    private void answer(AgentCommand command, Outcome outcome) {
+        metrics.command(outcome.status());
+        CommandResult result = CommandResult.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setTenant(command.getTenant())
+                .setAgentId(command.getAgentId())
+                .setStatus(outcome.status())
+                .setCode(outcome.code())
+                .setMessage(outcome.message())
+                .setCompletedAt(events.clock().instant())
+                .setConnectorInstance(settings.instanceId())
+                .build();
+        if (outcome.status() != CommandStatus.COMPLETED) {
+            LOG.info("command ended [commandId={}, agentId={}, status={}, code={}]", command.getCommandId(),
+                    command.getAgentId(), outcome.status(), outcome.code());
+        }
+        sink.publish(result).onFailure(e -> LOG.warn("command result not published [commandId={}]", command.getCommandId(), e));
+    }
+
+    private ConnectorStatus status() {
+        boolean platformUp = adapter.platformUp();
+        boolean kafkaUp = sink.healthy() && source.healthy();
+        ConnectorState s = state == ConnectorState.RUNNING && !(platformUp && kafkaUp) ? ConnectorState.DEGRADED : state;
+        String detail = s == ConnectorState.DEGRADED ? (kafkaUp ? "platform link down" : "kafka unreachable") : null;
+        return ConnectorStatus.newBuilder()
+                .setInstanceId(settings.instanceId())
+                .setPlatform(events.platform())
+                .setState(s)
+                .setKafkaUp(kafkaUp)
+                .setPlatformUp(platformUp)
+                .setAgentsOwned(owned.size())
+                .setLinksActive(adapter.linksActive())
+                .setDetail(detail)
+                .setUpdatedAt(events.clock().instant())
+                .build();
+    }
+
+    private void publishStatusIfChanged() {
+        ConnectorStatus now = status();
+        if (lastStatus != null && sameApartFromTime(lastStatus, now)) {
+            return;
+        }
+        lastStatus = now;
+        sink.publish(now).onFailure(e -> LOG.debug("connector status not published", e));
+    }
+
+    private static boolean sameApartFromTime(ConnectorStatus a, ConnectorStatus b) {
+        ConnectorStatus bAtA = ConnectorStatus.newBuilder(b).setUpdatedAt(a.getUpdatedAt()).build();
+        return a.equals(bAtA);
+    }
+}

@@ -1,0 +1,39 @@
+package io.ctistream.connector.core;
+
+import io.ctistream.events.AgentCommand;
+import io.ctistream.events.AgentProfile;
+import io.vertx.core.Future;
+
+/**
+ * What a platform connector implements. Every method is called on the connector's Vert.x context,
+ * one at a time. The adapter reports facts through {@link ConnectorContext#sink()} and never talks
+ * to Kafka itself.
+ */
+public interface PlatformAdapter {
+    /** Opens the platform link machinery (sockets, stacks). Fails fast on bad configuration. */
+    Future<Void> start(ConnectorContext context);
+
+    /** This instance now owns the agent (or its profile changed): subscribe, snapshot, then stream. */
+    void take(AgentProfile profile);
+
+    /** This instance no longer owns the agent: unsubscribe and forget it. */
+    void release(String agentId);
+
+    /**
+     * Runs one command for an owned agent. The future completes with how the platform ended it; the
+     * connector answers TIMED_OUT itself if the command's deadline passes first.
+     */
+    Future<Outcome> execute(AgentCommand command, AgentProfile profile);
+
+    /** Releases every agent and closes the platform link. */
+    Future<Void> stop();
+
+    /** Closes sockets at once without telling the platform, as a crashed process would. */
+    void abort();
+
+    /** True while the platform answers. */
+    boolean platformUp();
+
+    /** Agent links (subscriptions, sessions) that are active now. */
+    int linksActive();
+}
