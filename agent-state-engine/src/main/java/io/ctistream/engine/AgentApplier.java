@@ -103,10 +103,12 @@ final class AgentApplier {
         if (payload instanceof AgentStateChanged s) {
             acd = s.getState();
             snap.setReasonCode(s.getReasonCode()).setReasonLabel(s.getReasonLabel());
-            if (AgentRules.linkDown(link)) {
+            if (link == LinkState.LOST) {
                 link = LinkState.ACTIVE; // a full state from the platform is proof the link works again
             }
-            freshness = Freshness.LIVE;
+            // TERMINATED is the platform's refusal for good: only an explicit ACTIVE ends it; a state
+            // said meanwhile (the connector's LOGGED_OUT verdict) is shown but stays STALE
+            freshness = link == LinkState.TERMINATED ? Freshness.STALE : Freshness.LIVE;
         } else if (payload instanceof HotelingChanged h) {
             snap.setHotelingGuest(h.getGuestAddress());
         } else if (payload instanceof DndChanged d) {
@@ -114,6 +116,9 @@ final class AgentApplier {
         } else if (payload instanceof ForwardingChanged f) {
             snap.setForwarding(withRule(before.getForwarding(), f.getRule()));
         } else if (payload instanceof SubscriptionChanged s) {
+            if (link == LinkState.TERMINATED && s.getLinkState() == LinkState.ACTIVE) {
+                acd = AgentState.UNKNOWN; // the refusal's verdict ends with it: the next full state tells
+            }
             link = s.getLinkState();
             if (AgentRules.linkDown(link)) {
                 acd = AgentState.UNKNOWN; // what we knew is no longer known: the next full state restores it

@@ -25,12 +25,14 @@ final class AgentRules {
     }
 
     /**
-     * The state to show: UNKNOWN when the link is down (never guess), else the call's state
+     * The state to show: UNKNOWN when the link is down (never guess) unless the platform refused the
+     * link for good and the agent was declared LOGGED_OUT, else the call's state
      * while there is a call, else what the platform last reported.
      */
     static AgentState effectiveState(AgentState acdState, CurrentCall call, LinkState link) {
         if (linkDown(link)) {
-            return AgentState.UNKNOWN;
+            // a refused link (TERMINATED) followed by LOGGED_OUT is the platform's last word, not a guess
+            return link == LinkState.TERMINATED && acdState == AgentState.LOGGED_OUT ? AgentState.LOGGED_OUT : AgentState.UNKNOWN;
         }
         if (call != null) {
             return switch (call.getCallState()) {

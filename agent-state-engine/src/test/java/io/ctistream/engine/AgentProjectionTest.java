@@ -167,6 +167,42 @@ class AgentProjectionTest {
         assertThat(engine.teamNow(team("red")).getCounts().getAvail()).isEqualTo(1);
     }
 
+    /**
+     * Verifies that a link the platform refused for good (TERMINATED, e.g. a rejected SIP subscription)
+     * followed by the connector's LOGGED_OUT shows OFF, not UNKNOWN, stays STALE, and is not taken as
+     * proof that the link works; an explicit ACTIVE and a full state restore the agent.
+     */
+    @Test
+    void refusedLinkThenLoggedOutShowsOff() {
+        engine.send(alice, ofSeconds(0), link(LinkState.ACTIVE));
+        engine.send(alice, ofSeconds(1), state(AgentState.READY));
+        engine.send(alice, ofSeconds(30), link(LinkState.TERMINATED));
+        assertThat(engine.agentState.readValuesToList()).last().satisfies(s -> assertThat(s.getState()).isEqualTo(AgentState.UNKNOWN));
+
+        engine.send(alice, ofSeconds(30), state(AgentState.LOGGED_OUT));
+        AgentSnapshot off = latest();
+        assertThat(off.getState()).isEqualTo(AgentState.LOGGED_OUT);
+        assertThat(off.getCategory()).isEqualTo(WallboardCategory.OFF);
+        assertThat(off.getLink()).isEqualTo(LinkState.TERMINATED);
+        assertThat(off.getFreshness()).isEqualTo(Freshness.STALE);
+        assertThat(engine.teamNow(team("red")).getCounts().getOff()).isEqualTo(1);
+
+        // a state other than LOGGED_OUT while refused is not shown as if the link worked
+        engine.send(alice, ofSeconds(40), state(AgentState.READY));
+        assertThat(latest().getState()).isEqualTo(AgentState.UNKNOWN);
+
+        engine.send(alice, ofSeconds(50), link(LinkState.ACTIVE));
+        engine.send(alice, ofSeconds(51), state(AgentState.READY));
+        AgentSnapshot back = latest();
+        assertThat(back.getState()).isEqualTo(AgentState.READY);
+        assertThat(back.getFreshness()).isEqualTo(Freshness.LIVE);
+    }
+
+    private AgentSnapshot latest() {
+        List<AgentSnapshot> all = engine.agentState.readValuesToList();
+        return all.get(all.size() - 1);
+    }
+
     /** Verifies that records that cannot be read go to the dead-letter topic and the next record is still applied. */
     @Test
     void aPoisonRecordIsDeadLetteredAndTheStreamGoesOn() {

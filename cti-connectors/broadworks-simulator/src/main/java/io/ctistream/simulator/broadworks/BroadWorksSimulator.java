@@ -297,6 +297,19 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         });
     }
 
+    /** Sends any body, malformed or hostile, in a NOTIFY to every subscriber of the user's package. */
+    public void sendRaw(String user, String pkg, String contentType, byte[] body) {
+        call(() -> {
+            SimUser u = user(user);
+            for (SimSubscription s : List.copyOf(subscriptions.values())) {
+                if (s.user == u && s.pkg.equals(pkg)) {
+                    sendNotify(s, body, contentType, null, null);
+                }
+            }
+            return null;
+        });
+    }
+
     /** An AS restart: every subscription is forgotten without a word; users keep their state. */
     public void restart() {
         call(() -> {

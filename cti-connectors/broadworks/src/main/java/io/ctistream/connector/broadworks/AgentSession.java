@@ -65,9 +65,12 @@ final class AgentSession implements Subscription.Owner {
     private String publishedReason;
     private String publishedGuest;
     private boolean guestPublished;
+    private Boolean dnd;
+    private final Map<ForwardingKind, ForwardingRule> forwarding = new EnumMap<>(ForwardingKind.class);
     private Boolean publishedDnd;
     private final Map<ForwardingKind, ForwardingRule> publishedForwarding = new EnumMap<>(ForwardingKind.class);
     private final Map<String, CallState> calls = new HashMap<>();
+    private final Map<String, AgentCallEvent> liveCalls = new HashMap<>();
     private LinkState publishedLink = LinkState.UNKNOWN;
     private boolean alarmed;
 
@@ -157,7 +160,13 @@ final class AgentSession implements Subscription.Owner {
         }
         publishedLink = link;
         String reason = link == LinkState.ACTIVE ? null : s.reason();
+        if (link != LinkState.ACTIVE) {
+            forgetPublished(); // downstream now shows the agent UNKNOWN: everything must be told again
+        }
         emit(SubscriptionChanged.newBuilder().setLinkState(link).setChannel(s.pkg).setReason(reason).build(), null);
+        if (link == LinkState.ACTIVE) {
+            republish();
+        }
         if (link == LinkState.TERMINATED && !alarmed) {
             alarmed = true;
             ctx.metrics().alarm("subscription_refused");
@@ -195,17 +204,59 @@ final class AgentSession implements Subscription.Owner {
         if (s == feature) {
             acd = null;
             acdReason = null;
-            publishedState = null;
-            publishedReason = null;
-            publishedDnd = null;
-            publishedForwarding.clear();
+            dnd = null;
+            forwarding.clear();
         } else if (s == hoteling) {
             guestKnown = false;
             guest = null;
-            guestPublished = false;
-            publishedState = null;
         }
         // calls are kept: a full dialog state after the re-subscription ends those that are gone
+    }
+
+    private void forgetPublished() {
+        publishedState = null;
+        publishedReason = null;
+        guestPublished = false;
+        publishedGuest = null;
+        publishedDnd = null;
+        publishedForwarding.clear();
+    }
+
+    /** After the link is back: everything still known is published again (a no-op for what already was). */
+    private void republish() {
+        if (guestKnown) {
+            publishGuest();
+        }
+        publishDnd();
+        publishForwarding();
+        publishAcdState();
+        for (Map.Entry<String, AgentCallEvent> call : liveCalls.entrySet()) {
+            emit(call.getValue(), call.getKey());
+        }
+    }
+
+    private void publishGuest() {
+        if (!guestPublished || !Objects.equals(publishedGuest, guest)) {
+            guestPublished = true;
+            publishedGuest = guest;
+            emit(HotelingChanged.newBuilder().setGuestAddress(guest).build(), null);
+        }
+    }
+
+    private void publishDnd() {
+        if (dnd != null && !Objects.equals(publishedDnd, dnd)) {
+            publishedDnd = dnd;
+            emit(DndChanged.newBuilder().setEnabled(dnd).build(), null);
+        }
+    }
+
+    private void publishForwarding() {
+        for (ForwardingRule rule : forwarding.values()) {
+            if (!rule.equals(publishedForwarding.get(rule.getKind()))) {
+                publishedForwarding.put(rule.getKind(), rule);
+                emit(ForwardingChanged.newBuilder().setRule(rule).build(), null);
+            }
+        }
     }
 
     @Override
@@ -221,11 +272,7 @@ final class AgentSession implements Subscription.Owner {
                 if (!e.challenged()) {
                     guestKnown = true;
                     guest = e.guestAddress();
-                    if (!guestPublished || !Objects.equals(publishedGuest, guest)) {
-                        guestPublished = true;
-                        publishedGuest = guest;
-                        emit(HotelingChanged.newBuilder().setGuestAddress(guest).build(), null);
-                    }
+                    publishGuest();
                     publishAcdState();
                 }
                 tell(e);
@@ -249,18 +296,13 @@ final class AgentSession implements Subscription.Owner {
             acd = a.state();
             acdReason = a.reason();
         } else if (e instanceof DndEvent d) {
-            if (!Objects.equals(publishedDnd, d.on())) {
-                publishedDnd = d.on();
-                emit(DndChanged.newBuilder().setEnabled(d.on()).build(), null);
-            }
+            dnd = d.on();
+            publishDnd();
         } else if (e instanceof ForwardingEvent f) {
             ForwardingKind kind = Translator.kind(f.type());
-            ForwardingRule rule = ForwardingRule.newBuilder().setKind(kind).setEnabled(f.on())
-                    .setDestination(f.forwardTo()).setRingCount(f.ringCount()).build();
-            if (!rule.equals(publishedForwarding.get(kind))) {
-                publishedForwarding.put(kind, rule);
-                emit(ForwardingChanged.newBuilder().setRule(rule).build(), null);
-            }
+            forwarding.put(kind, ForwardingRule.newBuilder().setKind(kind).setEnabled(f.on())
+                    .setDestination(f.forwardTo()).setRingCount(f.ringCount()).build());
+            publishForwarding();
         } else {
             LOG.debug("feature event ignored [agentId={}, root={}]", agentId(), e);
         }
@@ -298,12 +340,18 @@ final class AgentSession implements Subscription.Owner {
             }
             if (now != before) {
                 String queue = d.direction() == DialogInfoXml.Direction.INITIATOR ? null : config.queueAddresses().get(d.localIdentity());
-                emit(AgentCallEvent.newBuilder().setCallId(callId).setDirection(Translator.direction(d)).setCallState(now)
-                        .setQueueId(queue == null ? null : tenantQualified(queue)).setRemoteParty(Translator.party(d.remoteIdentity()))
-                        .setRemoteName(d.remoteDisplay()).setCause(over ? d.event() : null).build(), callId);
+                AgentCallEvent event = AgentCallEvent.newBuilder().setCallId(callId).setDirection(Translator.direction(d))
+                        .setCallState(now).setQueueId(queue == null ? null : tenantQualified(queue))
+                        .setRemoteParty(Translator.party(d.remoteIdentity())).setRemoteName(d.remoteDisplay())
+                        .setCause(over ? d.event() : null).build();
+                emit(event, callId);
+                if (!over) {
+                    liveCalls.put(callId, event);
+                }
             }
             if (over) {
                 calls.remove(callId);
+                liveCalls.remove(callId);
             } else {
                 calls.put(callId, now);
             }
@@ -312,6 +360,7 @@ final class AgentSession implements Subscription.Owner {
             for (String gone : List.copyOf(calls.keySet())) {
                 if (!present.contains(gone)) {
                     calls.remove(gone);
+                    liveCalls.remove(gone);
                     emit(AgentCallEvent.newBuilder().setCallId(gone).setDirection(io.ctistream.events.CallDirection.UNKNOWN)
                             .setCallState(CallState.ENDED).setCause("gone from the full dialog state").build(), gone);
                 }

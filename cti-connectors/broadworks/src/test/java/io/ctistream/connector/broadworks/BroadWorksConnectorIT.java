@@ -96,9 +96,13 @@ class BroadWorksConnectorIT {
         }
 
         World start(String transport, Duration commandTimeout) throws Exception {
+            return start(transport, commandTimeout, 3600);
+        }
+
+        World start(String transport, Duration commandTimeout, int expires) throws Exception {
             BroadWorksConfig config = BroadWorksConfig.defaults("127.0.0.1", "127.0.0.1:" + as.port())
                     .withTransport(transport)
-                    .withTimings(3600, commandTimeout, Duration.ofMillis(200), Duration.ofSeconds(2))
+                    .withTimings(expires, commandTimeout, Duration.ofMillis(200), Duration.ofSeconds(2))
                     .withQueues(Map.of("sip:sales@" + as.domain(), "sales"), "0099");
             Credentials creds = ref -> java.util.Optional.of(new Credentials.Secret(null, "sip-secret", "4321"));
             connector = BroadWorksConnector.start(vertx, ConnectorSettings.of(tenant + "-" + transport),
@@ -176,5 +180,184 @@ class BroadWorksConnectorIT {
         assertThat(sim.agentState(w.tenant + "-a1")).isEqualTo("loggedOff");
         assertThat(sim.guest(w.tenant + "-a1")).isNull();
         assertThat(ids).allSatisfy(c -> assertThat(w.tap.resultCount(c)).isEqualTo(1));
+    }
+
+    /** The agent's event lines after the first occurrence of {@code marker} at or after {@code from}. */
+    private static List<String> after(List<String> lines, int from) {
+        return lines.subList(Math.min(from, lines.size()), lines.size());
+    }
+
+    private static String user(World w, String id) {
+        return w.tenant + "-" + id;
+    }
+
+    /** Verifies that subscriptions are refreshed before the (short) granted expiry and never lapse. */
+    @Test
+    void refreshesBeforeExpiry() throws Exception {
+        // GIVEN an AS that grants 4 s at most
+        World w = world(shortSim);
+        AgentProfile a = w.agent("r1", false);
+        w.start("udp", Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(a.getAgentId()).contains("link ACTIVE"));
+        long before = shortSim.subscribesReceived(user(w, "r1"));
+        // WHEN three grant periods pass
+        // THEN each of the two subscriptions was refreshed at least twice and never lost
+        await().atMost(Duration.ofSeconds(20)).until(() -> shortSim.subscribesReceived(user(w, "r1")) >= before + 4);
+        assertThat(w.tap.lines(a.getAgentId())).noneMatch(l -> l.startsWith("link LOST") || l.startsWith("link TERMINATED"));
+        assertThat(shortSim.activeSubscriptions(user(w, "r1"), BroadWorksSimulator.FEATURE)).isEqualTo(1);
+        assertThat(shortSim.activeSubscriptions(user(w, "r1"), BroadWorksSimulator.DIALOG)).isEqualTo(1);
+    }
+
+    /** Verifies that a 481 on refresh makes the agent's link LOST, then re-subscribes out of dialog and re-syncs the state. */
+    @Test
+    void resubscribesAfter481OnRefresh() throws Exception {
+        World w = world(shortSim);
+        AgentProfile a = w.agent("f1", false);
+        shortSim.setAgentState(user(w, "f1"), "ready", null);
+        w.start("udp", Duration.ofSeconds(5));
+        String id = a.getAgentId();
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("state READY"));
+        int mark = w.tap.lines(id).size();
+        // WHEN the AS answers the next refresh with 481
+        shortSim.fail481OnNextRefresh(user(w, "f1"));
+        // THEN the link is lost, comes back, and the full state is published again
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(after(w.tap.lines(id), mark))
+                .containsSubsequence("link LOST SIP_481", "link ACTIVE").contains("state READY"));
+        assertThat(shortSim.activeSubscriptions(user(w, "f1"), BroadWorksSimulator.FEATURE)).isEqualTo(1);
+    }
+
+    /** Verifies that terminated;reason=rejected stops the subscription for good: TERMINATED, LOGGED_OUT, an alarm, no retry. */
+    @Test
+    void rejectedTerminationIsAnAlarmAndLoggedOut() throws Exception {
+        World w = world(sim);
+        AgentProfile a = w.agent("x1", false);
+        sim.setAgentState(user(w, "x1"), "ready", null);
+        w.start("udp", Duration.ofSeconds(5));
+        String id = a.getAgentId();
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("state READY"));
+        int mark = w.tap.lines(id).size();
+        // WHEN the AS terminates the feature subscription as rejected
+        sim.terminate(user(w, "x1"), BroadWorksSimulator.FEATURE, "rejected", null);
+        // THEN the link is TERMINATED and the agent LOGGED_OUT, with an alarm
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(after(w.tap.lines(id), mark))
+                .containsExactly("link TERMINATED TERMINATED_REJECTED", "state LOGGED_OUT"));
+        assertThat(w.connector.metrics().alarmsTotal("subscription_refused")).isEqualTo(1);
+        // AND nothing is retried
+        long subscribes = sim.subscribesReceived(user(w, "x1"));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                .until(() -> sim.subscribesReceived(user(w, "x1")) == subscribes);
+        assertThat(sim.activeSubscriptions(user(w, "x1"), BroadWorksSimulator.FEATURE)).isZero();
+    }
+
+    /** Verifies that after an AS restart that forgot every subscription the agent goes LOST (UNKNOWN), then is re-subscribed and correct. */
+    @Test
+    void simulatorRestartThenResync() throws Exception {
+        World w = world(shortSim);
+        AgentProfile a = w.agent("s1", false);
+        shortSim.setAgentState(user(w, "s1"), "notReady", "0007");
+        w.start("tcp", Duration.ofSeconds(5));
+        String id = a.getAgentId();
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("state NOT_READY 0007"));
+        int mark = w.tap.lines(id).size();
+        // WHEN the AS restarts and loses all subscriptions (the agent's state survives on the AS)
+        shortSim.restart();
+        // THEN the connector notices at its next refresh, reports the link lost, and re-syncs
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(after(w.tap.lines(id), mark))
+                .containsSubsequence("link LOST SIP_481", "link ACTIVE").contains("state NOT_READY 0007"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> shortSim.activeSubscriptions(user(w, "s1"), BroadWorksSimulator.FEATURE) == 1);
+    }
+
+    /** Verifies that a command the AS accepts but never confirms ends TIMED_OUT and changes nothing. */
+    @Test
+    void ignoredCommandTimesOut() throws Exception {
+        World w = world(sim);
+        AgentProfile a = w.agent("t1", false);
+        sim.setAgentState(user(w, "t1"), "notReady", "0001");
+        w.start("udp", Duration.ofSeconds(2));
+        String id = a.getAgentId();
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("link ACTIVE"));
+        sim.ignoreCommands(user(w, "t1"), true);
+        int mark = w.tap.lines(id).size();
+        String c = roster.command(a, SetState.newBuilder().setState(AgentState.READY).build());
+        CommandResult r = awaitResult(w.tap, c);
+        assertThat(r.getStatus()).isEqualTo(CommandStatus.TIMED_OUT);
+        assertThat(r.getCode()).isEqualTo("PLATFORM_SILENT");
+        assertThat(after(w.tap.lines(id), mark)).isEmpty();
+        assertThat(sim.agentState(user(w, "t1"))).isEqualTo("notReady");
+    }
+
+    /** Verifies a queue call through the dialog package: OFFERED on the queue, CONNECTED, HELD, ENDED, then wrap-up. */
+    @Test
+    void acdCallThroughTheDialogPackage() throws Exception {
+        World w = world(sim);
+        AgentProfile a = w.agent("c1", false);
+        sim.setAgentState(user(w, "c1"), "ready", null);
+        w.start("udp", Duration.ofSeconds(5));
+        String id = a.getAgentId();
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("link ACTIVE"));
+        int mark = w.tap.lines(id).size();
+        String call = sim.offerCall(user(w, "c1"), "sip:sales@" + sim.domain(), "sip:+15550123@" + sim.domain(), "Pat Doe");
+        await().atMost(Duration.ofSeconds(10)).until(() -> w.tap.lines(id).size() > mark);
+        sim.answerCall(user(w, "c1"), call);
+        sim.holdCall(user(w, "c1"), call, true);
+        sim.holdCall(user(w, "c1"), call, false);
+        sim.hangUp(user(w, "c1"), call, true);
+        String q = w.tenant + "/sales";
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(after(w.tap.lines(id), mark)).containsExactly(
+                "call OFFERED " + q + " +15550123", "call CONNECTED " + q + " +15550123", "call HELD " + q + " +15550123",
+                "call CONNECTED " + q + " +15550123", "call ENDED " + q + " +15550123", "state WRAP_UP"));
+    }
+
+    /** Verifies that a malformed NOTIFY is answered 200 (the subscription stands), counted, and changes nothing. */
+    @Test
+    void malformedNotifyChangesNothing() throws Exception {
+        World w = world(sim);
+        AgentProfile a = w.agent("m1", false);
+        w.start("udp", Duration.ofSeconds(5));
+        String id = a.getAgentId();
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("link ACTIVE"));
+        int mark = w.tap.lines(id).size();
+        sim.sendRaw(user(w, "m1"), BroadWorksSimulator.FEATURE, "application/x-as-feature-event+xml",
+                "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><AgentReadyEvent>&e;</AgentReadyEvent>"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sim.sendRaw(user(w, "m1"), BroadWorksSimulator.FEATURE, "multipart/mixed;boundary=x", "--x\r\n\r\n<AgentReadyEvent/>".getBytes());
+        await().atMost(Duration.ofSeconds(10)).until(() -> w.connector.metrics().malformedTotal(BroadWorksSimulator.FEATURE) == 2);
+        // the same subscription still carries the next real change
+        sim.setAgentState(user(w, "m1"), "ready", null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> w.tap.lines(id).size() > mark);
+        assertThat(after(w.tap.lines(id), mark)).containsExactly("state READY");
+        assertThat(sim.activeSubscriptions(user(w, "m1"), BroadWorksSimulator.FEATURE)).isEqualTo(1);
+    }
+
+    /** Verifies that 423 Interval Too Brief is retried with the AS's Min-Expires and 503s are retried with backoff. */
+    @Test
+    void intervalTooBriefAndServiceUnavailableAreRetried() throws Exception {
+        World w = world(sim);
+        AgentProfile a = w.agent("i1", false);
+        sim.reject503(2);
+        w.start("udp", Duration.ofSeconds(5), 30); // below the AS's Min-Expires of 60
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(a.getAgentId()).contains("link ACTIVE"));
+        assertThat(sim.activeSubscriptions(user(w, "i1"), BroadWorksSimulator.FEATURE)).isEqualTo(1);
+    }
+
+    /** Verifies that a repeated command id runs once and that a command past its deadline never reaches the AS. */
+    @Test
+    void duplicateAndExpiredCommands() throws Exception {
+        World w = world(sim);
+        AgentProfile a = w.agent("d1", false);
+        w.start("udp", Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(a.getAgentId()).contains("link ACTIVE"));
+        String id = java.util.UUID.randomUUID().toString();
+        roster.command(a, id, SetState.newBuilder().setState(AgentState.READY).build(), Duration.ofSeconds(30));
+        roster.command(a, id, SetState.newBuilder().setState(AgentState.READY).build(), Duration.ofSeconds(30));
+        assertThat(awaitResult(w.tap, id).getStatus()).isEqualTo(CommandStatus.COMPLETED);
+        long subscribes = sim.subscribesReceived(user(w, "d1"));
+        String late = roster.command(a, SetState.newBuilder().setState(AgentState.NOT_READY).build(), Duration.ofMillis(-1));
+        CommandResult r = awaitResult(w.tap, late);
+        assertThat(r.getStatus()).isEqualTo(CommandStatus.TIMED_OUT);
+        assertThat(r.getCode()).isEqualTo("DEADLINE_PASSED");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> w.tap.resultCount(id) == 1);
+        assertThat(sim.subscribesReceived(user(w, "d1"))).isEqualTo(subscribes);
+        assertThat(sim.agentState(user(w, "d1"))).isEqualTo("ready");
     }
 }
