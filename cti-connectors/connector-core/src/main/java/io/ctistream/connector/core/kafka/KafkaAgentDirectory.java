@@ -48,6 +48,9 @@ public final class KafkaAgentDirectory implements CommandSource {
     private final Map<Integer, Map<String, AgentProfile>> roster = new HashMap<>();
     private final Map<Integer, Long> loadingUntil = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+    /** Loaded roster partitions revoked by an (eager) rebalance, kept until the new assignment says whether they stay. */
+    private final Map<Integer, Map<String, AgentProfile>> revoked = new HashMap<>();
+    private final Map<Integer, Long> revokedPositions = new HashMap<>();
     private Listener listener;
     private Thread thread;
     private volatile boolean running;
@@ -242,12 +245,20 @@ public final class KafkaAgentDirectory implements CommandSource {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             List<TopicPartition> rosterParts = partitions.stream().filter(tp -> tp.topic().equals(ROSTER)).toList();
-            if (rosterParts.isEmpty()) {
+            // partitions this member keeps across the rebalance: nothing to release, nothing to re-read
+            List<TopicPartition> kept = rosterParts.stream().filter(tp -> revoked.containsKey(tp.partition())).toList();
+            for (TopicPartition tp : kept) {
+                roster.put(tp.partition(), revoked.remove(tp.partition()));
+                consumer.seek(tp, revokedPositions.remove(tp.partition()));
+            }
+            releaseRevoked();
+            List<TopicPartition> fresh = rosterParts.stream().filter(tp -> !kept.contains(tp)).toList();
+            if (fresh.isEmpty()) {
                 return;
             }
-            consumer.seekToBeginning(rosterParts);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(rosterParts);
-            for (TopicPartition tp : rosterParts) {
+            consumer.seekToBeginning(fresh);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(fresh);
+            for (TopicPartition tp : fresh) {
                 roster.put(tp.partition(), new HashMap<>());
                 loadingUntil.put(tp.partition(), ends.getOrDefault(tp, 0L));
                 TopicPartition commands = new TopicPartition(COMMANDS, tp.partition());
@@ -259,16 +270,38 @@ public final class KafkaAgentDirectory implements CommandSource {
                     rosterParts.stream().map(TopicPartition::partition).toList());
         }
 
+        /**
+         * The range assignor is eager: every rebalance revokes everything first. Loaded roster
+         * partitions are set aside rather than released, so agents that stay with this member keep
+         * their subscriptions; what the new assignment does not give back is released then.
+         */
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                if (tp.topic().equals(ROSTER) && roster.containsKey(tp.partition()) && !loadingUntil.containsKey(tp.partition())) {
+                    revoked.put(tp.partition(), roster.remove(tp.partition()));
+                    revokedPositions.put(tp.partition(), consumer.position(tp));
+                }
+            }
             release(partitions);
             commitSyncQuietly();
+        }
+
+        private void releaseRevoked() {
+            List<String> lost = new ArrayList<>();
+            revoked.values().forEach(agents -> lost.addAll(agents.keySet()));
+            revoked.clear();
+            revokedPositions.clear();
+            if (!lost.isEmpty() && !aborting) {
+                listener.agentsLost(lost);
+            }
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             toCommit.keySet().removeAll(partitions);
             release(partitions);
+            releaseRevoked();
         }
 
         private void release(Collection<TopicPartition> partitions) {
