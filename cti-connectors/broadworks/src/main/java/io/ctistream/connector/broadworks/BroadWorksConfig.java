@@ -97,6 +97,12 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
                 retryBase, retryMax, tlsTrustStore, tlsTrustStorePassword, tlsHostnameVerification);
     }
 
+    public BroadWorksConfig withDialog(boolean dialog) {
+        return new BroadWorksConfig(transport, bindHost, bindPort, contactHost, outboundProxy, requestedExpires, refreshRatio,
+                commandTimeout, subscribeRate, featurePackage, dialog, defaultNotReadyReason, queueAddresses,
+                retryBase, retryMax, tlsTrustStore, tlsTrustStorePassword, tlsHostnameVerification);
+    }
+
     public BroadWorksConfig withFeaturePackage(String pkg) {
         return new BroadWorksConfig(transport, bindHost, bindPort, contactHost, outboundProxy, requestedExpires, refreshRatio,
                 commandTimeout, subscribeRate, pkg, subscribeDialog, defaultNotReadyReason, queueAddresses,
