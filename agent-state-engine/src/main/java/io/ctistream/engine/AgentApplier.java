@@ -48,7 +48,10 @@ final class AgentApplier {
                 .setTenant(tenant).setAgentId(agentId).setState(AgentState.UNKNOWN)
                 .setCategory(AgentRules.category(AgentState.UNKNOWN, null))
                 .setStateSince(java.time.Instant.ofEpochMilli(now)).setLink(LinkState.UNKNOWN).setFreshness(Freshness.UNKNOWN)
-                .setToday(AgentRules.countersFor(null, now, java.time.ZoneOffset.UTC))
+                // no day yet: the first event names it (a wall-clock day here would be wrong for a replay of
+                // older events, and in UTC rather than the agent's zone)
+                .setToday(DailyCounters.newBuilder().setDay("").setCallsHandled(0).setTalkTimeMillis(0).setHoldTimeMillis(0)
+                        .setWrapUpTimeMillis(0).setNotReadyTimeMillis(0).build())
                 .setVersion(0).setUpdatedAt(java.time.Instant.ofEpochMilli(now)).build();
         return AgentProjection.newBuilder().setSnapshot(snapshot).setAcdState(AgentState.UNKNOWN).build();
     }
@@ -206,7 +209,9 @@ final class AgentApplier {
         if (before.getToday().getDay().equals(AgentRules.day(now, zone))) {
             return new Applied(p, List.of(), false);
         }
-        DailyCounters today = AgentRules.accrue(before.getToday(), before.getState(), before.getStateSince().toEpochMilli(), now, zone);
+        // only the new day's zeros: the time in the current state since midnight is added once, at its
+        // next change (accrue clips at the start of that day); adding it here too would count it twice
+        DailyCounters today = AgentRules.countersFor(before.getToday(), now, zone);
         return publish(false, p, before, AgentSnapshot.newBuilder(before).setToday(today).build(), now);
     }
 

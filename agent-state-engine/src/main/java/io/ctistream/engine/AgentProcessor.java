@@ -2,6 +2,7 @@ package io.ctistream.engine;
 
 import io.ctistream.events.AgentEvent;
 import io.ctistream.events.AgentProfile;
+import io.ctistream.events.AgentSnapshot;
 import io.ctistream.events.internal.AgentProjection;
 import io.ctistream.schemas.CtiTopics;
 import java.time.Instant;
@@ -28,6 +29,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 final class AgentProcessor extends ContextualProcessor<String, byte[], String, SpecificRecord> {
     static final String PROJECTIONS = "agent-projections";
     static final String EVENT_IDS = "agent-event-ids";
+    /** Agents that left the roster, with the last version published: no ghost comes back, versions go on. */
+    static final String REMOVED = "agent-removed";
 
     private final EngineConfig config;
     private final EngineMetrics metrics;
@@ -36,6 +39,7 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
     private final Deserializer<AgentProfile> profiles;
     private KeyValueStore<String, AgentProjection> projections;
     private WindowStore<String, Long> eventIds;
+    private KeyValueStore<String, Long> removed;
 
     AgentProcessor(EngineConfig config, EngineMetrics metrics, Deserializer<AgentEvent> events, Deserializer<AgentProfile> profiles) {
         this.config = config;
@@ -50,12 +54,17 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         super.init(context);
         projections = context.getStateStore(PROJECTIONS);
         eventIds = context.getStateStore(EVENT_IDS);
+        removed = context.getStateStore(REMOVED);
         context.schedule(config.housekeepingInterval(), PunctuationType.WALL_CLOCK_TIME, this::rollDays);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         String topic = context().recordMetadata().map(m -> m.topic()).orElse("");
+        if (record.key() == null) {
+            deadLetter(record, "a record without a key: every agent record is keyed by its agent id");
+            return;
+        }
         if (topic.equals(CtiTopics.AGENTS.topicName())) {
             onProfile(topic, record);
         } else {
@@ -66,7 +75,9 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
     private void onProfile(String topic, Record<String, byte[]> record) {
         long now = context().currentSystemTimeMs();
         if (record.value() == null) { // the agent left the roster
-            if (projections.delete(record.key()) != null) {
+            AgentProjection gone = projections.delete(record.key());
+            if (gone != null) {
+                removed.put(record.key(), gone.getSnapshot().getVersion());
                 context().forward(record.withValue(null));
             }
             metrics.count(EngineMetrics.Outcome.APPLIED);
@@ -83,7 +94,15 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             deadLetter(record, "record key [" + record.key() + "] is not the profile's agent id [" + profile.getAgentId() + "]");
             return;
         }
-        AgentApplier.Applied applied = applier.applyProfile(projections.get(record.key()), profile, now);
+        AgentProjection current = projections.get(record.key());
+        AgentApplier.Applied applied = applier.applyProfile(current, profile, now);
+        Long lastVersion = current == null ? removed.get(record.key()) : null;
+        if (lastVersion != null) { // back on the roster: its versions go on from where they stopped
+            removed.delete(record.key());
+            AgentProjection p = applied.projection();
+            applied = new AgentApplier.Applied(AgentProjection.newBuilder(p).setSnapshot(AgentSnapshot.newBuilder(p.getSnapshot())
+                    .setVersion(lastVersion + p.getSnapshot().getVersion()).build()).build(), applied.signals(), true);
+        }
         store(record, applied);
     }
 
@@ -112,6 +131,12 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             return;
         }
         AgentProjection current = projections.get(record.key());
+        if (current == null && removed.get(record.key()) != null) {
+            // an agent that left the roster (its connector's last words, a late event): not brought back as a ghost
+            eventIds.put(eventId, ingested, ingested);
+            metrics.count(EngineMetrics.Outcome.IGNORED_REMOVED);
+            return;
+        }
         if (current != null && AgentApplier.fromPlatform(event.getPayload()) && AgentApplier.olderThanState(current, event.getHeader())) {
             eventIds.put(eventId, ingested, ingested);
             metrics.count(EngineMetrics.Outcome.IGNORED_OUT_OF_ORDER);

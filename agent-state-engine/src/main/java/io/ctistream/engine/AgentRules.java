@@ -73,10 +73,14 @@ final class AgentRules {
         return LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), zone).toString();
     }
 
-    /** Counters for the day of {@code at}: the same ones if it is still that day, else zeros. */
+    /**
+     * Counters for the day of {@code at}: the same ones if it is still that day, zeros for a later day,
+     * and the same ones for an earlier day: a late event (a platform clock behind, a backlog after a
+     * restart) never takes the counters back to yesterday and loses today's.
+     */
     static DailyCounters countersFor(DailyCounters counters, long at, ZoneId zone) {
         String day = day(at, zone);
-        if (counters != null && counters.getDay().equals(day)) {
+        if (counters != null && day.compareTo(counters.getDay()) <= 0) {
             return counters;
         }
         return DailyCounters.newBuilder().setDay(day).setCallsHandled(0).setTalkTimeMillis(0).setHoldTimeMillis(0)

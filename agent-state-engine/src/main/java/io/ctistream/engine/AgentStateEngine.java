@@ -22,6 +22,7 @@ public final class AgentStateEngine implements AutoCloseable {
 
     private final EngineConfig config;
     private final EngineMetrics metrics;
+    private volatile String applicationServer;
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
 
@@ -52,6 +53,7 @@ public final class AgentStateEngine implements AutoCloseable {
         }
         KafkaStreams streams = new KafkaStreams(EngineTopology.build(config, serdes, metrics), props);
         AgentStateEngine engine = new AgentStateEngine(config, metrics, streams);
+        engine.applicationServer = applicationServer;
         streams.setStateListener((now, before) -> {
             LOG.info("engine [{}] {} -> {}", config.applicationId(), before, now);
             if (now == KafkaStreams.State.RUNNING) {
@@ -96,6 +98,11 @@ public final class AgentStateEngine implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** The {@code host:port} this instance advertises to the others, or null. */
+    public String applicationServer() {
+        return applicationServer;
     }
 
     public EngineMetrics metrics() {

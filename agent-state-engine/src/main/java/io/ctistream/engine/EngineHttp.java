@@ -86,7 +86,9 @@ public final class EngineHttp implements AutoCloseable {
         router.getWithRegex("/queues/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "queues", EngineTopology.QUEUE_PROJECTIONS,
                 v -> ((QueueProjection) v).getSnapshot().toString()));
         return vertx.createHttpServer().requestHandler(router).listen(port, host).map(server -> {
-            HostInfo self = new HostInfo(host, server.actualPort());
+            // who the other instances think we are: the advertised address, not the bind address (0.0.0.0)
+            HostInfo self = engine.applicationServer() != null ? HostInfo.buildFromEndpoint(engine.applicationServer())
+                    : new HostInfo(host, server.actualPort());
             holder[0] = new EngineHttp(vertx, engine, self, server, client, registry);
             LOG.info("engine read api at [http://{}:{}]", host, server.actualPort());
             return holder[0];

@@ -15,6 +15,7 @@ public final class EngineMetrics {
         IGNORED_DUPLICATE("duplicate"),
         IGNORED_OUT_OF_ORDER("out_of_order"),
         IGNORED_NO_CHANGE("no_change"),
+        IGNORED_REMOVED("removed_agent"),
         DEAD_LETTERED("dead_lettered");
 
         private final String label;

@@ -67,6 +67,7 @@ public final class EngineTopology {
         builder.addStateStore(Stores.windowStoreBuilder(persistent
                 ? Stores.persistentWindowStore(AgentProcessor.EVENT_IDS, window.multipliedBy(2), window, false)
                 : Stores.inMemoryWindowStore(AgentProcessor.EVENT_IDS, window.multipliedBy(2), window, false), keys, Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, AgentProcessor.REMOVED), keys, Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.PROJECTIONS), keys, serdes.of(QueueProjection.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.CALLS), keys, serdes.of(QueueCall.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.WAITING), keys, serdes.of(QueueCall.class)));
@@ -78,7 +79,7 @@ public final class EngineTopology {
                 // a processor per task, each with its own deserializers: nothing shared between stream threads
                 .process(() -> new AgentProcessor(config, metrics, serdes.of(AgentEvent.class).deserializer(),
                                 serdes.of(AgentProfile.class).deserializer()),
-                        Named.as("agent-projector"), AgentProcessor.PROJECTIONS, AgentProcessor.EVENT_IDS)
+                        Named.as("agent-projector"), AgentProcessor.PROJECTIONS, AgentProcessor.EVENT_IDS, AgentProcessor.REMOVED)
                 .split(Named.as("agent-out-"))
                 .branch((k, v) -> v == null || v instanceof AgentSnapshot, Branched.as("snapshots"))
                 .branch((k, v) -> v instanceof QueueSignal, Branched.as("signals"))

@@ -203,6 +203,31 @@ class AgentProjectionTest {
         return all.get(all.size() - 1);
     }
 
+    /**
+     * Verifies that time in a state across midnight counts once, from midnight, into the new day, and
+     * that an event stamped just before midnight arriving after the rollover does not take the
+     * counters back a day (regressions found in the engine review).
+     */
+    @Test
+    void notReadyAcrossMidnightCountsOnceAndLateEventsDoNotRewindTheDay() {
+        // GIVEN NOT_READY since 23:00 (T0 is 08:00 UTC)
+        engine.send(alice, Duration.ofHours(15), notReady("0002", "Break"));
+        // WHEN the wall clock passes midnight, then the agent turns READY at 00:10
+        engine.driver.advanceWallClockTime(Duration.ofHours(16).plusSeconds(30));
+        engine.send(alice, Duration.ofHours(16).plusMinutes(10), state(AgentState.READY));
+        // THEN the new day holds exactly the ten minutes since midnight
+        AgentSnapshot s = engine.agentNow(alice);
+        assertThat(s.getToday().getDay()).isEqualTo("2026-11-25");
+        assertThat(s.getToday().getNotReadyTimeMillis()).isEqualTo(Duration.ofMinutes(10).toMillis());
+
+        // WHEN an event stamped 23:59:58 of the day before arrives late
+        engine.send(alice, Duration.ofHours(16).minusSeconds(2), link(LinkState.ACTIVE));
+        // THEN the counters stay on the new day
+        AgentSnapshot late = engine.agentNow(alice);
+        assertThat(late.getToday().getDay()).isEqualTo("2026-11-25");
+        assertThat(late.getToday().getNotReadyTimeMillis()).isEqualTo(Duration.ofMinutes(10).toMillis());
+    }
+
     /** Verifies that records that cannot be read go to the dead-letter topic and the next record is still applied. */
     @Test
     void aPoisonRecordIsDeadLetteredAndTheStreamGoesOn() {
@@ -235,12 +260,33 @@ class AgentProjectionTest {
         engine.send(alice, ofSeconds(1), state(AgentState.READY));
         assertThat(engine.teamNow(team("red")).getMembers()).containsExactly(alice);
 
+        long lastVersion = engine.agentNow(alice).getVersion();
         engine.leaveRoster(alice);
 
         var records = engine.agentState.readRecordsToList();
         assertThat(records.get(records.size() - 1).value()).isNull();
         assertThat(engine.teamNow(team("red")).getMembers()).isEmpty();
         assertThat(engine.teamNow(team("red")).getCounts().getAvail()).isZero();
+
+        // a late event (say the connector's "link lost" as it lets go) does not bring a ghost back
+        engine.send(alice, ofSeconds(5), link(LinkState.LOST));
+        assertThat(engine.agentState.readRecordsToList()).isEmpty();
+        assertThat(engine.metrics.total(EngineMetrics.Outcome.IGNORED_REMOVED)).isEqualTo(1);
+
+        // back on the roster, its versions go on rather than start again at 1
+        engine.profile(alice, team("blue"), q1);
+        AgentSnapshot back = engine.agentNow(alice);
+        assertThat(back.getVersion()).isGreaterThan(lastVersion);
+        assertThat(back.getTeamId()).isEqualTo(team("blue"));
+    }
+
+    /** Verifies that a record without a key goes to the dead-letter topic instead of failing the stream thread. */
+    @Test
+    void aKeylessRecordIsDeadLettered() {
+        engine.sendRaw(null, "x".getBytes(StandardCharsets.UTF_8));
+        engine.send(alice, ofSeconds(1), state(AgentState.READY));
+        assertThat(engine.deadLetters.readValuesToList()).hasSize(1);
+        assertThat(engine.agentNow(alice).getState()).isEqualTo(AgentState.READY);
     }
 
     /** Verifies that today's counters start again at midnight in the agent's time zone, without any event. */

@@ -57,8 +57,8 @@ class EngineReadApiIT {
                      ValueSerdes.registry(kafka.registryUrl()), "127.0.0.1:" + portOne);
              AgentStateEngine two = AgentStateEngine.start(base.withStateDir(Files.createTempDirectory("api-two-").toString()),
                      ValueSerdes.registry(kafka.registryUrl()), "127.0.0.1:" + portTwo);
-             EngineHttp apiOne = EngineHttp.start(vertx, one, "127.0.0.1", portOne).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-             EngineHttp apiTwo = EngineHttp.start(vertx, two, "127.0.0.1", portTwo).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)) {
+             EngineHttp apiOne = EngineHttp.start(vertx, one, "0.0.0.0", portOne).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+             EngineHttp apiTwo = EngineHttp.start(vertx, two, "0.0.0.0", portTwo).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)) {
             one.awaitRunning(Duration.ofSeconds(90));
             two.awaitRunning(Duration.ofSeconds(90));
 

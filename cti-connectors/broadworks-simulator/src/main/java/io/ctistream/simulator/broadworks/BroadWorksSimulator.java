@@ -108,6 +108,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
     private int reject503;
     private Duration slowAnswers = Duration.ZERO;
     private long callSeq;
+    private AcdMode acd;
 
     private BroadWorksSimulator(Settings settings) throws Exception {
         this.settings = settings;
@@ -212,50 +213,126 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
     /** A state change made on the AS (a supervisor, the ACD itself): NOTIFYs every subscriber. */
     public void setAgentState(String user, String state, String reason) {
         call(() -> {
-            SimUser u = user(user);
-            applyAgentState(u, state, reason);
-            notifyAll(u, FEATURE, Bodies.agentState(u).getBytes(StandardCharsets.ISO_8859_1), Bodies.FEATURE_TYPE);
+            ops.setState(user(user), state, reason);
+            return null;
+        });
+    }
+
+    /** The same state change for many users in one step (load drivers): one NOTIFY per subscriber of each. */
+    public void setAgentStates(java.util.Collection<String> names, String state, String reason) {
+        call(() -> {
+            for (String name : names) {
+                ops.setState(user(name), state, reason);
+            }
             return null;
         });
     }
 
     /** Offers a call to the user; {@code calledAddress} is the queue's address for an ACD call. Returns the call id. */
     public String offerCall(String user, String calledAddress, String caller, String callerName) {
-        return call(() -> {
-            SimUser u = user(user);
-            long n = ++callSeq;
-            SimCall c = new SimCall("d" + n, "sim-call-" + n + "-" + hex(4), true,
-                    calledAddress == null ? u.aor : calledAddress, caller, callerName, SimCall.State.EARLY);
-            u.calls.add(c);
-            notifyDialogs(u);
-            return c.callId;
-        });
+        return call(() -> ops.offer(user(user), calledAddress, caller, callerName).callId);
     }
 
     public void answerCall(String user, String callId) {
-        updateCall(user, callId, c -> c.state = SimCall.State.CONFIRMED);
+        call(() -> {
+            SimUser u = user(user);
+            ops.answer(u, findCall(u, callId));
+            return null;
+        });
     }
 
     public void holdCall(String user, String callId, boolean held) {
-        updateCall(user, callId, c -> c.held = held);
+        call(() -> {
+            SimUser u = user(user);
+            ops.hold(u, findCall(u, callId), held);
+            return null;
+        });
     }
 
     /** Ends the call; an ACD call puts the agent in wrap-up when {@code wrapUp} is set. */
     public void hangUp(String user, String callId, boolean wrapUp) {
         call(() -> {
             SimUser u = user(user);
-            SimCall c = findCall(u, callId);
-            c.state = SimCall.State.TERMINATED;
-            c.endEvent = "bye";
-            notifyDialogs(u);
-            u.calls.remove(c);
+            ops.hangUp(u, findCall(u, callId));
             if (wrapUp) {
-                applyAgentState(u, "workingAfterCall", null);
-                notifyAll(u, FEATURE, Bodies.agentState(u).getBytes(StandardCharsets.ISO_8859_1), Bodies.FEATURE_TYPE);
+                ops.setState(u, "workingAfterCall", null);
             }
             return null;
         });
     }
+
+    /** What the ACD mode has done so far. */
+    public record AcdStats(long offered, long answered, long wrapUps, long breaks) {
+    }
+
+    /** Runs the call center of {@code plan} until {@link #stopAcd()}; {@code seed} makes a run repeatable. */
+    public void startAcd(AcdPlan plan, long seed) {
+        call(() -> {
+            if (acd != null) {
+                acd.stop();
+            }
+            acd = new AcdMode(plan, ops, exec, seed);
+            acd.start();
+            return null;
+        });
+    }
+
+    public void stopAcd() {
+        call(() -> {
+            if (acd != null) {
+                acd.stop();
+            }
+            return null;
+        });
+    }
+
+    public AcdStats acdStats() {
+        return call(() -> acd == null ? new AcdStats(0, 0, 0, 0) : new AcdStats(acd.offered(), acd.answered(), acd.wrapUps(), acd.breaks()));
+    }
+
+    /** The operations the public methods and the ACD mode share; all on the executor. */
+    private final AcdMode.Operations ops = new AcdMode.Operations() {
+        @Override
+        public SimUser user(String name) {
+            return BroadWorksSimulator.this.user(name);
+        }
+
+        @Override
+        public void setState(SimUser u, String state, String reason) {
+            applyAgentState(u, state, reason);
+            notifySubscribers(u, FEATURE, Bodies.agentState(u).getBytes(StandardCharsets.ISO_8859_1), Bodies.FEATURE_TYPE);
+        }
+
+        @Override
+        public SimCall offer(SimUser u, String calledAddress, String caller, String callerName) {
+            long n = ++callSeq;
+            SimCall c = new SimCall("d" + n, "sim-call-" + n + "-" + hex(4), true,
+                    calledAddress == null ? u.aor : calledAddress, caller, callerName, SimCall.State.EARLY);
+            u.calls.add(c);
+            notifyDialogs(u);
+            return c;
+        }
+
+        @Override
+        public void answer(SimUser u, SimCall c) {
+            c.state = SimCall.State.CONFIRMED;
+            notifyDialogs(u);
+        }
+
+        @Override
+        public void hold(SimUser u, SimCall c, boolean held) {
+            c.held = held;
+            notifyDialogs(u);
+        }
+
+        @Override
+        public void hangUp(SimUser u, SimCall c) {
+            c.state = SimCall.State.TERMINATED;
+            c.endEvent = "bye";
+            notifyDialogs(u);
+            u.calls.remove(c);
+        }
+    };
 
     // ---------------------------------------------------------------- faults
 
@@ -477,18 +554,18 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
             case HOTELING + "/SetHoteling" -> setHoteling(u, doc);
             case FEATURE + "/SetAgentState" -> {
                 applyAgentState(u, doc.get("requestedAgentState"), doc.get("AgentNotReadyReasonValue"));
-                notifyAll(u, FEATURE, Bodies.agentState(u).getBytes(StandardCharsets.ISO_8859_1), Bodies.FEATURE_TYPE);
+                notifySubscribers(u, FEATURE, Bodies.agentState(u).getBytes(StandardCharsets.ISO_8859_1), Bodies.FEATURE_TYPE);
             }
             case FEATURE + "/SetDoNotDisturb" -> {
                 u.dnd = Boolean.parseBoolean(doc.get("doNotDisturbOn"));
-                notifyAll(u, FEATURE, Bodies.dnd(u).getBytes(StandardCharsets.ISO_8859_1), Bodies.FEATURE_TYPE);
+                notifySubscribers(u, FEATURE, Bodies.dnd(u).getBytes(StandardCharsets.ISO_8859_1), Bodies.FEATURE_TYPE);
             }
             case FEATURE + "/SetForwarding" -> {
                 String type = doc.get("forwardingType");
                 String rings = doc.get("ringCount");
                 u.forwarding.put(type, new SimUser.Forward(Boolean.parseBoolean(doc.get("activateForward")),
                         blankToNull(doc.get("forwardDN")), rings == null || rings.isBlank() ? null : Integer.valueOf(rings)));
-                notifyAll(u, FEATURE, Bodies.forwarding(u, type).getBytes(StandardCharsets.ISO_8859_1), Bodies.FEATURE_TYPE);
+                notifySubscribers(u, FEATURE, Bodies.forwarding(u, type).getBytes(StandardCharsets.ISO_8859_1), Bodies.FEATURE_TYPE);
             }
             default -> LOG.info("simulator does not know the command [package={}, root={}]", s.pkg, doc.root());
         }
@@ -500,29 +577,29 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         if (guest == null) {
             u.guest = null;
             u.pendingNonce = null;
-            notifyAll(u, HOTELING, Bodies.hoteling(null, null).getBytes(StandardCharsets.UTF_8), Bodies.HOTELING_TYPE);
+            notifySubscribers(u, HOTELING, Bodies.hoteling(null, null).getBytes(StandardCharsets.UTF_8), Bodies.HOTELING_TYPE);
             return;
         }
         String password = u.guestPasswords.get(guest);
         if (!u.hoteling || password == null) {
-            notifyAll(u, HOTELING, Bodies.hoteling(null, null).getBytes(StandardCharsets.UTF_8), Bodies.HOTELING_TYPE);
+            notifySubscribers(u, HOTELING, Bodies.hoteling(null, null).getBytes(StandardCharsets.UTF_8), Bodies.HOTELING_TYPE);
             return;
         }
         if (nonce == null || !nonce.equals(u.pendingNonce) || !guest.equals(u.pendingGuest)) {
             u.pendingNonce = hex(5);
             u.pendingGuest = guest;
-            notifyAll(u, HOTELING, Bodies.hoteling(null, u.pendingNonce).getBytes(StandardCharsets.UTF_8), Bodies.HOTELING_TYPE);
+            notifySubscribers(u, HOTELING, Bodies.hoteling(null, u.pendingNonce).getBytes(StandardCharsets.UTF_8), Bodies.HOTELING_TYPE);
             return;
         }
         String expected = DigestAuth.md5(nonce + ":" + password);
         if (!expected.equalsIgnoreCase(doc.get("response"))) {
             // the same nonce again: the client knows the password was refused
-            notifyAll(u, HOTELING, Bodies.hoteling(null, u.pendingNonce).getBytes(StandardCharsets.UTF_8), Bodies.HOTELING_TYPE);
+            notifySubscribers(u, HOTELING, Bodies.hoteling(null, u.pendingNonce).getBytes(StandardCharsets.UTF_8), Bodies.HOTELING_TYPE);
             return;
         }
         u.guest = guest;
         u.pendingNonce = null;
-        notifyAll(u, HOTELING, Bodies.hoteling(guest, null).getBytes(StandardCharsets.UTF_8), Bodies.HOTELING_TYPE);
+        notifySubscribers(u, HOTELING, Bodies.hoteling(guest, null).getBytes(StandardCharsets.UTF_8), Bodies.HOTELING_TYPE);
     }
 
     private void applyAgentState(SimUser u, String requested, String reason) {
@@ -603,7 +680,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         }
     }
 
-    private void notifyAll(SimUser u, String pkg, byte[] body, String contentType) {
+    private void notifySubscribers(SimUser u, String pkg, byte[] body, String contentType) {
         if (u.dropNotifies > 0) {
             u.dropNotifies--;
             LOG.info("simulator drops a notify [user={}, package={}]", u.user, pkg);
@@ -737,15 +814,6 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
     private static SimCall findCall(SimUser u, String callId) {
         return u.calls.stream().filter(c -> c.callId.equals(callId)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no call " + callId + " at " + u.user));
-    }
-
-    private void updateCall(String user, String callId, java.util.function.Consumer<SimCall> change) {
-        call(() -> {
-            SimUser u = user(user);
-            change.accept(findCall(u, callId));
-            notifyDialogs(u);
-            return null;
-        });
     }
 
     private <T> T call(Callable<T> work) {

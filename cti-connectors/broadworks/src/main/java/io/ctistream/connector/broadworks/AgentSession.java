@@ -73,6 +73,8 @@ final class AgentSession implements Subscription.Owner {
     private final Map<String, AgentCallEvent> liveCalls = new HashMap<>();
     private LinkState publishedLink = LinkState.UNKNOWN;
     private boolean alarmed;
+    /** While a NOTIFY is processed: when it arrived, for the platform-to-ack latency of the events it gives. */
+    private long notifyNanos;
 
     AgentSession(AgentProfile profile, Credentials.Secret secret, SipLayer sip, ConnectorContext ctx, BroadWorksConfig config) {
         this.profile = profile;
@@ -260,7 +262,8 @@ final class AgentSession implements Subscription.Owner {
     }
 
     @Override
-    public void notified(Subscription s, String contentType, byte[] body) {
+    public void notified(Subscription s, String contentType, byte[] body, long receivedNanos) {
+        notifyNanos = receivedNanos;
         try {
             if (s == feature) {
                 List<FeatureEvent> events = FeatureEventXml.decode(contentType, body);
@@ -282,6 +285,8 @@ final class AgentSession implements Subscription.Owner {
         } catch (MalformedBodyException e) {
             ctx.metrics().malformed(s.pkg);
             LOG.warn("malformed notify ignored, nothing changed [agentId={}, package={}]: {}", agentId(), s.pkg, e.getMessage());
+        } finally {
+            notifyNanos = 0;
         }
     }
 
@@ -374,7 +379,13 @@ final class AgentSession implements Subscription.Owner {
     }
 
     void emit(Object payload, String correlationId) {
+        long from = notifyNanos;
         ctx.sink().publish(ctx.events().event(profile.getTenant(), agentId(), payload, null, null, correlationId))
+                .onSuccess(v -> {
+                    if (from != 0) {
+                        ctx.metrics().platformToAck(System.nanoTime() - from);
+                    }
+                })
                 .onFailure(e -> LOG.warn("event not published [agentId={}]: {}", agentId(), e.toString()));
     }
 }

@@ -45,6 +45,10 @@ public final class BroadWorksAdapter implements PlatformAdapter {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
+        if (config.featurePackage().equals(BroadWorksConfig.FEATURE_PACKAGE_ALIAS)) {
+            LOG.warn("subscribing to the feature package under its alias [{}] instead of [{}]: use it only for an AS that needs it",
+                    BroadWorksConfig.FEATURE_PACKAGE_ALIAS, BroadWorksConfig.FEATURE_PACKAGE);
+        }
         LOG.info("broadworks adapter started [{}]", config);
         return Future.succeededFuture();
     }

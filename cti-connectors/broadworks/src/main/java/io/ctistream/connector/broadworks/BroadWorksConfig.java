@@ -74,39 +74,123 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
     }
 
     public BroadWorksConfig withTransport(String t) {
-        return new BroadWorksConfig(t, bindHost, bindPort, contactHost, outboundProxy, requestedExpires, refreshRatio,
-                commandTimeout, subscribeRate, featurePackage, subscribeDialog, defaultNotReadyReason, queueAddresses,
-                retryBase, retryMax, tlsTrustStore, tlsTrustStorePassword, tlsHostnameVerification);
+        return toBuilder().transport(t).build();
     }
 
     public BroadWorksConfig withTimings(int expires, Duration commandTimeout, Duration retryBase, Duration retryMax) {
-        return new BroadWorksConfig(transport, bindHost, bindPort, contactHost, outboundProxy, expires, refreshRatio,
-                commandTimeout, subscribeRate, featurePackage, subscribeDialog, defaultNotReadyReason, queueAddresses,
-                retryBase, retryMax, tlsTrustStore, tlsTrustStorePassword, tlsHostnameVerification);
+        return toBuilder().requestedExpires(expires).commandTimeout(commandTimeout).retryBase(retryBase).retryMax(retryMax).build();
     }
 
     public BroadWorksConfig withQueues(Map<String, String> addresses, String defaultReason) {
-        return new BroadWorksConfig(transport, bindHost, bindPort, contactHost, outboundProxy, requestedExpires, refreshRatio,
-                commandTimeout, subscribeRate, featurePackage, subscribeDialog, defaultReason, addresses,
-                retryBase, retryMax, tlsTrustStore, tlsTrustStorePassword, tlsHostnameVerification);
+        return toBuilder().queueAddresses(addresses).defaultNotReadyReason(defaultReason).build();
     }
 
     public BroadWorksConfig withSubscribeRate(int rate) {
-        return new BroadWorksConfig(transport, bindHost, bindPort, contactHost, outboundProxy, requestedExpires, refreshRatio,
-                commandTimeout, rate, featurePackage, subscribeDialog, defaultNotReadyReason, queueAddresses,
-                retryBase, retryMax, tlsTrustStore, tlsTrustStorePassword, tlsHostnameVerification);
+        return toBuilder().subscribeRate(rate).build();
     }
 
     public BroadWorksConfig withDialog(boolean dialog) {
-        return new BroadWorksConfig(transport, bindHost, bindPort, contactHost, outboundProxy, requestedExpires, refreshRatio,
-                commandTimeout, subscribeRate, featurePackage, dialog, defaultNotReadyReason, queueAddresses,
-                retryBase, retryMax, tlsTrustStore, tlsTrustStorePassword, tlsHostnameVerification);
+        return toBuilder().subscribeDialog(dialog).build();
     }
 
     public BroadWorksConfig withFeaturePackage(String pkg) {
-        return new BroadWorksConfig(transport, bindHost, bindPort, contactHost, outboundProxy, requestedExpires, refreshRatio,
-                commandTimeout, subscribeRate, pkg, subscribeDialog, defaultNotReadyReason, queueAddresses,
-                retryBase, retryMax, tlsTrustStore, tlsTrustStorePassword, tlsHostnameVerification);
+        return toBuilder().featurePackage(pkg).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A copy with some settings changed; validation runs again in {@link #build()}. */
+    public static final class Builder {
+        private String transport;
+        private String bindHost;
+        private int bindPort;
+        private String contactHost;
+        private String outboundProxy;
+        private int requestedExpires;
+        private double refreshRatio;
+        private Duration commandTimeout;
+        private int subscribeRate;
+        private String featurePackage;
+        private boolean subscribeDialog;
+        private String defaultNotReadyReason;
+        private Map<String, String> queueAddresses;
+        private Duration retryBase;
+        private Duration retryMax;
+        private String tlsTrustStore;
+        private String tlsTrustStorePassword;
+        private boolean tlsHostnameVerification;
+
+        private Builder(BroadWorksConfig c) {
+            transport = c.transport;
+            bindHost = c.bindHost;
+            bindPort = c.bindPort;
+            contactHost = c.contactHost;
+            outboundProxy = c.outboundProxy;
+            requestedExpires = c.requestedExpires;
+            refreshRatio = c.refreshRatio;
+            commandTimeout = c.commandTimeout;
+            subscribeRate = c.subscribeRate;
+            featurePackage = c.featurePackage;
+            subscribeDialog = c.subscribeDialog;
+            defaultNotReadyReason = c.defaultNotReadyReason;
+            queueAddresses = c.queueAddresses;
+            retryBase = c.retryBase;
+            retryMax = c.retryMax;
+            tlsTrustStore = c.tlsTrustStore;
+            tlsTrustStorePassword = c.tlsTrustStorePassword;
+            tlsHostnameVerification = c.tlsHostnameVerification;
+        }
+
+        public Builder transport(String v) { transport = v; return this; }
+
+        /** Binds elsewhere; a Contact host that only defaulted to the old bind host follows the new one. */
+        public Builder bind(String host, int port) {
+            if (java.util.Objects.equals(contactHost, bindHost)) {
+                contactHost = null;
+            }
+            bindHost = host;
+            bindPort = port;
+            return this;
+        }
+
+        public Builder contactHost(String v) { contactHost = v; return this; }
+
+        public Builder outboundProxy(String v) { outboundProxy = v; return this; }
+
+        public Builder requestedExpires(int v) { requestedExpires = v; return this; }
+
+        public Builder refreshRatio(double v) { refreshRatio = v; return this; }
+
+        public Builder commandTimeout(Duration v) { commandTimeout = v; return this; }
+
+        public Builder subscribeRate(int v) { subscribeRate = v; return this; }
+
+        public Builder featurePackage(String v) { featurePackage = v; return this; }
+
+        public Builder subscribeDialog(boolean v) { subscribeDialog = v; return this; }
+
+        public Builder defaultNotReadyReason(String v) { defaultNotReadyReason = v; return this; }
+
+        public Builder queueAddresses(Map<String, String> v) { queueAddresses = v; return this; }
+
+        public Builder retryBase(Duration v) { retryBase = v; return this; }
+
+        public Builder retryMax(Duration v) { retryMax = v; return this; }
+
+        public Builder tls(String trustStore, String trustStorePassword, boolean hostnameVerification) {
+            tlsTrustStore = trustStore;
+            tlsTrustStorePassword = trustStorePassword;
+            tlsHostnameVerification = hostnameVerification;
+            return this;
+        }
+
+        public BroadWorksConfig build() {
+            return new BroadWorksConfig(transport, bindHost, bindPort, contactHost, outboundProxy, requestedExpires, refreshRatio,
+                    commandTimeout, subscribeRate, featurePackage, subscribeDialog, defaultNotReadyReason, queueAddresses,
+                    retryBase, retryMax, tlsTrustStore, tlsTrustStorePassword, tlsHostnameVerification);
+        }
     }
 
     @Override

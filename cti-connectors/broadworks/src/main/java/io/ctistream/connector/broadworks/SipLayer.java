@@ -53,7 +53,8 @@ final class SipLayer implements SipListener {
 
     /** What receives a NOTIFY of its dialog, on the connector's context. */
     interface NotifyTarget {
-        void onNotify(Request notify);
+        /** @param receivedNanos {@link System#nanoTime()} when the NOTIFY came off the wire */
+        void onNotify(Request notify, long receivedNanos);
     }
 
     private final BroadWorksConfig config;
@@ -218,6 +219,7 @@ final class SipLayer implements SipListener {
 
     @Override
     public void processRequest(RequestEvent event) {
+        long receivedNanos = System.nanoTime();
         Request request = event.getRequest();
         ServerTransaction st = event.getServerTransaction();
         try {
@@ -246,7 +248,7 @@ final class SipLayer implements SipListener {
             st.sendResponse(ok);
             lastResponseAt = System.nanoTime();
             if (target != null) {
-                context.runOnContext(v -> target.onNotify(request));
+                context.runOnContext(v -> target.onNotify(request, receivedNanos));
             }
         } catch (Exception e) {
             LOG.warn("could not answer a {}", request.getMethod(), e);

@@ -45,7 +45,7 @@ final class Subscription implements SipLayer.NotifyTarget {
     interface Owner {
         void linkChanged(Subscription s);
 
-        void notified(Subscription s, String contentType, byte[] body);
+        void notified(Subscription s, String contentType, byte[] body, long receivedNanos);
     }
 
     final String pkg;
@@ -258,7 +258,7 @@ final class Subscription implements SipLayer.NotifyTarget {
     }
 
     @Override
-    public void onNotify(Request notify) {
+    public void onNotify(Request notify, long receivedNanos) {
         if (state == State.CLOSED) {
             return;
         }
@@ -287,7 +287,7 @@ final class Subscription implements SipLayer.NotifyTarget {
             owner.linkChanged(this);
         }
         if (body != null && body.length > 0) {
-            owner.notified(this, SipLayer.contentType(notify), body);
+            owner.notified(this, SipLayer.contentType(notify), body, receivedNanos);
         }
     }
 

@@ -111,6 +111,12 @@ class BroadWorksConnectorIT {
             return this;
         }
 
+        /** Waits until the agent's events include {@code line}; returns how many events there are then. */
+        int settled(AgentProfile a, String line) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> tap.lines(a.getAgentId()).contains(line));
+            return tap.lines(a.getAgentId()).size();
+        }
+
         @Override
         public void close() throws Exception {
             if (connector != null) {
@@ -180,6 +186,15 @@ class BroadWorksConnectorIT {
         assertThat(sim.agentState(w.tenant + "-a1")).isEqualTo("loggedOff");
         assertThat(sim.guest(w.tenant + "-a1")).isNull();
         assertThat(ids).allSatisfy(c -> assertThat(w.tap.resultCount(c)).isEqualTo(1));
+        // AND the instance published its status on cti.connector-status: running, owning the agent, three links up
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(w.tap.statuses()).anySatisfy(st -> {
+            assertThat(st.getInstanceId()).isEqualTo(w.tenant + "-" + transport);
+            assertThat(st.getState()).isEqualTo(io.ctistream.events.ConnectorState.RUNNING);
+            assertThat(st.getAgentsOwned()).isEqualTo(1);
+            assertThat(st.getLinksActive()).isEqualTo(3);
+            assertThat(st.getKafkaUp()).isTrue();
+        }));
+        assertThat(w.connector.ready()).isTrue();
     }
 
     /** The agent's event lines after the first occurrence of {@code marker} at or after {@code from}. */
@@ -216,8 +231,7 @@ class BroadWorksConnectorIT {
         shortSim.setAgentState(user(w, "f1"), "ready", null);
         w.start("udp", Duration.ofSeconds(5));
         String id = a.getAgentId();
-        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("state READY"));
-        int mark = w.tap.lines(id).size();
+        int mark = w.settled(a, "state READY");
         // WHEN the AS answers the next refresh with 481
         shortSim.fail481OnNextRefresh(user(w, "f1"));
         // THEN the link is lost, comes back, and the full state is published again
@@ -234,8 +248,7 @@ class BroadWorksConnectorIT {
         sim.setAgentState(user(w, "x1"), "ready", null);
         w.start("udp", Duration.ofSeconds(5));
         String id = a.getAgentId();
-        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("state READY"));
-        int mark = w.tap.lines(id).size();
+        int mark = w.settled(a, "state READY");
         // WHEN the AS terminates the feature subscription as rejected
         sim.terminate(user(w, "x1"), BroadWorksSimulator.FEATURE, "rejected", null);
         // THEN the link is TERMINATED and the agent LOGGED_OUT, with an alarm
@@ -257,8 +270,7 @@ class BroadWorksConnectorIT {
         shortSim.setAgentState(user(w, "s1"), "notReady", "0007");
         w.start("tcp", Duration.ofSeconds(5));
         String id = a.getAgentId();
-        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("state NOT_READY 0007"));
-        int mark = w.tap.lines(id).size();
+        int mark = w.settled(a, "state NOT_READY 0007");
         // WHEN the AS restarts and loses all subscriptions (the agent's state survives on the AS)
         shortSim.restart();
         // THEN the connector notices at its next refresh, reports the link lost, and re-syncs
@@ -294,8 +306,7 @@ class BroadWorksConnectorIT {
         sim.setAgentState(user(w, "c1"), "ready", null);
         w.start("udp", Duration.ofSeconds(5));
         String id = a.getAgentId();
-        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("link ACTIVE"));
-        int mark = w.tap.lines(id).size();
+        int mark = w.settled(a, "link ACTIVE");
         String call = sim.offerCall(user(w, "c1"), "sip:sales@" + sim.domain(), "sip:+15550123@" + sim.domain(), "Pat Doe");
         await().atMost(Duration.ofSeconds(10)).until(() -> w.tap.lines(id).size() > mark);
         sim.answerCall(user(w, "c1"), call);
@@ -315,8 +326,7 @@ class BroadWorksConnectorIT {
         AgentProfile a = w.agent("m1", false);
         w.start("udp", Duration.ofSeconds(5));
         String id = a.getAgentId();
-        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("link ACTIVE"));
-        int mark = w.tap.lines(id).size();
+        int mark = w.settled(a, "link ACTIVE");
         sim.sendRaw(user(w, "m1"), BroadWorksSimulator.FEATURE, "application/x-as-feature-event+xml",
                 "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><AgentReadyEvent>&e;</AgentReadyEvent>"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));

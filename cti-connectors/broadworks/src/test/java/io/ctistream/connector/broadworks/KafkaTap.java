@@ -27,6 +27,7 @@ final class KafkaTap implements AutoCloseable {
     private final String tenantPrefix;
     private final List<AgentEvent> events = new CopyOnWriteArrayList<>();
     private final List<CommandResult> results = new CopyOnWriteArrayList<>();
+    private final List<io.ctistream.events.ConnectorStatus> statuses = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -37,11 +38,17 @@ final class KafkaTap implements AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG, "tap-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), CtiSerdes.<SpecificRecord>valueDeserializer(registry));
-        consumer.subscribe(List.of(CtiTopics.AGENT_EVENTS.topicName(), CtiTopics.COMMAND_RESULTS.topicName()));
+        consumer.subscribe(List.of(CtiTopics.AGENT_EVENTS.topicName(), CtiTopics.COMMAND_RESULTS.topicName(),
+                CtiTopics.CONNECTOR_STATUS.topicName()));
         thread = new Thread(() -> {
             try (consumer) {
                 while (running) {
                     for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(100))) {
+                        if (r.value() instanceof io.ctistream.events.ConnectorStatus st && r.key() != null
+                                && r.key().startsWith(tenant)) {
+                            statuses.add(st);
+                            continue;
+                        }
                         if (r.key() == null || !r.key().startsWith(tenantPrefix)) {
                             continue;
                         }
@@ -71,6 +78,11 @@ final class KafkaTap implements AutoCloseable {
 
     List<AgentEvent> events(String agentId) {
         return events.stream().filter(e -> e.getHeader().getAgentId().equals(agentId)).toList();
+    }
+
+    /** Connector status records of the instances whose id starts with the tenant. */
+    List<io.ctistream.events.ConnectorStatus> statuses() {
+        return List.copyOf(statuses);
     }
 
     CommandResult result(String commandId) {

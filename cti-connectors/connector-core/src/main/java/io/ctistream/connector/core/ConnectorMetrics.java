@@ -16,6 +16,13 @@ public final class ConnectorMetrics {
     public static final String ALARMS = "ctistream_connector_alarms_total";
     public static final String MALFORMED = "ctistream_connector_malformed_messages_total";
 
+    /** Receives one latency sample in nanoseconds. */
+    @FunctionalInterface
+    public interface LatencyRecorder {
+        void record(long nanos);
+    }
+
+    private volatile LatencyRecorder platformToAck = nanos -> { };
     private final LongAdder published = new LongAdder();
     private final LongAdder publishFailures = new LongAdder();
     private final LongAdder duplicateCommands = new LongAdder();
@@ -27,6 +34,16 @@ public final class ConnectorMetrics {
         for (CommandStatus s : CommandStatus.values()) {
             commands.put(s, new LongAdder());
         }
+    }
+
+    /** Where "platform message in → event acknowledged by Kafka" samples go (a benchmark, a histogram). */
+    public void onPlatformToAck(LatencyRecorder recorder) {
+        this.platformToAck = recorder;
+    }
+
+    /** One sample: from the platform message's arrival to the broker's acknowledgement of the event it gave. */
+    public void platformToAck(long nanos) {
+        platformToAck.record(nanos);
     }
 
     public void published() {
