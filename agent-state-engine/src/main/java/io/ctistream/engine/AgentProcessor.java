@@ -126,19 +126,19 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         String eventId = event.getHeader().getEventId();
         long ingested = event.getHeader().getIngestedAt().toEpochMilli();
         metrics.ingestLag(Math.max(0, now - ingested));
-        if (seen(eventId, ingested)) {
+        if (seen(eventId, dedupeTime(ingested, now))) {
             metrics.count(EngineMetrics.Outcome.IGNORED_DUPLICATE);
             return;
         }
         AgentProjection current = projections.get(record.key());
         if (current == null && removed.get(record.key()) != null) {
             // an agent that left the roster (its connector's last words, a late event): not brought back as a ghost
-            eventIds.put(eventId, ingested, ingested);
+            eventIds.put(eventId, ingested, dedupeTime(ingested, now));
             metrics.count(EngineMetrics.Outcome.IGNORED_REMOVED);
             return;
         }
         if (current != null && AgentApplier.fromPlatform(event.getPayload()) && AgentApplier.olderThanState(current, event.getHeader())) {
-            eventIds.put(eventId, ingested, ingested);
+            eventIds.put(eventId, ingested, dedupeTime(ingested, now));
             metrics.count(EngineMetrics.Outcome.IGNORED_OUT_OF_ORDER);
             return;
         }
@@ -149,7 +149,7 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             deadLetter(record, "cannot apply the event: " + DeadLetters.describe(e));
             return;
         }
-        eventIds.put(eventId, ingested, ingested);
+        eventIds.put(eventId, ingested, dedupeTime(ingested, now));
         store(record, applied);
         for (var signal : applied.signals()) {
             context().forward(new Record<String, SpecificRecord>(signal.getQueueId(), signal, record.timestamp()));
@@ -164,6 +164,15 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         } else {
             metrics.count(EngineMetrics.Outcome.IGNORED_NO_CHANGE);
         }
+    }
+
+    /**
+     * The time an event id is remembered under: its ingest time, but never more than a minute ahead
+     * of the engine's clock. The store expires entries by the newest time written, so one event
+     * stamped a day ahead (a skewed connector clock) would otherwise switch dedupe off for a day.
+     */
+    private static long dedupeTime(long ingested, long now) {
+        return Math.min(ingested, now + 60_000);
     }
 
     private boolean seen(String eventId, long ingested) {

@@ -140,7 +140,7 @@ public final class EngineHttp implements AutoCloseable {
 
     private void forward(RoutingContext ctx, HostInfo owner, String path) {
         client.request(HttpMethod.GET, owner.port(), owner.host(), path)
-                .compose(req -> req.putHeader(FORWARDED, self.host() + ":" + self.port()).send())
+                .compose(req -> req.putHeader(FORWARDED, self.host() + ":" + self.port()).idleTimeout(5_000).send())
                 .compose(resp -> resp.body().map(body -> {
                     ctx.response().setStatusCode(resp.statusCode());
                     String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);

@@ -280,6 +280,16 @@ class AgentProjectionTest {
         assertThat(back.getTeamId()).isEqualTo(team("blue"));
     }
 
+    /** Verifies that one event stamped a day ahead (a skewed clock) does not switch duplicate detection off (engine review). */
+    @Test
+    void aFutureStampedEventDoesNotDisableDedupe() {
+        engine.send(alice, Duration.ofDays(1), link(LinkState.ACTIVE));
+        AgentEvent ready = engine.send(alice, ofSeconds(10), state(AgentState.READY));
+        long before = engine.metrics.total(EngineMetrics.Outcome.IGNORED_DUPLICATE);
+        engine.send(ready);
+        assertThat(engine.metrics.total(EngineMetrics.Outcome.IGNORED_DUPLICATE)).isEqualTo(before + 1);
+    }
+
     /** Verifies that a record without a key goes to the dead-letter topic instead of failing the stream thread. */
     @Test
     void aKeylessRecordIsDeadLettered() {

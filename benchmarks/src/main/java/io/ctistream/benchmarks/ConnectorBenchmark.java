@@ -42,7 +42,17 @@ public final class ConnectorBenchmark {
     private ConnectorBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+            System.exit(0);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int agents = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int subscribeRate = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         int notifyRate = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
@@ -98,7 +108,7 @@ public final class ConnectorBenchmark {
             // at rest: only refreshes
             long cpu0 = os.getProcessCpuTime();
             long wall0 = System.nanoTime();
-            Thread.sleep(15_000);
+            Thread.sleep(40_000); // longer than 64*T1 (32 s): the start-up SUBSCRIBE transactions have left the stack's tables
             double cores = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - wall0);
             System.gc();
             Thread.sleep(500);
@@ -106,6 +116,7 @@ public final class ConnectorBenchmark {
             System.out.printf("STEADY whole process at rest: %.2f cores; heap used after GC %d MiB (%.1f KiB per agent, broker and AS included)%n",
                     cores, heap >> 20, heap / 1024.0 / agents);
 
+            System.out.printf("SIP client transactions held by the connector's stack at rest: %d%n", connector.sipClientTransactions());
             // NOTIFY in -> event acknowledged by the broker
             long[] samples = new long[notifyRate * seconds + 1000];
             int[] n = {0};
@@ -117,18 +128,21 @@ public final class ConnectorBenchmark {
                 }
             });
             int perTick = Math.max(1, notifyRate / 100);
+        if (agents % perTick != 0) {
+            throw new IllegalArgumentException("agents must be a multiple of notifyRate/100 so every batch changes every agent it names");
+        }
             int cursor = 0;
-            boolean ready = false;
+            boolean ready = true; // everyone starts READY; the first pass makes them NOT_READY
             long t0 = System.nanoTime();
             long sent = 0;
             for (int tick = 0; tick < seconds * 100; tick++) {
+                if (cursor == 0) {
+                    ready = !ready; // a new pass over all agents: everyone flips (batches never straddle two passes)
+                }
                 List<String> batch = new ArrayList<>(perTick);
                 for (int i = 0; i < perTick; i++) {
                     batch.add(users.get(cursor));
                     cursor = (cursor + 1) % users.size();
-                    if (cursor == 0) {
-                        ready = !ready;
-                    }
                 }
                 sim.setAgentStates(batch, ready ? "ready" : "notReady", ready ? null : "0001");
                 sent += batch.size();
@@ -152,7 +166,6 @@ public final class ConnectorBenchmark {
         } finally {
             vertx.close();
         }
-        System.exit(0);
     }
 
     private static double pct(long[] sorted, double p) {

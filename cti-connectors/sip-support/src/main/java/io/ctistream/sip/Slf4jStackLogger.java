@@ -74,7 +74,7 @@ public final class Slf4jStackLogger implements StackLogger {
             return LOG.isDebugEnabled();
         }
         if (logLevel >= TRACE_INFO) {
-            return LOG.isInfoEnabled();
+            return LOG.isDebugEnabled();
         }
         if (logLevel >= TRACE_WARN) {
             return LOG.isWarnEnabled();
@@ -97,9 +97,10 @@ public final class Slf4jStackLogger implements StackLogger {
         }
     }
 
+    /** The stack says at INFO what a service would say at DEBUG (every packet's source, for one). */
     @Override
     public void logInfo(String message) {
-        LOG.info(message);
+        LOG.debug(message);
     }
 
     @Override

@@ -74,14 +74,28 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
      * @param maxExpires the longest subscription granted; longer requests are reduced to it
      * @param minExpires shorter requests get 423 Interval Too Brief with this Min-Expires
      */
-    public record Settings(String host, int port, String domain, int maxExpires, int minExpires, String realm) {
+    public record Settings(String host, int port, String domain, int maxExpires, int minExpires, String realm, Tls tls) {
         public static Settings loopback(int port) {
-            return new Settings("127.0.0.1", port, "as.example", 3600, 60, "BroadWorks");
+            return new Settings("127.0.0.1", port, "as.example", 3600, 60, "BroadWorks", null);
         }
 
         public Settings withExpires(int max, int min) {
-            return new Settings(host, port, domain, max, min, realm);
+            return new Settings(host, port, domain, max, min, realm, tls);
         }
+
+        /** Also listens for SIP over TLS on {@code tlsPort} (0: a free one), with this certificate (PKCS12) and trust. */
+        public Settings withTls(int tlsPort, String keyStore, String trustStore, String password) {
+            return new Settings(host, port, domain, maxExpires, minExpires, realm, new Tls(tlsPort, keyStore, trustStore, password));
+        }
+
+        Settings withPorts(int port, int tlsPort) {
+            return new Settings(host, port, domain, maxExpires, minExpires, realm,
+                    tls == null ? null : new Tls(tlsPort, tls.keyStore(), tls.trustStore(), tls.password()));
+        }
+    }
+
+    /** The simulator's TLS listener: its certificate, what it trusts when it opens connections to deliver NOTIFYs. */
+    public record Tls(int port, String keyStore, String trustStore, String password) {
     }
 
     /**
@@ -117,7 +131,18 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.stack = SipStacks.create("bw-simulator-" + STACKS.incrementAndGet(), new Properties());
+        Properties extra = new Properties();
+        if (settings.tls() != null) {
+            extra.setProperty("javax.net.ssl.keyStore", settings.tls().keyStore());
+            extra.setProperty("javax.net.ssl.keyStorePassword", settings.tls().password());
+            extra.setProperty("javax.net.ssl.keyStoreType", "pkcs12");
+            extra.setProperty("javax.net.ssl.trustStore", settings.tls().trustStore());
+            extra.setProperty("javax.net.ssl.trustStorePassword", settings.tls().password());
+            extra.setProperty("javax.net.ssl.trustStoreType", "pkcs12");
+            extra.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+            extra.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
+        }
+        this.stack = SipStacks.create("bw-simulator-" + STACKS.incrementAndGet(), extra);
         javax.sip.SipFactory factory = javax.sip.SipFactory.getInstance();
         this.addresses = factory.createAddressFactory();
         this.headers = factory.createHeaderFactory();
@@ -126,6 +151,9 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         ListeningPoint tcp = stack.createListeningPoint(settings.host(), settings.port(), ListeningPoint.TCP);
         this.provider = stack.createSipProvider(udp);
         provider.addListeningPoint(tcp);
+        if (settings.tls() != null) {
+            provider.addListeningPoint(stack.createListeningPoint(settings.host(), settings.tls().port(), ListeningPoint.TLS));
+        }
         provider.addSipListener(this);
         stack.start();
         exec.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
@@ -136,8 +164,11 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
     public static BroadWorksSimulator start(Settings settings) {
         try {
             int port = settings.port() == 0 ? FreePort.find(settings.host()) : settings.port();
-            return new BroadWorksSimulator(new Settings(settings.host(), port, settings.domain(), settings.maxExpires(),
-                    settings.minExpires(), settings.realm()));
+            int tlsPort = settings.tls() == null ? 0 : settings.tls().port();
+            while (settings.tls() != null && (tlsPort == 0 || tlsPort == port)) {
+                tlsPort = FreePort.find(settings.host());
+            }
+            return new BroadWorksSimulator(settings.withPorts(port, tlsPort));
         } catch (Exception e) {
             throw new IllegalStateException("the broadworks simulator did not start: " + e.getMessage(), e);
         }
@@ -145,6 +176,11 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
 
     public int port() {
         return settings.port();
+    }
+
+    /** The TLS port, or 0 without TLS. */
+    public int tlsPort() {
+        return settings.tls() == null ? 0 : settings.tls().port();
     }
 
     public String host() {
@@ -366,7 +402,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         call(() -> {
             for (SimSubscription s : List.copyOf(subscriptions.values())) {
                 if (s.user.user.equals(user) && s.pkg.equals(pkg)) {
-                    subscriptions.remove(s.key);
+                    untrack(s.key);
                     sendNotify(s, null, null, reason, retryAfter);
                 }
             }
@@ -393,6 +429,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
             int n = subscriptions.size();
             subscriptions.clear();
             for (SimUser u : users.values()) {
+                u.subscriptions.clear();
                 u.calls.clear();
                 u.pendingNonce = null;
             }
@@ -435,10 +472,17 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
                 respond(tx, request, Response.SERVER_INTERNAL_ERROR);
             }
         };
-        if (delay.isZero()) {
-            exec.execute(work);
-        } else {
-            exec.schedule(work, delay.toMillis(), TimeUnit.MILLISECONDS);
+        if (exec.isShutdown()) {
+            return; // closing: the peer will retransmit or time out, as with a stopped AS
+        }
+        try {
+            if (delay.isZero()) {
+                exec.execute(work);
+            } else {
+                exec.schedule(work, delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("simulator is closing; a {} is not answered", request.getMethod());
         }
     }
 
@@ -483,7 +527,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
             }
             if (!hasBody && u.fail481OnRefresh) {
                 u.fail481OnRefresh = false;
-                subscriptions.remove(s.key);
+                untrack(s.key);
                 respond(tx, request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
                 return;
             }
@@ -511,14 +555,14 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         SimSubscription s = new SimSubscription(u, pkg, eventHeader.getEventId(), callId, hex(6), from.getTag(),
                 addresses.createAddress(to.getAddress().getURI()), from.getAddress(), contactUri, transport);
         s.expiresAt = System.currentTimeMillis() + granted * 1000L;
-        subscriptions.put(s.key, s);
+        track(s);
         ok(tx, request, s, granted);
         sendFullState(s);
     }
 
     private void inDialog(SimSubscription s, Request request, ServerTransaction tx, int requested, byte[] body) throws Exception {
         if (requested == 0) {
-            subscriptions.remove(s.key);
+            untrack(s.key);
             ok(tx, request, s, 0);
             sendNotify(s, null, null, "timeout", null);
             return;
@@ -662,9 +706,13 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         }
     }
 
+    private int portFor(String transport) {
+        return "tls".equalsIgnoreCase(transport) && settings.tls() != null ? settings.tls().port() : settings.port();
+    }
+
     private ContactHeader contact(String transport) throws Exception {
         SipURI uri = addresses.createSipURI(null, settings.host());
-        uri.setPort(settings.port());
+        uri.setPort(portFor(transport));
         uri.setTransportParam(transport);
         return headers.createContactHeader(addresses.createAddress(uri));
     }
@@ -686,16 +734,16 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
             LOG.info("simulator drops a notify [user={}, package={}]", u.user, pkg);
             return;
         }
-        for (SimSubscription s : List.copyOf(subscriptions.values())) {
-            if (s.user == u && s.pkg.equals(pkg)) {
+        for (SimSubscription s : List.copyOf(u.subscriptions)) {
+            if (s.pkg.equals(pkg)) {
                 sendNotify(s, body, contentType, null, null);
             }
         }
     }
 
     private void notifyDialogs(SimUser u) {
-        for (SimSubscription s : List.copyOf(subscriptions.values())) {
-            if (s.user == u && s.pkg.equals(DIALOG)) {
+        for (SimSubscription s : List.copyOf(u.subscriptions)) {
+            if (s.pkg.equals(DIALOG)) {
                 sendNotify(s, Bodies.dialogInfo(u, s.dialogVersion++, u.calls).getBytes(StandardCharsets.UTF_8),
                         Bodies.DIALOG_TYPE, null, null);
             }
@@ -709,7 +757,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
             ToHeader to = headers.createToHeader(subscriberTo, s.remoteTag);
             FromHeader from = headers.createFromHeader(s.asAddress, s.localTag);
             List<ViaHeader> via = new ArrayList<>();
-            via.add(headers.createViaHeader(settings.host(), settings.port(), s.transport, null));
+            via.add(headers.createViaHeader(settings.host(), portFor(s.transport), s.transport, null));
             Request notify = messages.createRequest(s.contact, Request.NOTIFY, headers.createCallIdHeader(s.callId),
                     headers.createCSeqHeader(s.cseq++, Request.NOTIFY), from, to, via, headers.createMaxForwardsHeader(70));
             EventHeader ev = headers.createEventHeader(s.pkg);
@@ -747,7 +795,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
             notifiesSent.incrementAndGet();
         } catch (Exception e) {
             LOG.info("simulator could not send a notify, subscription dropped [user={}, package={}]: {}", s.user.user, s.pkg, e.toString());
-            subscriptions.remove(s.key);
+            untrack(s.key);
         }
     }
 
@@ -757,7 +805,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         if (r.getStatusCode() >= 300 && event.getClientTransaction() != null) {
             Object key = event.getClientTransaction().getApplicationData();
             exec.execute(() -> {
-                SimSubscription s = subscriptions.remove(String.valueOf(key));
+                SimSubscription s = untrack(String.valueOf(key));
                 if (s != null) {
                     LOG.info("subscriber refused a notify with {}, subscription dropped [user={}, package={}]",
                             r.getStatusCode(), s.user.user, s.pkg);
@@ -771,7 +819,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         if (event.getClientTransaction() != null) {
             Object key = event.getClientTransaction().getApplicationData();
             exec.execute(() -> {
-                if (subscriptions.remove(String.valueOf(key)) != null) {
+                if (untrack(String.valueOf(key)) != null) {
                     LOG.info("a notify timed out, subscription dropped");
                 }
             });
@@ -795,7 +843,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         long now = System.currentTimeMillis();
         for (SimSubscription s : List.copyOf(subscriptions.values())) {
             if (s.expiresAt <= now) {
-                subscriptions.remove(s.key);
+                untrack(s.key);
                 sendNotify(s, null, null, "timeout", null);
             }
         }
@@ -814,6 +862,19 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
     private static SimCall findCall(SimUser u, String callId) {
         return u.calls.stream().filter(c -> c.callId.equals(callId)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no call " + callId + " at " + u.user));
+    }
+
+    private void track(SimSubscription s) {
+        subscriptions.put(s.key, s);
+        s.user.subscriptions.add(s);
+    }
+
+    private SimSubscription untrack(String key) {
+        SimSubscription s = subscriptions.remove(key);
+        if (s != null) {
+            s.user.subscriptions.remove(s);
+        }
+        return s;
     }
 
     private <T> T call(Callable<T> work) {

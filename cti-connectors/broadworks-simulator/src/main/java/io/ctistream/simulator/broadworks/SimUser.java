@@ -25,6 +25,8 @@ final class SimUser {
     boolean dnd;
     final Map<String, Forward> forwarding = new HashMap<>();
     final List<SimCall> calls = new ArrayList<>();
+    /** This user's live subscriptions (an index over the simulator's table, kept in step with it). */
+    final List<SimSubscription> subscriptions = new ArrayList<>();
     boolean ignoreCommands;
     int dropNotifies;
     boolean fail481OnRefresh;

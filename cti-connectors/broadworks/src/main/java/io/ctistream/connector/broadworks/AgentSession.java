@@ -73,6 +73,8 @@ final class AgentSession implements Subscription.Owner {
     private final Map<String, AgentCallEvent> liveCalls = new HashMap<>();
     private LinkState publishedLink = LinkState.UNKNOWN;
     private boolean alarmed;
+    /** The command being run, if any: the correlation id of the state events its NOTIFYs give. */
+    String commandInFlight;
     /** While a NOTIFY is processed: when it arrived, for the platform-to-ack latency of the events it gives. */
     private long notifyNanos;
 
@@ -380,7 +382,8 @@ final class AgentSession implements Subscription.Owner {
 
     void emit(Object payload, String correlationId) {
         long from = notifyNanos;
-        ctx.sink().publish(ctx.events().event(profile.getTenant(), agentId(), payload, null, null, correlationId))
+        String correlation = correlationId != null ? correlationId : commandInFlight;
+        ctx.sink().publish(ctx.events().event(profile.getTenant(), agentId(), payload, null, null, correlation))
                 .onSuccess(v -> {
                     if (from != 0) {
                         ctx.metrics().platformToAck(System.nanoTime() - from);

@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +24,8 @@ public final class BroadWorksAdapter implements PlatformAdapter {
 
     private final BroadWorksConfig config;
     private final Credentials credentials;
-    private final Map<String, AgentSession> sessions = new HashMap<>();
+    /** Changed on the context only; concurrent so health and metrics may read it from anywhere. */
+    private final Map<String, AgentSession> sessions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Deque<Subscription> toOpen = new ArrayDeque<>();
     private ConnectorContext ctx;
     private SipLayer sip;
@@ -137,6 +137,11 @@ public final class BroadWorksAdapter implements PlatformAdapter {
             n += s.activeLinks();
         }
         return n;
+    }
+
+    /** SIP client transactions the stack holds now (diagnostics). */
+    public int sipClientTransactions() {
+        return sip == null ? 0 : sip.clientTransactions();
     }
 
     /** Sessions owned now (for tests and metrics). */

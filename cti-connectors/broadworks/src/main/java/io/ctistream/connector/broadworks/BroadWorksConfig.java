@@ -21,15 +21,34 @@ import java.util.Map;
  * @param defaultNotReadyReason the reason sent with NOT_READY when a log-on names none
  * @param queueAddresses call-center addresses (the dialed identity of an ACD call) to queue ids
  * @param retryBase first retry delay after a retriable failure; doubles up to retryMax, with jitter
- * @param tlsTrustStore a trust store path for TLS, or null for the JVM default
- * @param tlsTrustStorePassword its password (never logged)
- * @param tlsHostnameVerification check the AS certificate names the host dialled (on by default)
+ * @param tls the TLS settings, used with transport tls
  */
 public record BroadWorksConfig(String transport, String bindHost, int bindPort, String contactHost, String outboundProxy,
                                int requestedExpires, double refreshRatio, Duration commandTimeout, int subscribeRate,
                                String featurePackage, boolean subscribeDialog, String defaultNotReadyReason,
                                Map<String, String> queueAddresses, Duration retryBase, Duration retryMax,
-                               String tlsTrustStore, String tlsTrustStorePassword, boolean tlsHostnameVerification) {
+                               Tls tls) {
+    /**
+     * TLS for the SIP link. The trust store decides which AS certificates are accepted (null: the
+     * JVM's); the key store holds this connector's own certificate, which it needs because the AS
+     * opens TLS connections to the connector's Contact to deliver NOTIFYs. Passwords are never logged.
+     *
+     * @param hostnameVerification the AS certificate must name the host dialled (on by default)
+     */
+    public record Tls(String keyStore, String keyStorePassword, String trustStore, String trustStorePassword,
+                      boolean hostnameVerification) {
+        public static Tls defaults() {
+            return new Tls(null, null, null, null, true);
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[keyStore=" + keyStore + ", keyStorePassword=" + (keyStorePassword == null ? "none" : "***") + ", trustStore="
+                    + trustStore + ", trustStorePassword=" + (trustStorePassword == null ? "none" : "***")
+                    + ", hostnameVerification=" + hostnameVerification + "]";
+        }
+    }
+
     public static final String FEATURE_PACKAGE = "as-feature-event";
     public static final String FEATURE_PACKAGE_ALIAS = "ac-feature-event";
 
@@ -65,12 +84,13 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
         queueAddresses = queueAddresses == null ? Map.of() : Map.copyOf(queueAddresses);
         retryBase = retryBase == null ? Duration.ofSeconds(1) : retryBase;
         retryMax = retryMax == null ? Duration.ofMinutes(2) : retryMax;
+        tls = tls == null ? Tls.defaults() : tls;
     }
 
     /** Defaults for a connector on {@code bindHost}, UDP, sending through {@code outboundProxy}. */
     public static BroadWorksConfig defaults(String bindHost, String outboundProxy) {
         return new BroadWorksConfig("udp", bindHost, 0, null, outboundProxy, 3600, 0.8, Duration.ofSeconds(5), 200,
-                FEATURE_PACKAGE, true, null, Map.of(), Duration.ofSeconds(1), Duration.ofMinutes(2), null, null, true);
+                FEATURE_PACKAGE, true, null, Map.of(), Duration.ofSeconds(1), Duration.ofMinutes(2), Tls.defaults());
     }
 
     public BroadWorksConfig withTransport(String t) {
@@ -118,9 +138,7 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
         private Map<String, String> queueAddresses;
         private Duration retryBase;
         private Duration retryMax;
-        private String tlsTrustStore;
-        private String tlsTrustStorePassword;
-        private boolean tlsHostnameVerification;
+        private Tls tls;
 
         private Builder(BroadWorksConfig c) {
             transport = c.transport;
@@ -138,9 +156,7 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
             queueAddresses = c.queueAddresses;
             retryBase = c.retryBase;
             retryMax = c.retryMax;
-            tlsTrustStore = c.tlsTrustStore;
-            tlsTrustStorePassword = c.tlsTrustStorePassword;
-            tlsHostnameVerification = c.tlsHostnameVerification;
+            tls = c.tls;
         }
 
         public Builder transport(String v) { transport = v; return this; }
@@ -179,17 +195,12 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
 
         public Builder retryMax(Duration v) { retryMax = v; return this; }
 
-        public Builder tls(String trustStore, String trustStorePassword, boolean hostnameVerification) {
-            tlsTrustStore = trustStore;
-            tlsTrustStorePassword = trustStorePassword;
-            tlsHostnameVerification = hostnameVerification;
-            return this;
-        }
+        public Builder tls(Tls v) { tls = v; return this; }
 
         public BroadWorksConfig build() {
             return new BroadWorksConfig(transport, bindHost, bindPort, contactHost, outboundProxy, requestedExpires, refreshRatio,
                     commandTimeout, subscribeRate, featurePackage, subscribeDialog, defaultNotReadyReason, queueAddresses,
-                    retryBase, retryMax, tlsTrustStore, tlsTrustStorePassword, tlsHostnameVerification);
+                    retryBase, retryMax, tls);
         }
     }
 
@@ -198,7 +209,6 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
         return "BroadWorksConfig[transport=" + transport + ", bind=" + bindHost + ":" + bindPort + ", contactHost=" + contactHost
                 + ", outboundProxy=" + outboundProxy + ", requestedExpires=" + requestedExpires + ", commandTimeout="
                 + commandTimeout + ", subscribeRate=" + subscribeRate + ", featurePackage=" + featurePackage
-                + ", tlsTrustStore=" + tlsTrustStore + ", tlsTrustStorePassword=" + (tlsTrustStorePassword == null ? "none" : "***")
-                + ", tlsHostnameVerification=" + tlsHostnameVerification + "]";
+                + (transport.equals("tls") ? ", " + tls : "") + "]";
     }
 }

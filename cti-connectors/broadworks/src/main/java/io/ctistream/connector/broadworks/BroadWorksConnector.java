@@ -80,6 +80,11 @@ public final class BroadWorksConnector {
         return adapter.linksActive();
     }
 
+    /** SIP client transactions held by the stack now (diagnostics, benchmarks). */
+    public int sipClientTransactions() {
+        return adapter.sipClientTransactions();
+    }
+
     public ConnectorMetrics metrics() {
         return metrics;
     }

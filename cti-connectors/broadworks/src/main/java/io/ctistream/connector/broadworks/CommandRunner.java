@@ -54,18 +54,22 @@ final class CommandRunner {
     Future<Outcome> submit(AgentCommand command) {
         Promise<Outcome> result = Promise.promise();
         waiting.add(result);
-        queue.add(() -> run(command).onComplete(ar -> {
-            waiting.remove(result);
-            if (ar.succeeded()) {
-                result.tryComplete(ar.result());
-            } else if (ar.cause() instanceof Failure f) {
-                result.tryComplete(f.retriable() ? Outcome.failed(f.code(), f.getMessage()) : Outcome.rejected(f.code(), f.getMessage()));
-            } else {
-                result.tryFail(ar.cause());
-            }
-            busy = false;
-            next();
-        }));
+        queue.add(() -> {
+            session.commandInFlight = command.getCommandId();
+            run(command).onComplete(ar -> {
+                session.commandInFlight = null;
+                waiting.remove(result);
+                if (ar.succeeded()) {
+                    result.tryComplete(ar.result());
+                } else if (ar.cause() instanceof Failure f) {
+                    result.tryComplete(f.retriable() ? Outcome.failed(f.code(), f.getMessage()) : Outcome.rejected(f.code(), f.getMessage()));
+                } else {
+                    result.tryFail(ar.cause());
+                }
+                busy = false;
+                next();
+            });
+        });
         next();
         return result.future();
     }

@@ -15,8 +15,20 @@ import java.util.Locale;
  * The NIST stack calls it once the handshake is done; a mismatch refuses the request.
  */
 public final class HostnameVerifyingTlsPolicy implements TlsSecurityPolicy {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HostnameVerifyingTlsPolicy.class);
+
     @Override
     public void enforceTlsPolicy(ClientTransactionExt transaction) throws SecurityException {
+        try {
+            check(transaction);
+        } catch (SecurityException e) {
+            // the stack drops the request; without this line the operator would see only a SIP timeout later
+            LOG.warn("tls connection refused, nothing sent: {}", e.getMessage());
+            throw e;
+        }
+    }
+
+    private static void check(ClientTransactionExt transaction) {
         String host = transaction.getNextHop().getHost();
         Certificate[] chain;
         try {

@@ -85,14 +85,20 @@ final class SipLayer implements SipListener {
             port = config.bindPort() == 0 ? FreePort.find(config.bindHost()) : config.bindPort();
             Properties tls = new Properties();
             if (config.transport().equals("tls")) {
+                BroadWorksConfig.Tls t = config.tls();
                 tls.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
-                if (config.tlsTrustStore() != null) {
-                    tls.setProperty("javax.net.ssl.trustStore", config.tlsTrustStore());
-                    if (config.tlsTrustStorePassword() != null) {
-                        tls.setProperty("javax.net.ssl.trustStorePassword", config.tlsTrustStorePassword());
-                    }
+                tls.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+                putIfSet(tls, "javax.net.ssl.keyStore", t.keyStore());
+                putIfSet(tls, "javax.net.ssl.keyStorePassword", t.keyStorePassword());
+                putIfSet(tls, "javax.net.ssl.trustStore", t.trustStore());
+                putIfSet(tls, "javax.net.ssl.trustStorePassword", t.trustStorePassword());
+                if (t.keyStore() != null) {
+                    tls.setProperty("javax.net.ssl.keyStoreType", t.keyStore().endsWith(".jks") ? "jks" : "pkcs12");
                 }
-                if (config.tlsHostnameVerification()) {
+                if (t.trustStore() != null) {
+                    tls.setProperty("javax.net.ssl.trustStoreType", t.trustStore().endsWith(".jks") ? "jks" : "pkcs12");
+                }
+                if (t.hostnameVerification()) {
                     tls.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", HostnameVerifyingTlsPolicy.class.getName());
                 } else {
                     LOG.warn("tls hostname verification is off: any certificate the trust store accepts is taken for the AS");
@@ -114,6 +120,12 @@ final class SipLayer implements SipListener {
         }
     }
 
+    private static void putIfSet(Properties p, String key, String value) {
+        if (value != null) {
+            p.setProperty(key, value);
+        }
+    }
+
     void stop() {
         if (stack != null) {
             stack.stop();
@@ -122,6 +134,11 @@ final class SipLayer implements SipListener {
 
     int port() {
         return port;
+    }
+
+    /** Client transactions the stack holds now (SUBSCRIBEs in flight or lingering in Completed). */
+    int clientTransactions() {
+        return stack instanceof gov.nist.javax.sip.stack.SIPTransactionStack s ? s.getClientTransactionTableSize() : -1;
     }
 
     /** True unless the last thing the transport did was fail. */

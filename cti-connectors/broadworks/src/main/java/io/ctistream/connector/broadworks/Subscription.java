@@ -56,7 +56,7 @@ final class Subscription implements SipLayer.NotifyTarget {
     private final BroadWorksConfig config;
     private final Owner owner;
     private final Credentials.Secret secret;
-    private State state = State.IDLE;
+    private volatile State state = State.IDLE;
     private String callId;
     private String localTag;
     private String remoteTag;

@@ -87,9 +87,14 @@ class BroadWorksConnectorIT {
 
         /** A user on the AS (hoteling host with guest g-id when hoteling) and its roster entry. */
         AgentProfile agent(String id, boolean hoteling) throws Exception {
+            return agent(id, hoteling, "4321");
+        }
+
+        /** As above, with the guest password the AS expects (the connector always answers 4321). */
+        AgentProfile agent(String id, boolean hoteling, String asGuestPassword) throws Exception {
             String user = tenant + "-" + id;
             String guest = hoteling ? "g-" + user : null;
-            as.addUser(new BroadWorksSimulator.UserSpec(user, hoteling, hoteling ? Map.of(guest, "4321") : Map.of(), "sip-secret"));
+            as.addUser(new BroadWorksSimulator.UserSpec(user, hoteling, hoteling ? Map.of(guest, asGuestPassword) : Map.of(), "sip-secret"));
             AgentProfile p = Roster.agent(tenant, id, user, as.domain(), guest);
             roster.put(p);
             return p;
@@ -186,6 +191,9 @@ class BroadWorksConnectorIT {
         assertThat(sim.agentState(w.tenant + "-a1")).isEqualTo("loggedOff");
         assertThat(sim.guest(w.tenant + "-a1")).isNull();
         assertThat(ids).allSatisfy(c -> assertThat(w.tap.resultCount(c)).isEqualTo(1));
+        // AND the state events a command caused carry its id as their correlation id
+        assertThat(w.tap.events(id)).filteredOn(e -> KafkaTap.render(e.getPayload()).equals("state READY"))
+                .extracting(e -> e.getHeader().getCorrelationId()).containsExactly(ids.get(1));
         // AND the instance published its status on cti.connector-status: running, owning the agent, three links up
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(w.tap.statuses()).anySatisfy(st -> {
             assertThat(st.getInstanceId()).isEqualTo(w.tenant + "-" + transport);
@@ -369,5 +377,43 @@ class BroadWorksConnectorIT {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> w.tap.resultCount(id) == 1);
         assertThat(sim.subscribesReceived(user(w, "d1"))).isEqualTo(subscribes);
         assertThat(sim.agentState(user(w, "d1"))).isEqualTo("ready");
+    }
+
+    /** Verifies the platform's refusals of a hoteling sign-in: an unknown guest, and a wrong guest password (the same nonce twice). */
+    @Test
+    void hotelingRefusalsAreRejectedWithTheirReason() throws Exception {
+        World w = world(sim);
+        AgentProfile a = w.agent("h1", true, "9999");
+        w.start("udp", Duration.ofSeconds(5));
+        w.settled(a, "link ACTIVE");
+        String unknown = roster.command(a, LogOn.newBuilder().setGuestAddress("nobody").setInitialState(AgentState.READY).build());
+        CommandResult r1 = awaitResult(w.tap, unknown);
+        assertThat(r1.getStatus()).isEqualTo(CommandStatus.REJECTED);
+        assertThat(r1.getCode()).isEqualTo("GUEST_REFUSED");
+        String wrongPassword = roster.command(a, LogOn.newBuilder().setInitialState(AgentState.READY).build());
+        CommandResult r2 = awaitResult(w.tap, wrongPassword);
+        assertThat(r2.getStatus()).isEqualTo(CommandStatus.REJECTED);
+        assertThat(r2.getCode()).isEqualTo("GUEST_AUTH_FAILED");
+        assertThat(r2.getMessage()).doesNotContain("4321").doesNotContain("9999");
+        assertThat(sim.guest(user(w, "h1"))).isNull();
+        assertThat(w.tap.lines(a.getAgentId())).doesNotContain("state READY");
+    }
+
+    /** Verifies RFC 6665 terminations that call for a new subscription: deactivated at once, probation after retry-after. */
+    @Test
+    void deactivatedAndProbationAreResubscribed() throws Exception {
+        World w = world(sim);
+        AgentProfile a = w.agent("p1", false);
+        sim.setAgentState(user(w, "p1"), "ready", null);
+        w.start("udp", Duration.ofSeconds(5));
+        int mark = w.settled(a, "state READY");
+        sim.terminate(user(w, "p1"), BroadWorksSimulator.FEATURE, "deactivated", null);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(after(w.tap.lines(a.getAgentId()), mark))
+                .containsSubsequence("link LOST TERMINATED_DEACTIVATED", "link ACTIVE", "state READY"));
+        int mark2 = w.tap.lines(a.getAgentId()).size();
+        sim.terminate(user(w, "p1"), BroadWorksSimulator.FEATURE, "probation", 1);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(after(w.tap.lines(a.getAgentId()), mark2))
+                .containsSubsequence("link LOST TERMINATED_PROBATION", "link ACTIVE", "state READY"));
+        assertThat(sim.activeSubscriptions(user(w, "p1"), BroadWorksSimulator.FEATURE)).isEqualTo(1);
     }
 }

@@ -38,6 +38,8 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        // send() runs on the event loop: when the cluster is unreachable it must fail fast, not block SIP work
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 500);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), CtiSerdes.valueSerializer(settings.registryUrl()));
         this.metrics = metrics;
     }
