@@ -1,0 +1,82 @@
+package io.ctistream.push;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pusher's HTTP server: the WebSocket API on {@code /ws} (DESIGN.md section 5) over a
+ * {@link StateView}, and liveness/readiness. Stateless: run as many behind a load balancer as needed.
+ */
+public final class PushServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PushServer.class);
+
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final Set<Session> sessions;
+
+    private PushServer(Vertx vertx, HttpServer server, Set<Session> sessions) {
+        this.vertx = vertx;
+        this.server = server;
+        this.sessions = sessions;
+    }
+
+    public static Future<PushServer> start(Vertx vertx, PushConfig config, StateView view) {
+        Jwt jwt = new Jwt(config.jwtSecret(), 30);
+        Set<Session> sessions = ConcurrentHashMap.newKeySet();
+        view.listen(entry -> sessions.forEach(s -> s.changed(entry)));
+        // Vert.x's own limits sit well above ours, so an oversized frame gets our error frame instead of a closed socket
+        HttpServerOptions options = new HttpServerOptions().setMaxWebSocketFrameSize(4 * config.maxFrameBytes())
+                .setMaxWebSocketMessageSize(4 * config.maxFrameBytes());
+        HttpServer server = vertx.createHttpServer(options);
+        server.webSocketHandler(ws -> {
+            if (!"/ws".equals(ws.path())) {
+                ws.close((short) 1008, "the WebSocket API is at /ws");
+                return;
+            }
+            Session s = new Session(ws, vertx.getOrCreateContext(), vertx, config, jwt, view, Clock.systemUTC());
+            sessions.add(s);
+            ws.closeHandler(v -> {
+                sessions.remove(s);
+                s.stop();
+            });
+            s.start();
+        });
+        server.requestHandler(req -> {
+            switch (req.path()) {
+                case "/health/live" -> req.response().putHeader("content-type", "application/json")
+                        .end(new JsonObject().put("status", "UP").encode());
+                case "/health/ready" -> {
+                    boolean ready = view.loaded().isDone() && !view.loaded().isCompletedExceptionally();
+                    req.response().setStatusCode(ready ? 200 : 503).putHeader("content-type", "application/json")
+                            .end(new JsonObject().put("status", ready ? "UP" : "DOWN").put("failed", ready ? null : "state-view").encode());
+                }
+                default -> req.response().setStatusCode(404).end();
+            }
+        });
+        return server.listen(config.port(), config.host()).map(s -> {
+            LOG.info("push service listening [ws://{}:{}/ws]", config.host(), s.actualPort());
+            return new PushServer(vertx, s, sessions);
+        });
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public int connections() {
+        return sessions.size();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

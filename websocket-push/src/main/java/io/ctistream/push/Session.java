@@ -1,0 +1,202 @@
+package io.ctistream.push;
+
+import io.ctistream.push.Jwt.Principal;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket client: authenticates, subscribes to topics within its scope, receives the full
+ * current value of each and then every change. Everything for a session runs on its connection's
+ * context; a malformed or forbidden frame gets an error frame and the connection stays.
+ */
+final class Session {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    static final short CLOSE_TOKEN_EXPIRED = 4001;
+
+    private final ServerWebSocket ws;
+    private final Context context;
+    private final Vertx vertx;
+    private final PushConfig config;
+    private final Jwt jwt;
+    private final StateView view;
+    private final Clock clock;
+    private final Set<String> topics = new LinkedHashSet<>();
+    private Principal principal;
+    private long expiryTimer = -1;
+    private long heartbeatTimer = -1;
+
+    Session(ServerWebSocket ws, Context context, Vertx vertx, PushConfig config, Jwt jwt, StateView view, Clock clock) {
+        this.ws = ws;
+        this.context = context;
+        this.vertx = vertx;
+        this.config = config;
+        this.jwt = jwt;
+        this.view = view;
+        this.clock = clock;
+    }
+
+    void start() {
+        ws.textMessageHandler(this::onText);
+        ws.binaryMessageHandler(b -> error(null, "BAD_FRAME", "only JSON text frames are understood"));
+        heartbeatTimer = vertx.setPeriodic(config.heartbeat().toMillis(), id ->
+                send(new JsonObject().put("type", "heartbeat").put("at", clock.instant().toString())));
+        ws.closeHandler(v -> stop());
+    }
+
+    void stop() {
+        vertx.cancelTimer(heartbeatTimer);
+        vertx.cancelTimer(expiryTimer);
+    }
+
+    /** A change from the state view (any thread). */
+    void changed(StateView.Entry entry) {
+        context.runOnContext(v -> {
+            if (principal != null && topics.contains(entry.topic())) {
+                sendState(entry);
+            }
+        });
+    }
+
+    private void onText(String text) {
+        if (text.length() > config.maxFrameBytes()) {
+            error(null, "FRAME_TOO_LARGE", "frames are limited to " + config.maxFrameBytes() + " bytes");
+            return;
+        }
+        JsonObject frame;
+        try {
+            frame = new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+            error(null, "BAD_JSON", "a frame must be one JSON object");
+            return;
+        }
+        String op = frame.getString("op");
+        String id = frame.getValue("id") == null ? null : String.valueOf(frame.getValue("id"));
+        if (op == null) {
+            error(id, "BAD_FRAME", "a frame needs an op");
+            return;
+        }
+        switch (op) {
+            case "auth" -> auth(id, frame.getString("token"));
+            case "ping" -> send(new JsonObject().put("type", "pong").put("id", id).put("at", clock.instant().toString()));
+            case "subscribe", "unsubscribe", "command" -> {
+                if (principal == null) {
+                    error(id, "NOT_AUTHENTICATED", "send {\"op\":\"auth\",\"token\":...} first");
+                } else if (op.equals("subscribe")) {
+                    subscribe(id, frame);
+                } else if (op.equals("unsubscribe")) {
+                    unsubscribe(id, frame);
+                } else {
+                    error(id, "NOT_IMPLEMENTED", "commands arrive with the next part of the push service");
+                }
+            }
+            default -> error(id, "UNKNOWN_OP", "unknown op '" + op + "'");
+        }
+    }
+
+    private void auth(String id, String token) {
+        Principal p;
+        try {
+            p = jwt.verify(token, clock.instant());
+        } catch (Jwt.Refused e) {
+            error(id, e.code(), e.getMessage());
+            return;
+        }
+        if (principal != null && (!principal.subject().equals(p.subject()) || !principal.tenant().equals(p.tenant()))) {
+            error(id, "FORBIDDEN", "a replacement token must be for the same subject and tenant");
+            return;
+        }
+        boolean replacement = principal != null;
+        principal = p;
+        scheduleExpiry(p.expiresAt());
+        send(new JsonObject().put("type", "welcome").put("id", id).put("subject", p.subject()).put("tenant", p.tenant())
+                .put("role", p.role().name().toLowerCase()).put("expiresAt", p.expiresAt().toString()).put("replaced", replacement)
+                .put("heartbeatMillis", config.heartbeat().toMillis()).put("protocol", 1));
+    }
+
+    private void scheduleExpiry(Instant expiresAt) {
+        vertx.cancelTimer(expiryTimer);
+        long left = Math.max(1, expiresAt.toEpochMilli() - clock.millis());
+        long warnIn = Math.max(1, left - 30_000);
+        expiryTimer = vertx.setTimer(warnIn, w -> {
+            send(new JsonObject().put("type", "error").put("code", "TOKEN_EXPIRING")
+                    .put("message", "the token expires at " + expiresAt + "; send a new one with op auth"));
+            expiryTimer = vertx.setTimer(Math.max(1, expiresAt.toEpochMilli() - clock.millis()), x ->
+                    ws.close(CLOSE_TOKEN_EXPIRED, "token expired"));
+        });
+    }
+
+    private void subscribe(String id, JsonObject frame) {
+        JsonArray wanted = frame.getJsonArray("topics");
+        JsonObject resume = frame.getJsonObject("resume", new JsonObject());
+        if (wanted == null || wanted.isEmpty()) {
+            error(id, "BAD_FRAME", "subscribe needs a non-empty topics array");
+            return;
+        }
+        JsonArray accepted = new JsonArray();
+        for (Object t : wanted) {
+            String topic = String.valueOf(t);
+            int slash = topic.indexOf('/');
+            String kind = slash < 0 ? "" : topic.substring(0, slash);
+            String key = slash < 0 ? "" : topic.substring(slash + 1);
+            if (!kind.equals("agent") && !kind.equals("team") && !kind.equals("queue") || key.isEmpty()) {
+                error(id, "BAD_TOPIC", "topics are agent/{id}, team/{id} or queue/{id}, not '" + topic + "'");
+                continue;
+            }
+            StateView.Entry current = view.get(topic);
+            if (!Scopes.canRead(principal, kind, key, current)) {
+                error(id, "FORBIDDEN", "this token may not read " + topic);
+                continue;
+            }
+            if (!topics.contains(topic) && topics.size() >= config.maxSubscriptions()) {
+                error(id, "TOO_MANY_SUBSCRIPTIONS", "a connection follows at most " + config.maxSubscriptions() + " topics");
+                continue;
+            }
+            topics.add(topic);
+            accepted.add(topic);
+            Long known = resume.getLong(topic);
+            if (current != null && (known == null || current.version() > known)) {
+                sendState(current);
+            }
+        }
+        send(new JsonObject().put("type", "subscribed").put("id", id).put("topics", accepted));
+    }
+
+    private void unsubscribe(String id, JsonObject frame) {
+        JsonArray gone = frame.getJsonArray("topics", new JsonArray());
+        gone.forEach(t -> topics.remove(String.valueOf(t)));
+        send(new JsonObject().put("type", "unsubscribed").put("id", id).put("topics", gone));
+    }
+
+    private void sendState(StateView.Entry e) {
+        JsonObject frame = new JsonObject().put("type", "state").put("topic", e.topic()).put("key", e.key());
+        if (e.data() == null) {
+            send(frame.put("version", null).put("data", null).put("removed", true));
+            return;
+        }
+        String updated = e.data().getString("updatedAt");
+        long age = updated == null ? 0 : Math.max(0, clock.millis() - Instant.parse(updated).toEpochMilli());
+        String freshness = e.data().getString("freshness", "LIVE");
+        send(frame.put("version", e.version()).put("data", e.data())
+                .put("freshness", new JsonObject().put("ageMillis", age).put("live", "LIVE".equals(freshness)).put("state", freshness)));
+    }
+
+    private void error(String id, String code, String message) {
+        send(new JsonObject().put("type", "error").put("id", id).put("code", code).put("message", message));
+    }
+
+    private void send(JsonObject frame) {
+        if (!ws.isClosed()) {
+            ws.writeTextMessage(frame.encode()).onFailure(e -> LOG.debug("frame not written: {}", e.toString()));
+        }
+    }
+}

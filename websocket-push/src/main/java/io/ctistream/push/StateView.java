@@ -1,0 +1,191 @@
+package io.ctistream.push;
+
+import io.ctistream.schemas.CtiSerdes;
+import io.ctistream.schemas.CtiTopics;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every instance holds everything: the compacted state topics ({@code cti.agent-state},
+ * {@code cti.team-stats}, {@code cti.queue-stats}) read from the beginning into memory, then
+ * followed. No consumer group, so any number of pushers are stateless replicas. Changes go to the
+ * listeners on the view's own thread.
+ */
+public final class StateView implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StateView.class);
+    private static final Map<String, String> KINDS = Map.of(
+            CtiTopics.AGENT_STATE.topicName(), "agent",
+            CtiTopics.TEAM_STATS.topicName(), "team",
+            CtiTopics.QUEUE_STATS.topicName(), "queue");
+
+    /** One value: {@code topic} is the API topic ({@code agent/acme/u1}); {@code data} null means the key is gone. */
+    public record Entry(String topic, String key, long version, JsonObject data) {
+    }
+
+    private final KafkaConsumer<String, Object> consumer;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public StateView(String bootstrapServers, String registryUrl) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "push-state-view");
+        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new SafeValues(CtiSerdes.valueDeserializer(registryUrl)));
+        this.thread = new Thread(this::run, "push-state-view");
+        this.thread.setDaemon(true);
+    }
+
+    public StateView start() {
+        thread.start();
+        return this;
+    }
+
+    /** Completes once everything that was on the topics at start has been read. */
+    public CompletableFuture<Void> loaded() {
+        return loaded;
+    }
+
+    public Entry get(String topic) {
+        return entries.get(topic);
+    }
+
+    public void listen(Consumer<Entry> listener) {
+        listeners.add(listener);
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : KINDS.keySet()) {
+                for (PartitionInfo p : consumer.partitionsFor(t, Duration.ofSeconds(30))) {
+                    parts.add(new TopicPartition(t, p.partition()));
+                }
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(parts));
+            while (running) {
+                try {
+                    for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(100))) {
+                        apply(r);
+                    }
+                    if (!loaded.isDone()) {
+                        ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+                        if (ends.isEmpty()) {
+                            LOG.info("state view loaded [entries={}]", entries.size());
+                            loaded.complete(null);
+                        }
+                    }
+                } catch (WakeupException e) {
+                    // closing
+                } catch (KafkaException e) {
+                    if (running) {
+                        LOG.warn("state view poll failed, retrying: {}", e.toString());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("state view stopped", e);
+            loaded.completeExceptionally(e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void apply(ConsumerRecord<String, Object> r) {
+        if (r.key() == null) {
+            return;
+        }
+        String topic = KINDS.get(r.topic()) + "/" + r.key();
+        Entry entry;
+        if (r.value() == null) {
+            if (entries.remove(topic) == null) {
+                return;
+            }
+            entry = new Entry(topic, r.key(), Long.MAX_VALUE, null);
+        } else if (r.value() instanceof SpecificRecord value) {
+            JsonObject data = AvroJson.of(value);
+            long version = data.getLong("version", 0L);
+            Entry before = entries.get(topic);
+            if (before != null && before.version() >= version) {
+                return; // an older value seen again (a replay): the newest stays
+            }
+            entry = new Entry(topic, r.key(), version, data);
+            entries.put(topic, entry);
+        } else {
+            LOG.warn("state record not readable, skipped [topic={}, offset={}]", r.topic(), r.offset());
+            return;
+        }
+        for (Consumer<Entry> l : listeners) {
+            l.accept(entry);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One unreadable record becomes a marker rather than stopping the view. */
+    private static final class SafeValues implements org.apache.kafka.common.serialization.Deserializer<Object> {
+        private final org.apache.kafka.common.serialization.Deserializer<?> inner;
+
+        SafeValues(org.apache.kafka.common.serialization.Deserializer<?> inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Object deserialize(String topic, byte[] data) {
+            if (data == null) {
+                return null;
+            }
+            try {
+                return inner.deserialize(topic, data);
+            } catch (RuntimeException e) {
+                return e;
+            }
+        }
+
+        @Override
+        public Object deserialize(String topic, org.apache.kafka.common.header.Headers headers, byte[] data) {
+            if (data == null) {
+                return null;
+            }
+            try {
+                return inner.deserialize(topic, headers, data);
+            } catch (RuntimeException e) {
+                return e;
+            }
+        }
+    }
+}

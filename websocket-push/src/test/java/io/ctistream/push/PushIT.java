@@ -1,0 +1,192 @@
+package io.ctistream.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ctistream.embedded.testing.CtiKafkaExtension;
+import io.ctistream.embedded.testing.TestKafka;
+import io.ctistream.events.AgentSnapshot;
+import io.ctistream.events.AgentState;
+import io.ctistream.events.DailyCounters;
+import io.ctistream.events.Freshness;
+import io.ctistream.events.LinkState;
+import io.ctistream.events.WallboardCategory;
+import io.ctistream.schemas.CtiSerdes;
+import io.ctistream.schemas.CtiTopics;
+import io.ctistream.schemas.TopicProvisioner;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The WebSocket API over loopback with a real client, the state topics on the real broker:
+ * auth (bad, expired, in-band replacement), scopes, malformed and oversized frames (error frame,
+ * connection alive), subscribe → full state then updates in version order, resume with versions.
+ */
+@ExtendWith(CtiKafkaExtension.class)
+class PushIT {
+    private static final String SECRET = "push-it-secret-that-is-long-enough-0001";
+    private static final String T = "pushit";
+    private static Vertx vertx;
+    private static StateView view;
+    private static PushServer server;
+    private static KafkaProducer<String, SpecificRecord> producer;
+    private static final Jwt JWT = new Jwt(SECRET, 0);
+
+    @BeforeAll
+    static void setUp(TestKafka kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
+        }
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), CtiSerdes.<SpecificRecord>valueSerializer(kafka.registryUrl()));
+        agent("a1", "red", AgentState.READY, 1);
+        agent("a2", "blue", AgentState.NOT_READY, 1);
+        vertx = Vertx.vertx();
+        view = new StateView(kafka.bootstrapServers(), kafka.registryUrl()).start();
+        view.loaded().get(60, TimeUnit.SECONDS);
+        server = PushServer.start(vertx, new PushConfig("127.0.0.1", 0, SECRET, Duration.ofSeconds(1), 4096, 3), view)
+                .await(30, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        server.close();
+        view.close();
+        producer.close();
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    static void agent(String id, String team, AgentState state, long version) throws Exception {
+        Instant now = Instant.now();
+        AgentSnapshot s = AgentSnapshot.newBuilder().setTenant(T).setAgentId(T + "/" + id).setTeamId(T + "/" + team).setState(state)
+                .setCategory(state == AgentState.READY ? WallboardCategory.AVAIL : WallboardCategory.AUX).setStateSince(now)
+                .setLink(LinkState.ACTIVE).setFreshness(Freshness.LIVE)
+                .setToday(DailyCounters.newBuilder().setDay("2026-11-26").setCallsHandled(0).setTalkTimeMillis(0).setHoldTimeMillis(0)
+                        .setWrapUpTimeMillis(0).setNotReadyTimeMillis(0).build())
+                .setVersion(version).setUpdatedAt(now).build();
+        producer.send(new ProducerRecord<>(CtiTopics.AGENT_STATE.topicName(), s.getAgentId(), s)).get();
+    }
+
+    static String token(String role, String agentId, List<String> teams, long expiresInSeconds) {
+        return JWT.sign(new JsonObject().put("sub", "user-" + role).put("tenant", T).put("role", role).put("agentId", agentId)
+                .put("teams", new JsonArray(teams)).put("exp", Instant.now().getEpochSecond() + expiresInSeconds));
+    }
+
+    /** A connected test client that records every frame it receives. */
+    static final class Client {
+        final WebSocket ws;
+        final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+
+        Client() throws Exception {
+            WebSocketClient c = vertx.createWebSocketClient();
+            ws = c.connect(server.port(), "127.0.0.1", "/ws").await(10, TimeUnit.SECONDS);
+            ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
+        }
+
+        void send(JsonObject frame) {
+            ws.writeTextMessage(frame.encode());
+        }
+
+        JsonObject await(String type, String predicateKey, Object value) {
+            return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> frames.stream()
+                    .filter(f -> type.equals(f.getString("type")) && (predicateKey == null || value.equals(f.getValue(predicateKey))))
+                    .reduce((a, b) -> b).orElse(null), f -> f != null);
+        }
+
+        long count(String type) {
+            return frames.stream().filter(f -> type.equals(f.getString("type"))).count();
+        }
+    }
+
+    /** Verifies auth: a bad token and an expired one get error frames on a connection that stays usable; a good one gets welcome. */
+    @Test
+    void authentication() throws Exception {
+        Client c = new Client();
+        c.send(new JsonObject().put("op", "subscribe").put("id", "s0").put("topics", new JsonArray().add("agent/" + T + "/a1")));
+        assertThat(c.await("error", "id", "s0").getString("code")).isEqualTo("NOT_AUTHENTICATED");
+        c.send(new JsonObject().put("op", "auth").put("id", "1").put("token", "x.y.z"));
+        assertThat(c.await("error", "id", "1").getString("code")).isEqualTo("BAD_TOKEN");
+        c.send(new JsonObject().put("op", "auth").put("id", "2").put("token", token("agent", T + "/a1", List.of(), -60)));
+        assertThat(c.await("error", "id", "2").getString("code")).isEqualTo("TOKEN_EXPIRED");
+        c.send(new JsonObject().put("op", "auth").put("id", "3").put("token", token("agent", T + "/a1", List.of(), 600)));
+        assertThat(c.await("welcome", "id", "3").getString("role")).isEqualTo("agent");
+        // in-band replacement before expiry
+        c.send(new JsonObject().put("op", "auth").put("id", "4").put("token", token("agent", T + "/a1", List.of(), 1200)));
+        assertThat(c.await("welcome", "id", "4").getBoolean("replaced")).isTrue();
+        assertThat(c.ws.isClosed()).isFalse();
+    }
+
+    /** Verifies subscribe → full state, then updates in version order; scope violations and bad frames get error frames; heartbeats flow. */
+    @Test
+    void subscribeScopesAndBadFrames() throws Exception {
+        Client c = new Client();
+        c.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("agent", T + "/a1", List.of(), 600)));
+        c.await("welcome", "id", "a");
+        c.send(new JsonObject().put("op", "subscribe").put("id", "s1").put("topics", new JsonArray().add("agent/" + T + "/a1")));
+        JsonObject first = c.await("state", "topic", "agent/" + T + "/a1");
+        assertThat(first.getLong("version")).isEqualTo(1);
+        assertThat(first.getJsonObject("data").getString("state")).isEqualTo("READY");
+        assertThat(first.getJsonObject("freshness").getBoolean("live")).isTrue();
+        // updates arrive in version order
+        agent("a1", "red", AgentState.NOT_READY, 2);
+        agent("a1", "red", AgentState.READY, 3);
+        await().atMost(Duration.ofSeconds(15)).until(() -> c.frames.stream().filter(f -> "state".equals(f.getString("type")))
+                .map(f -> f.getLong("version")).toList().equals(List.of(1L, 2L, 3L)));
+        // another agent is out of an agent token's scope; the connection stays
+        c.send(new JsonObject().put("op", "subscribe").put("id", "s2").put("topics", new JsonArray().add("agent/" + T + "/a2")));
+        assertThat(c.await("error", "id", "s2").getString("code")).isEqualTo("FORBIDDEN");
+        c.send(new JsonObject().put("op", "subscribe").put("id", "s3").put("topics", new JsonArray().add("team/other/red")));
+        assertThat(c.await("error", "id", "s3").getString("code")).isEqualTo("FORBIDDEN");
+        c.ws.writeTextMessage("{not json");
+        c.await("error", "code", "BAD_JSON");
+        c.ws.writeTextMessage(new JsonObject().put("op", "ping").put("pad", "x".repeat(5000)).encode());
+        c.await("error", "code", "FRAME_TOO_LARGE");
+        c.send(new JsonObject().put("op", "ping").put("id", "p"));
+        c.await("pong", "id", "p");
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.count("heartbeat") >= 1);
+        assertThat(c.ws.isClosed()).isFalse();
+    }
+
+    /** Verifies a supervisor reads its teams' agents only, and that a resume with versions sends only keys whose version moved. */
+    @Test
+    void supervisorScopeAndResume() throws Exception {
+        Client c = new Client();
+        c.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("supervisor", null, List.of(T + "/blue"), 600)));
+        c.await("welcome", "id", "a");
+        c.send(new JsonObject().put("op", "subscribe").put("id", "s").put("topics", new JsonArray().add("agent/" + T + "/a2").add("agent/" + T + "/a1")));
+        c.await("subscribed", "id", "s");
+        assertThat(c.await("error", "id", "s").getString("message")).contains("agent/" + T + "/a1");
+        long a2Version = c.await("state", "topic", "agent/" + T + "/a2").getLong("version");
+
+        // a reconnecting client that already has a2 at its version gets nothing for it; a newer a2 is sent
+        Client again = new Client();
+        again.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("supervisor", null, List.of(T + "/blue"), 600)));
+        again.await("welcome", "id", "a");
+        again.send(new JsonObject().put("op", "subscribe").put("id", "r").put("topics", new JsonArray().add("agent/" + T + "/a2"))
+                .put("resume", new JsonObject().put("agent/" + T + "/a2", a2Version)));
+        again.await("subscribed", "id", "r");
+        assertThat(again.count("state")).isZero();
+        agent("a2", "blue", AgentState.READY, a2Version + 1);
+        assertThat(again.await("state", "topic", "agent/" + T + "/a2").getLong("version")).isEqualTo(a2Version + 1);
+    }
+}
