@@ -28,7 +28,7 @@ public final class PushServer implements AutoCloseable {
         this.sessions = sessions;
     }
 
-    public static Future<PushServer> start(Vertx vertx, PushConfig config, StateView view) {
+    public static Future<PushServer> start(Vertx vertx, PushConfig config, StateView view, CommandRelay commands) {
         Jwt jwt = new Jwt(config.jwtSecret(), 30);
         Set<Session> sessions = ConcurrentHashMap.newKeySet();
         view.listen(entry -> sessions.forEach(s -> s.changed(entry)));
@@ -41,13 +41,13 @@ public final class PushServer implements AutoCloseable {
                 ws.close((short) 1008, "the WebSocket API is at /ws");
                 return;
             }
-            Session s = new Session(ws, vertx.getOrCreateContext(), vertx, config, jwt, view, Clock.systemUTC());
+            Session s = new Session(ws, vertx.getOrCreateContext(), vertx, config, jwt, view, commands, Clock.systemUTC());
             sessions.add(s);
+            s.start();
             ws.closeHandler(v -> {
                 sessions.remove(s);
                 s.stop();
             });
-            s.start();
         });
         server.requestHandler(req -> {
             switch (req.path()) {

@@ -28,4 +28,17 @@ final class Scopes {
             };
         };
     }
+
+    /** Who may change an agent's state: the agent itself, a supervisor of its team, an admin of its tenant. */
+    static boolean canCommand(Principal p, String agentId, StateView.Entry agent) {
+        if (!agentId.startsWith(p.tenant() + "/")) {
+            return false;
+        }
+        return switch (p.role()) {
+            case ADMIN -> true;
+            case AGENT -> agentId.equals(p.agentId());
+            case SUPERVISOR -> agent != null && agent.data() != null && p.teams().contains(agent.data().getString("teamId"));
+            case WALLBOARD -> false;
+        };
+    }
 }

@@ -30,18 +30,24 @@ final class Session {
     private final Jwt jwt;
     private final StateView view;
     private final Clock clock;
+    private final CommandRelay commands;
     private final Set<String> topics = new LinkedHashSet<>();
+    private final java.util.Map<String, Long> pendingCommands = new java.util.HashMap<>();
+    private long commandWindowStart;
+    private int commandsInWindow;
     private Principal principal;
     private long expiryTimer = -1;
     private long heartbeatTimer = -1;
 
-    Session(ServerWebSocket ws, Context context, Vertx vertx, PushConfig config, Jwt jwt, StateView view, Clock clock) {
+    Session(ServerWebSocket ws, Context context, Vertx vertx, PushConfig config, Jwt jwt, StateView view, CommandRelay commands,
+            Clock clock) {
         this.ws = ws;
         this.context = context;
         this.vertx = vertx;
         this.config = config;
         this.jwt = jwt;
         this.view = view;
+        this.commands = commands;
         this.clock = clock;
     }
 
@@ -50,12 +56,16 @@ final class Session {
         ws.binaryMessageHandler(b -> error(null, "BAD_FRAME", "only JSON text frames are understood"));
         heartbeatTimer = vertx.setPeriodic(config.heartbeat().toMillis(), id ->
                 send(new JsonObject().put("type", "heartbeat").put("at", clock.instant().toString())));
-        ws.closeHandler(v -> stop());
     }
 
     void stop() {
         vertx.cancelTimer(heartbeatTimer);
         vertx.cancelTimer(expiryTimer);
+        pendingCommands.forEach((commandId, timer) -> {
+            vertx.cancelTimer(timer);
+            commands.forget(commandId);
+        });
+        pendingCommands.clear();
     }
 
     /** A change from the state view (any thread). */
@@ -96,7 +106,7 @@ final class Session {
                 } else if (op.equals("unsubscribe")) {
                     unsubscribe(id, frame);
                 } else {
-                    error(id, "NOT_IMPLEMENTED", "commands arrive with the next part of the push service");
+                    command(id, frame);
                 }
             }
             default -> error(id, "UNKNOWN_OP", "unknown op '" + op + "'");
@@ -169,6 +179,75 @@ final class Session {
             }
         }
         send(new JsonObject().put("type", "subscribed").put("id", id).put("topics", accepted));
+    }
+
+    /**
+     * A state change for an agent: validated, authorized (an agent its own agent, a supervisor its
+     * teams' agents, an admin its tenant's), published with the principal and a deadline; the result
+     * comes back as a {@code result} frame to this connection only. No answer by the deadline (no
+     * connector serves the agent) is answered TIMED_OUT here.
+     */
+    private void command(String id, JsonObject frame) {
+        long now = clock.millis();
+        if (now - commandWindowStart >= 1000) {
+            commandWindowStart = now;
+            commandsInWindow = 0;
+        }
+        if (++commandsInWindow > config.commandsPerSecond()) {
+            error(id, "RATE_LIMITED", "at most " + config.commandsPerSecond() + " commands per second per connection");
+            return;
+        }
+        String agentId = frame.getString("agentId", principal.role() == Jwt.Role.AGENT ? principal.agentId() : null);
+        if (agentId == null) {
+            error(id, "BAD_COMMAND", "a command names its agentId");
+            return;
+        }
+        Object payload;
+        try {
+            payload = Commands.payload(frame.getJsonObject("command"));
+        } catch (Commands.Invalid | ClassCastException e) {
+            error(id, "BAD_COMMAND", e.getMessage());
+            return;
+        }
+        if (!Scopes.canCommand(principal, agentId, view.get("agent/" + agentId))) {
+            error(id, "FORBIDDEN", "this token may not change the state of " + agentId);
+            return;
+        }
+        long timeout = Math.min(Math.max(frame.getLong("timeoutMillis", 10_000L), 500L), 60_000L);
+        Instant issued = clock.instant();
+        String commandId = java.util.UUID.randomUUID().toString();
+        io.ctistream.events.AgentCommand command = io.ctistream.events.AgentCommand.newBuilder().setCommandId(commandId)
+                .setTenant(principal.tenant()).setAgentId(agentId)
+                .setPrincipal(io.ctistream.events.Principal.newBuilder().setSubject(principal.subject())
+                        .setRole(io.ctistream.events.Role.valueOf(principal.role().name())).build())
+                .setIssuedAt(issued).setDeadline(issued.plusMillis(timeout)).setCommand(payload).build();
+        long timer = vertx.setTimer(timeout + 2_000, t -> {
+            if (pendingCommands.remove(commandId) != null) {
+                commands.forget(commandId);
+                send(new JsonObject().put("type", "result").put("id", id).put("commandId", commandId).put("status", "TIMED_OUT")
+                        .put("code", "NO_ANSWER").put("message", "no connector answered for " + agentId + " in time"));
+            }
+        });
+        pendingCommands.put(commandId, timer);
+        commands.send(command, result -> context.runOnContext(v -> {
+            Long t = pendingCommands.remove(commandId);
+            if (t == null) {
+                return;
+            }
+            vertx.cancelTimer(t);
+            send(new JsonObject().put("type", "result").put("id", id).put("commandId", commandId)
+                    .put("status", result.getStatus().name()).put("code", result.getCode()).put("message", result.getMessage()));
+        })).whenComplete((v, e) -> context.runOnContext(x -> {
+            if (e != null) {
+                Long t = pendingCommands.remove(commandId);
+                if (t != null) {
+                    vertx.cancelTimer(t);
+                }
+                error(id, "UNAVAILABLE", "the command could not be queued; try again");
+            } else {
+                send(new JsonObject().put("type", "accepted").put("id", id).put("commandId", commandId));
+            }
+        }));
     }
 
     private void unsubscribe(String id, JsonObject frame) {

@@ -49,6 +49,8 @@ class PushIT {
     private static Vertx vertx;
     private static StateView view;
     private static PushServer server;
+    private static CommandRelay relay;
+    private static StandIn standIn;
     private static KafkaProducer<String, SpecificRecord> producer;
     private static final Jwt JWT = new Jwt(SECRET, 0);
 
@@ -64,13 +66,18 @@ class PushIT {
         vertx = Vertx.vertx();
         view = new StateView(kafka.bootstrapServers(), kafka.registryUrl()).start();
         view.loaded().get(60, TimeUnit.SECONDS);
-        server = PushServer.start(vertx, new PushConfig("127.0.0.1", 0, SECRET, Duration.ofSeconds(1), 4096, 3), view)
+        relay = new CommandRelay(kafka.bootstrapServers(), kafka.registryUrl(), "push-it").start();
+        relay.ready().get(60, TimeUnit.SECONDS);
+        standIn = new StandIn(kafka.bootstrapServers(), kafka.registryUrl());
+        server = PushServer.start(vertx, new PushConfig("127.0.0.1", 0, SECRET, Duration.ofSeconds(1), 4096, 3, 5), view, relay)
                 .await(30, TimeUnit.SECONDS);
     }
 
     @AfterAll
     static void tearDown() throws Exception {
         server.close();
+        standIn.close();
+        relay.close();
         view.close();
         producer.close();
         vertx.close().await(10, TimeUnit.SECONDS);
@@ -94,12 +101,14 @@ class PushIT {
 
     /** A connected test client that records every frame it receives. */
     static final class Client {
+        /** Kept: Vert.x closes a client's connections once the client object is collected. */
+        final WebSocketClient client;
         final WebSocket ws;
         final List<JsonObject> frames = new CopyOnWriteArrayList<>();
 
         Client() throws Exception {
-            WebSocketClient c = vertx.createWebSocketClient();
-            ws = c.connect(server.port(), "127.0.0.1", "/ws").await(10, TimeUnit.SECONDS);
+            client = vertx.createWebSocketClient();
+            ws = client.connect(server.port(), "127.0.0.1", "/ws").await(10, TimeUnit.SECONDS);
             ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
         }
 
@@ -108,9 +117,14 @@ class PushIT {
         }
 
         JsonObject await(String type, String predicateKey, Object value) {
-            return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> frames.stream()
-                    .filter(f -> type.equals(f.getString("type")) && (predicateKey == null || value.equals(f.getValue(predicateKey))))
-                    .reduce((a, b) -> b).orElse(null), f -> f != null);
+            try {
+                return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> frames.stream()
+                        .filter(f -> type.equals(f.getString("type")) && (predicateKey == null || value.equals(f.getValue(predicateKey))))
+                        .reduce((a, b) -> b).orElse(null), f -> f != null);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no " + type + " frame with " + predicateKey + "=" + value + " among " + frames
+                        + " (closed=" + ws.isClosed() + ", closeStatus=" + ws.closeStatusCode() + ", server sessions=" + server.connections() + ")", e);
+            }
         }
 
         long count(String type) {
@@ -188,5 +202,91 @@ class PushIT {
         assertThat(again.count("state")).isZero();
         agent("a2", "blue", AgentState.READY, a2Version + 1);
         assertThat(again.await("state", "topic", "agent/" + T + "/a2").getLong("version")).isEqualTo(a2Version + 1);
+    }
+
+    /**
+     * Stands in for a connector: answers every command on cti.agent-commands for agent a1 with
+     * COMPLETED on cti.command-results, and keeps what it saw; commands for other agents go unanswered.
+     */
+    static final class StandIn implements AutoCloseable {
+        final List<io.ctistream.events.AgentCommand> seen = new CopyOnWriteArrayList<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+        private volatile boolean assigned;
+
+        StandIn(String bootstrap, String registry) {
+            var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, SpecificRecord>(Map.of(
+                    org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "push-it-stand-in",
+                    org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+                    new org.apache.kafka.common.serialization.StringDeserializer(), CtiSerdes.<SpecificRecord>valueDeserializer(registry));
+            consumer.subscribe(List.of(CtiTopics.AGENT_COMMANDS.topicName()));
+            thread = new Thread(() -> {
+                try (consumer) {
+                    while (running) {
+                        var records = consumer.poll(Duration.ofMillis(100));
+                        assigned = !consumer.assignment().isEmpty();
+                        for (var r : records) {
+                            if (r.value() instanceof io.ctistream.events.AgentCommand c && c.getTenant().equals(T)) {
+                                seen.add(c);
+                                if (c.getAgentId().equals(T + "/a1")) {
+                                    var result = io.ctistream.events.CommandResult.newBuilder().setCommandId(c.getCommandId())
+                                            .setTenant(T).setAgentId(c.getAgentId()).setStatus(io.ctistream.events.CommandStatus.COMPLETED)
+                                            .setCompletedAt(Instant.now()).setConnectorInstance("stand-in").build();
+                                    producer.send(new ProducerRecord<>(CtiTopics.COMMAND_RESULTS.topicName(), c.getAgentId(), result));
+                                }
+                            }
+                        }
+                    }
+                }
+            }, "stand-in");
+            thread.setDaemon(true);
+            thread.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> assigned);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(5000);
+        }
+    }
+
+    /**
+     * Verifies a command round trip: published with the principal and a deadline, answered on
+     * cti.command-results, delivered as a result frame to the issuing connection; another agent's
+     * command is refused; a malformed one is an error; one nobody answers ends TIMED_OUT.
+     */
+    @Test
+    void commandRoundTrip() throws Exception {
+        Client c = new Client();
+        c.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("agent", T + "/a1", List.of(), 600)));
+        c.await("welcome", "id", "a");
+        c.send(new JsonObject().put("op", "command").put("id", "c1")
+                .put("command", new JsonObject().put("type", "SetState").put("state", "NOT_READY").put("reasonCode", "0012")));
+        String commandId = c.await("accepted", "id", "c1").getString("commandId");
+        JsonObject result = c.await("result", "id", "c1");
+        assertThat(result.getString("status")).isEqualTo("COMPLETED");
+        assertThat(result.getString("commandId")).isEqualTo(commandId);
+        io.ctistream.events.AgentCommand published = standIn.seen.stream().filter(x -> x.getCommandId().equals(commandId)).findFirst().orElseThrow();
+        assertThat(published.getPrincipal().getSubject()).isEqualTo("user-agent");
+        assertThat(published.getPrincipal().getRole()).isEqualTo(io.ctistream.events.Role.AGENT);
+        assertThat(published.getDeadline()).isAfter(published.getIssuedAt());
+        assertThat(((io.ctistream.events.SetState) published.getCommand()).getReasonCode()).isEqualTo("0012");
+
+        c.send(new JsonObject().put("op", "command").put("id", "c2").put("agentId", T + "/a2")
+                .put("command", new JsonObject().put("type", "SetState").put("state", "READY")));
+        assertThat(c.await("error", "id", "c2").getString("code")).isEqualTo("FORBIDDEN");
+        c.send(new JsonObject().put("op", "command").put("id", "c3").put("command", new JsonObject().put("type", "SetState").put("state", "TALKING")));
+        assertThat(c.await("error", "id", "c3").getString("code")).isEqualTo("BAD_COMMAND");
+
+        // an admin's command for an agent no connector answers ends TIMED_OUT at the pusher
+        Client admin = new Client();
+        admin.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("admin", null, List.of(), 600)));
+        admin.await("welcome", "id", "a");
+        admin.send(new JsonObject().put("op", "command").put("id", "c4").put("agentId", T + "/a2").put("timeoutMillis", 500)
+                .put("command", new JsonObject().put("type", "LogOff")));
+        assertThat(admin.await("result", "id", "c4").getString("status")).isEqualTo("TIMED_OUT");
+        assertThat(c.frames).noneMatch(f -> "c4".equals(f.getString("id")));
     }
 }
