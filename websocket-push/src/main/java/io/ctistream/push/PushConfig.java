@@ -9,9 +9,11 @@ import java.time.Duration;
  * @param maxFrameBytes a client frame larger than this gets an error frame (the connection stays)
  * @param maxSubscriptions topics one connection may follow
  * @param commandsPerSecond commands one connection may send per second
+ * @param writeQueueBytes how much a slow client may have queued before its updates are conflated
+ * @param stuckLimit how long a client may stay behind before it is closed (code 4008)
  */
 public record PushConfig(String host, int port, String jwtSecret, Duration heartbeat, int maxFrameBytes, int maxSubscriptions,
-                         int commandsPerSecond) {
+                         int commandsPerSecond, int writeQueueBytes, Duration stuckLimit) {
     public PushConfig {
         if (jwtSecret == null || jwtSecret.length() < 32) {
             throw new IllegalArgumentException("the JWT secret must be at least 32 characters");
@@ -22,12 +24,12 @@ public record PushConfig(String host, int port, String jwtSecret, Duration heart
     }
 
     public static PushConfig defaults(String host, int port, String jwtSecret) {
-        return new PushConfig(host, port, jwtSecret, Duration.ofSeconds(15), 64 * 1024, 500, 5);
+        return new PushConfig(host, port, jwtSecret, Duration.ofSeconds(15), 64 * 1024, 500, 5, 64 * 1024, Duration.ofSeconds(60));
     }
 
     @Override
     public String toString() {
         return "PushConfig[host=" + host + ", port=" + port + ", jwtSecret=***, heartbeat=" + heartbeat + ", maxFrameBytes="
-                + maxFrameBytes + ", maxSubscriptions=" + maxSubscriptions + ", commandsPerSecond=" + commandsPerSecond + "]";
+                + maxFrameBytes + ", maxSubscriptions=" + maxSubscriptions + ", commandsPerSecond=" + commandsPerSecond + ", writeQueueBytes=" + writeQueueBytes + ", stuckLimit=" + stuckLimit + "]";
     }
 }

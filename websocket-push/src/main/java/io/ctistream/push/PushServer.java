@@ -33,8 +33,12 @@ public final class PushServer implements AutoCloseable {
         Set<Session> sessions = ConcurrentHashMap.newKeySet();
         view.listen(entry -> sessions.forEach(s -> s.changed(entry)));
         // Vert.x's own limits sit well above ours, so an oversized frame gets our error frame instead of a closed socket
+        // a small kernel send buffer: a slow client's backlog stays in our conflating queue (newest value per
+        // topic) instead of megabytes of stale frames in the socket
         HttpServerOptions options = new HttpServerOptions().setMaxWebSocketFrameSize(4 * config.maxFrameBytes())
-                .setMaxWebSocketMessageSize(4 * config.maxFrameBytes());
+                .setMaxWebSocketMessageSize(4 * config.maxFrameBytes()).setSendBufferSize(Math.max(8192, config.writeQueueBytes()))
+                // a client too slow to read our close frame is cut off this many seconds later
+                .setWebSocketClosingTimeout(5);
         HttpServer server = vertx.createHttpServer(options);
         server.webSocketHandler(ws -> {
             if (!"/ws".equals(ws.path())) {
@@ -73,6 +77,11 @@ public final class PushServer implements AutoCloseable {
 
     public int connections() {
         return sessions.size();
+    }
+
+    /** The most state frames any one client has waiting now (conflated, newest per topic). */
+    public int maxPending() {
+        return sessions.stream().mapToInt(Session::pending).max().orElse(0);
     }
 
     @Override

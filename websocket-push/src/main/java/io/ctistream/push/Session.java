@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 final class Session {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     static final short CLOSE_TOKEN_EXPIRED = 4001;
+    static final short CLOSE_TOO_SLOW = 4008;
 
     private final ServerWebSocket ws;
     private final Context context;
@@ -33,6 +34,10 @@ final class Session {
     private final CommandRelay commands;
     private final Set<String> topics = new LinkedHashSet<>();
     private final java.util.Map<String, Long> pendingCommands = new java.util.HashMap<>();
+    /** Newest value per topic while the client's write queue is full: memory bounded by the subscriptions. */
+    private final java.util.LinkedHashMap<String, StateView.Entry> conflated = new java.util.LinkedHashMap<>();
+    private int replacedWhileFull;
+    private long fullSince;
     private long commandWindowStart;
     private int commandsInWindow;
     private Principal principal;
@@ -52,10 +57,20 @@ final class Session {
     }
 
     void start() {
+        ws.setWriteQueueMaxSize(config.writeQueueBytes());
+        ws.drainHandler(v -> drain());
         ws.textMessageHandler(this::onText);
         ws.binaryMessageHandler(b -> error(null, "BAD_FRAME", "only JSON text frames are understood"));
-        heartbeatTimer = vertx.setPeriodic(config.heartbeat().toMillis(), id ->
-                send(new JsonObject().put("type", "heartbeat").put("at", clock.instant().toString())));
+        heartbeatTimer = vertx.setPeriodic(config.heartbeat().toMillis(), id -> {
+            if (!conflated.isEmpty() && clock.millis() - fullSince > config.stuckLimit().toMillis()) {
+                LOG.info("closing a client that stayed too slow [subject={}, pending={}]", principal == null ? null : principal.subject(),
+                        conflated.size());
+                conflated.clear();
+                ws.close(CLOSE_TOO_SLOW, "client too slow");
+            } else if (!ws.writeQueueFull()) {
+                send(new JsonObject().put("type", "heartbeat").put("at", clock.instant().toString()));
+            }
+        });
     }
 
     void stop() {
@@ -256,7 +271,43 @@ final class Session {
         send(new JsonObject().put("type", "unsubscribed").put("id", id).put("topics", gone));
     }
 
+    /** State frames wait, newest value per topic, while the client does not keep up. */
     private void sendState(StateView.Entry e) {
+        if (!conflated.isEmpty() || ws.writeQueueFull()) {
+            if (conflated.isEmpty()) {
+                fullSince = clock.millis();
+            }
+            if (conflated.put(e.topic(), e) != null) {
+                replacedWhileFull++;
+            }
+            return;
+        }
+        writeState(e);
+    }
+
+    private void drain() {
+        if (conflated.isEmpty()) {
+            return;
+        }
+        if (replacedWhileFull > 0) {
+            send(new JsonObject().put("type", "conflated").put("skipped", replacedWhileFull)
+                    .put("message", "updates were merged to the newest value per topic while this client fell behind"));
+            replacedWhileFull = 0;
+        }
+        var it = conflated.values().iterator();
+        while (it.hasNext() && !ws.writeQueueFull()) {
+            StateView.Entry e = it.next();
+            it.remove();
+            writeState(e);
+        }
+    }
+
+    /** Frames held back for this client now (a bound: one per subscribed topic). */
+    int pending() {
+        return conflated.size();
+    }
+
+    private void writeState(StateView.Entry e) {
         JsonObject frame = new JsonObject().put("type", "state").put("topic", e.topic()).put("key", e.key());
         if (e.data() == null) {
             send(frame.put("version", null).put("data", null).put("removed", true));

@@ -69,7 +69,7 @@ class PushIT {
         relay = new CommandRelay(kafka.bootstrapServers(), kafka.registryUrl(), "push-it").start();
         relay.ready().get(60, TimeUnit.SECONDS);
         standIn = new StandIn(kafka.bootstrapServers(), kafka.registryUrl());
-        server = PushServer.start(vertx, new PushConfig("127.0.0.1", 0, SECRET, Duration.ofSeconds(1), 4096, 3, 5), view, relay)
+        server = PushServer.start(vertx, new PushConfig("127.0.0.1", 0, SECRET, Duration.ofSeconds(1), 4096, 12, 5, 16 * 1024, Duration.ofSeconds(60)), view, relay)
                 .await(30, TimeUnit.SECONDS);
     }
 
@@ -84,6 +84,11 @@ class PushIT {
     }
 
     static void agent(String id, String team, AgentState state, long version) throws Exception {
+        agentAsync(id, team, state, version).get();
+    }
+
+    static java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> agentAsync(String id, String team, AgentState state,
+                                                                                                  long version) {
         Instant now = Instant.now();
         AgentSnapshot s = AgentSnapshot.newBuilder().setTenant(T).setAgentId(T + "/" + id).setTeamId(T + "/" + team).setState(state)
                 .setCategory(state == AgentState.READY ? WallboardCategory.AVAIL : WallboardCategory.AUX).setStateSince(now)
@@ -91,7 +96,7 @@ class PushIT {
                 .setToday(DailyCounters.newBuilder().setDay("2026-11-26").setCallsHandled(0).setTalkTimeMillis(0).setHoldTimeMillis(0)
                         .setWrapUpTimeMillis(0).setNotReadyTimeMillis(0).build())
                 .setVersion(version).setUpdatedAt(now).build();
-        producer.send(new ProducerRecord<>(CtiTopics.AGENT_STATE.topicName(), s.getAgentId(), s)).get();
+        return producer.send(new ProducerRecord<>(CtiTopics.AGENT_STATE.topicName(), s.getAgentId(), s));
     }
 
     static String token(String role, String agentId, List<String> teams, long expiresInSeconds) {
@@ -107,7 +112,8 @@ class PushIT {
         final List<JsonObject> frames = new CopyOnWriteArrayList<>();
 
         Client() throws Exception {
-            client = vertx.createWebSocketClient();
+            // a small receive buffer, so that a paused client pushes back on the server quickly
+            client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setReceiveBufferSize(8192));
             ws = client.connect(server.port(), "127.0.0.1", "/ws").await(10, TimeUnit.SECONDS);
             ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
         }
@@ -288,5 +294,51 @@ class PushIT {
                 .put("command", new JsonObject().put("type", "LogOff")));
         assertThat(admin.await("result", "id", "c4").getString("status")).isEqualTo("TIMED_OUT");
         assertThat(c.frames).noneMatch(f -> "c4".equals(f.getString("id")));
+    }
+
+    /**
+     * Verifies backpressure: a paused client under 10,000 updates across 10 keys has at most one
+     * frame per key waiting at the server (conflation), is told it was conflated, and after it
+     * resumes ends with the latest value of every key.
+     */
+    @Test
+    void pausedClientIsConflatedToTheLatestValues() throws Exception {
+        for (int k = 0; k < 10; k++) {
+            agent("c" + k, "green", AgentState.READY, 1);
+        }
+        Client c = new Client();
+        c.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("admin", null, List.of(), 600)));
+        c.await("welcome", "id", "a");
+        JsonArray topics = new JsonArray();
+        for (int k = 0; k < 10; k++) {
+            topics.add("agent/" + T + "/c" + k);
+        }
+        c.send(new JsonObject().put("op", "subscribe").put("id", "s").put("topics", topics));
+        c.await("subscribed", "id", "s");
+        c.ws.pause();
+        java.util.concurrent.atomic.AtomicInteger maxPending = new java.util.concurrent.atomic.AtomicInteger();
+        long sampler = vertx.setPeriodic(2, id -> maxPending.accumulateAndGet(server.maxPending(), Math::max));
+        for (int v = 2; v <= 1001; v++) {
+            for (int k = 0; k < 10; k++) {
+                agentAsync("c" + k, "green", v % 2 == 0 ? AgentState.NOT_READY : AgentState.READY, v);
+            }
+        }
+        producer.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> view.get("agent/" + T + "/c9").version() == 1001);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.maxPending() == 10);
+        vertx.cancelTimer(sampler);
+        assertThat(maxPending.get()).as("frames waiting for the paused client: one per key at most").isBetween(1, 10);
+        c.ws.resume();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (int k = 0; k < 10; k++) {
+                String topic = "agent/" + T + "/c" + k;
+                long last = c.frames.stream().filter(f -> "state".equals(f.getString("type")) && topic.equals(f.getString("topic")))
+                        .mapToLong(f -> f.getLong("version")).max().orElse(0);
+                assertThat(last).as(topic).isEqualTo(1001);
+            }
+        });
+        assertThat(c.count("conflated")).isGreaterThanOrEqualTo(1);
+        assertThat(c.count("state")).as("far fewer frames than updates").isLessThan(5000);
+        assertThat(c.ws.isClosed()).isFalse();
     }
 }
