@@ -40,21 +40,23 @@ public final class PushServer implements AutoCloseable {
                 // a client too slow to read our close frame is cut off this many seconds later
                 .setWebSocketClosingTimeout(5);
         HttpServer server = vertx.createHttpServer(options);
-        server.webSocketHandler(ws -> {
-            if (!"/ws".equals(ws.path())) {
-                ws.close((short) 1008, "the WebSocket API is at /ws");
-                return;
-            }
-            Session s = new Session(ws, vertx.getOrCreateContext(), vertx, config, jwt, view, commands, Clock.systemUTC());
-            sessions.add(s);
-            s.start();
-            ws.closeHandler(v -> {
-                sessions.remove(s);
-                s.stop();
-            });
-        });
         server.requestHandler(req -> {
             switch (req.path()) {
+                case "/ws" -> {
+                    // upgraded here rather than in a webSocketHandler: the session keeps the connection,
+                    // to cut off a client too slow even to read our close frame
+                    io.vertx.core.http.HttpConnection connection = req.connection();
+                    req.toWebSocket().onSuccess(ws -> {
+                        Session s = new Session(ws, connection, vertx.getOrCreateContext(), vertx, config, jwt, view, commands,
+                                Clock.systemUTC());
+                        sessions.add(s);
+                        s.start();
+                        ws.closeHandler(v -> {
+                            sessions.remove(s);
+                            s.stop();
+                        });
+                    }).onFailure(e -> LOG.debug("websocket upgrade failed: {}", e.toString()));
+                }
                 case "/health/live" -> req.response().putHeader("content-type", "application/json")
                         .end(new JsonObject().put("status", "UP").encode());
                 case "/health/ready" -> {

@@ -25,6 +25,7 @@ final class Session {
     static final short CLOSE_TOO_SLOW = 4008;
 
     private final ServerWebSocket ws;
+    private final io.vertx.core.http.HttpConnection connection;
     private final Context context;
     private final Vertx vertx;
     private final PushConfig config;
@@ -42,11 +43,13 @@ final class Session {
     private int commandsInWindow;
     private Principal principal;
     private long expiryTimer = -1;
+    private boolean stopped;
     private long heartbeatTimer = -1;
 
-    Session(ServerWebSocket ws, Context context, Vertx vertx, PushConfig config, Jwt jwt, StateView view, CommandRelay commands,
+    Session(ServerWebSocket ws, io.vertx.core.http.HttpConnection connection, Context context, Vertx vertx, PushConfig config, Jwt jwt, StateView view, CommandRelay commands,
             Clock clock) {
         this.ws = ws;
+        this.connection = connection;
         this.context = context;
         this.vertx = vertx;
         this.config = config;
@@ -67,6 +70,12 @@ final class Session {
                         conflated.size());
                 conflated.clear();
                 ws.close(CLOSE_TOO_SLOW, "client too slow");
+                // a client that does not read cannot read the close frame either: cut the connection soon after
+                vertx.setTimer(2_000, t -> {
+                    if (!stopped) {
+                        connection.close();
+                    }
+                });
             } else if (!ws.writeQueueFull()) {
                 send(new JsonObject().put("type", "heartbeat").put("at", clock.instant().toString()));
             }
@@ -74,6 +83,7 @@ final class Session {
     }
 
     void stop() {
+        stopped = true;
         vertx.cancelTimer(heartbeatTimer);
         vertx.cancelTimer(expiryTimer);
         pendingCommands.forEach((commandId, timer) -> {

@@ -63,6 +63,8 @@ final class Subscription implements SipLayer.NotifyTarget {
     private URI remoteTarget;
     private List<Address> routeSet = List.of();
     private long cseq;
+    /** The highest NOTIFY CSeq seen in this dialog: the stack may hand NOTIFYs over out of order. */
+    private long lastNotifyCseq = -1;
     private int expires;
     private long refreshTimer = -1;
     private long retryTimer = -1;
@@ -107,6 +109,7 @@ final class Subscription implements SipLayer.NotifyTarget {
         }
         callId = sip.newCallId();
         localTag = hex(6);
+        lastNotifyCseq = -1;
         remoteTag = null;
         remoteTarget = null;
         routeSet = List.of();
@@ -262,6 +265,13 @@ final class Subscription implements SipLayer.NotifyTarget {
         if (state == State.CLOSED) {
             return;
         }
+        long notifyCseq = ((javax.sip.header.CSeqHeader) notify.getHeader(javax.sip.header.CSeqHeader.NAME)).getSeqNumber();
+        if (notifyCseq <= lastNotifyCseq) {
+            // an older NOTIFY overtaken by a newer one (UDP, a thread pool): what it says is already superseded
+            LOG.debug("stale notify ignored [aor={}, package={}, cseq={}, last={}]", aor, pkg, notifyCseq, lastNotifyCseq);
+            return;
+        }
+        lastNotifyCseq = notifyCseq;
         FromHeader from = (FromHeader) notify.getHeader(FromHeader.NAME);
         if (remoteTag == null) {
             remoteTag = from.getTag();

@@ -116,9 +116,11 @@ class BroadWorksConnectorIT {
             return this;
         }
 
-        /** Waits until the agent's events include {@code line}; returns how many events there are then. */
+        /** Waits until the agent's events include {@code line} and the link is up; returns how many events there are then. */
         int settled(AgentProfile a, String line) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> tap.lines(a.getAgentId()).contains(line));
+            // the first "link ACTIVE" may come before or after the first full state: wait for both
+            await().atMost(Duration.ofSeconds(30)).until(() -> tap.lines(a.getAgentId()).contains(line)
+                    && tap.lines(a.getAgentId()).contains("link ACTIVE"));
             return tap.lines(a.getAgentId()).size();
         }
 
@@ -163,8 +165,8 @@ class BroadWorksConnectorIT {
         w.start(transport, Duration.ofSeconds(5));
         String id = a.getAgentId();
         // THEN the initial full state arrives: signed out, links up
-        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("link ACTIVE"));
-        assertThat(w.tap.lines(id)).contains("guest -", "state LOGGED_OUT", "dnd false", "fwd ALWAYS false");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(w.tap.lines(id))
+                .contains("link ACTIVE", "guest -", "state LOGGED_OUT", "dnd false", "fwd ALWAYS false"));
         int start = w.tap.lines(id).size();
 
         // WHEN the agent logs on (the AS challenges the guest with a nonce), then works through its states
@@ -295,7 +297,8 @@ class BroadWorksConnectorIT {
         sim.setAgentState(user(w, "t1"), "notReady", "0001");
         w.start("udp", Duration.ofSeconds(2));
         String id = a.getAgentId();
-        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(id).contains("link ACTIVE"));
+        w.settled(a, "link ACTIVE");
+        w.settled(a, "state NOT_READY 0001");
         sim.ignoreCommands(user(w, "t1"), true);
         int mark = w.tap.lines(id).size();
         String c = roster.command(a, SetState.newBuilder().setState(AgentState.READY).build());
@@ -314,12 +317,18 @@ class BroadWorksConnectorIT {
         sim.setAgentState(user(w, "c1"), "ready", null);
         w.start("udp", Duration.ofSeconds(5));
         String id = a.getAgentId();
-        int mark = w.settled(a, "link ACTIVE");
+        // the link event may come before or after the first full state: wait for both
+        w.settled(a, "link ACTIVE");
+        int mark = w.settled(a, "state READY");
+        // a person's pace: each step once the previous one is seen
         String call = sim.offerCall(user(w, "c1"), "sip:sales@" + sim.domain(), "sip:+15550123@" + sim.domain(), "Pat Doe");
-        await().atMost(Duration.ofSeconds(10)).until(() -> w.tap.lines(id).size() > mark);
+        await().atMost(Duration.ofSeconds(10)).until(() -> w.tap.lines(id).size() == mark + 1);
         sim.answerCall(user(w, "c1"), call);
+        await().atMost(Duration.ofSeconds(10)).until(() -> w.tap.lines(id).size() == mark + 2);
         sim.holdCall(user(w, "c1"), call, true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> w.tap.lines(id).size() == mark + 3);
         sim.holdCall(user(w, "c1"), call, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> w.tap.lines(id).size() == mark + 4);
         sim.hangUp(user(w, "c1"), call, true);
         String q = w.tenant + "/sales";
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(after(w.tap.lines(id), mark)).containsExactly(
@@ -334,10 +343,13 @@ class BroadWorksConnectorIT {
         AgentProfile a = w.agent("m1", false);
         w.start("udp", Duration.ofSeconds(5));
         String id = a.getAgentId();
-        int mark = w.settled(a, "link ACTIVE");
+        w.settled(a, "link ACTIVE");
+        int mark = w.settled(a, "state LOGGED_OUT");
         sim.sendRaw(user(w, "m1"), BroadWorksSimulator.FEATURE, "application/x-as-feature-event+xml",
                 "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><AgentReadyEvent>&e;</AgentReadyEvent>"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // one at a time: of two NOTIFYs that overtake each other, the older is dropped unread (by CSeq)
+        await().atMost(Duration.ofSeconds(10)).until(() -> w.connector.metrics().malformedTotal(BroadWorksSimulator.FEATURE) == 1);
         sim.sendRaw(user(w, "m1"), BroadWorksSimulator.FEATURE, "multipart/mixed;boundary=x", "--x\r\n\r\n<AgentReadyEvent/>".getBytes());
         await().atMost(Duration.ofSeconds(10)).until(() -> w.connector.metrics().malformedTotal(BroadWorksSimulator.FEATURE) == 2);
         // the same subscription still carries the next real change
@@ -415,5 +427,39 @@ class BroadWorksConnectorIT {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(after(w.tap.lines(a.getAgentId()), mark2))
                 .containsSubsequence("link LOST TERMINATED_PROBATION", "link ACTIVE", "state READY"));
         assertThat(sim.activeSubscriptions(user(w, "p1"), BroadWorksSimulator.FEATURE)).isEqualTo(1);
+    }
+
+    /**
+     * Verifies that NOTIFYs overtaken by newer ones (UDP, the stack's thread pool) are dropped by
+     * CSeq: a burst of call changes never brings an ended call back.
+     */
+    @Test
+    void aBurstOfNotifiesNeverResurrectsAnEndedCall() throws Exception {
+        World w = world(sim);
+        AgentProfile a = w.agent("b1", false);
+        sim.setAgentState(user(w, "b1"), "ready", null);
+        w.start("udp", Duration.ofSeconds(5));
+        String id = a.getAgentId();
+        int mark = w.settled(a, "state READY");
+        for (int i = 0; i < 5; i++) {
+            String call = sim.offerCall(user(w, "b1"), "sip:sales@" + sim.domain(), "sip:+1555000" + i + "@" + sim.domain(), null);
+            sim.answerCall(user(w, "b1"), call);
+            sim.holdCall(user(w, "b1"), call, true);
+            sim.holdCall(user(w, "b1"), call, false);
+            sim.hangUp(user(w, "b1"), call, false);
+        }
+        String lastCall = "+15550004";
+        await().atMost(Duration.ofSeconds(10)).until(() -> after(w.tap.lines(id), mark).stream()
+                .anyMatch(l -> l.startsWith("call ENDED") && l.endsWith(lastCall)));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> {
+            List<String> lines = after(w.tap.lines(id), mark);
+            int ended = -1;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).startsWith("call ENDED") && lines.get(i).endsWith(lastCall)) {
+                    ended = i;
+                }
+            }
+            return ended >= 0 && lines.subList(ended + 1, lines.size()).stream().noneMatch(l -> l.startsWith("call "));
+        });
     }
 }

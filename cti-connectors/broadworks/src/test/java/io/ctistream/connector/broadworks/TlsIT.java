@@ -79,8 +79,8 @@ class TlsIT {
     @Test
     void subscribesAndCommandsOverTls() throws Exception {
         try (Setup s = new Setup("good.p12", true)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> s.tap.lines(s.agent.getAgentId()).contains("link ACTIVE"));
-            assertThat(s.tap.lines(s.agent.getAgentId())).contains("state NOT_READY 0005");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(s.tap.lines(s.agent.getAgentId()))
+                    .contains("link ACTIVE", "state NOT_READY 0005"));
             String c = roster.command(s.agent, SetState.newBuilder().setState(AgentState.READY).build());
             await().atMost(Duration.ofSeconds(20)).until(() -> s.tap.result(c) != null);
             assertThat(s.tap.result(c).getStatus()).isEqualTo(CommandStatus.COMPLETED);
