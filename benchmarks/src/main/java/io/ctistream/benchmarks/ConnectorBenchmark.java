@@ -39,7 +39,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * machine's cores, so the numbers are a floor.
  */
 public final class ConnectorBenchmark {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("ctistream.benchmark.connector");
+
     private ConnectorBenchmark() {
+    }
+
+    /** One result line, through the log (the run's output is its log). */
+    private static void report(String format, Object... args) {
+        LOG.info(String.format(format, args));
     }
 
     public static void main(String[] args) {
@@ -47,7 +54,7 @@ public final class ConnectorBenchmark {
             run(args);
             System.exit(0);
         } catch (Exception | Error e) {
-            e.printStackTrace();
+            LOG.error("connector benchmark failed", e);
             System.exit(1);
         }
     }
@@ -58,7 +65,7 @@ public final class ConnectorBenchmark {
         int notifyRate = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
         String transport = args.length > 4 ? args[4] : "udp";
-        System.out.printf("machine: %d cores, max heap %d MiB, java %s%n", Runtime.getRuntime().availableProcessors(),
+        report("machine: %d cores, max heap %d MiB, java %s", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
         Vertx vertx = Vertx.vertx();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.temporary());
@@ -101,8 +108,8 @@ public final class ConnectorBenchmark {
             }
             long active = System.nanoTime();
             double fromTake = (active - (firstTake == 0 ? start : firstTake)) / 1e9;
-            System.out.printf("SUBSCRIBE %d agents, %d subscriptions active %.1f s after the connector started, %.1f s after it took"
-                            + " its agents: %.0f SUBSCRIBE/s (pacing %s, %s)%n", agents, links, (active - start) / 1e9, fromTake,
+            report("SUBSCRIBE %d agents, %d subscriptions active %.1f s after the connector started, %.1f s after it took"
+                            + " its agents: %.0f SUBSCRIBE/s (pacing %s, %s)", agents, links, (active - start) / 1e9, fromTake,
                     links / fromTake, subscribeRate == 0 ? "lifted" : subscribeRate + "/s", transport);
 
             // at rest: only refreshes
@@ -113,10 +120,10 @@ public final class ConnectorBenchmark {
             System.gc();
             Thread.sleep(500);
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            System.out.printf("STEADY whole process at rest: %.2f cores; heap used after GC %d MiB (%.1f KiB per agent, broker and AS included)%n",
+            report("STEADY whole process at rest: %.2f cores; heap used after GC %d MiB (%.1f KiB per agent, broker and AS included)",
                     cores, heap >> 20, heap / 1024.0 / agents);
 
-            System.out.printf("SIP client transactions held by the connector's stack at rest: %d%n", connector.sipClientTransactions());
+            report("SIP client transactions held by the connector's stack at rest: %d", connector.sipClientTransactions());
             // NOTIFY in -> event acknowledged by the broker
             long[] samples = new long[notifyRate * seconds + 1000];
             int[] n = {0};
@@ -159,8 +166,8 @@ public final class ConnectorBenchmark {
                 got = Arrays.copyOf(samples, n[0]);
             }
             Arrays.sort(got);
-            System.out.printf("LATENCY %d state changes sent at %.0f/s; %d events acknowledged; NOTIFY in -> Kafka ack p50 %.1f ms, "
-                            + "p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", sent, sent / took, got.length, pct(got, 0.50), pct(got, 0.90),
+            report("LATENCY %d state changes sent at %.0f/s; %d events acknowledged; NOTIFY in -> Kafka ack p50 %.1f ms, "
+                            + "p90 %.1f ms, p99 %.1f ms, max %.1f ms", sent, sent / took, got.length, pct(got, 0.50), pct(got, 0.90),
                     pct(got, 0.99), got.length == 0 ? 0 : got[got.length - 1] / 1e6);
             connector.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } finally {

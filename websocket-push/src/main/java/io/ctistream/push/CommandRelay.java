@@ -56,14 +56,7 @@ public final class CommandRelay implements AutoCloseable {
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-results");
-        org.apache.kafka.common.serialization.Deserializer<SpecificRecord> values = CtiSerdes.valueDeserializer(registryUrl);
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), (topic, data) -> {
-            try {
-                return data == null ? null : values.deserialize(topic, data);
-            } catch (RuntimeException e) {
-                return e;
-            }
-        });
+        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new TolerantValues(CtiSerdes.valueDeserializer(registryUrl)));
         this.thread = new Thread(this::run, "push-command-results");
         this.thread.setDaemon(true);
     }
@@ -121,6 +114,8 @@ public final class CommandRelay implements AutoCloseable {
                             if (to != null) {
                                 to.accept(result);
                             }
+                        } else if (r.value() instanceof RuntimeException e) {
+                            LOG.warn("command result not readable, skipped [partition={}, offset={}]: {}", r.partition(), r.offset(), e.toString());
                         }
                     }
                 } catch (WakeupException e) {

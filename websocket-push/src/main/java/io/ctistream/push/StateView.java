@@ -54,7 +54,7 @@ public final class StateView implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "push-state-view");
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new SafeValues(CtiSerdes.valueDeserializer(registryUrl)));
+        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new TolerantValues(CtiSerdes.valueDeserializer(registryUrl)));
         this.thread = new Thread(this::run, "push-state-view");
         this.thread.setDaemon(true);
     }
@@ -153,39 +153,6 @@ public final class StateView implements AutoCloseable {
             thread.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** One unreadable record becomes a marker rather than stopping the view. */
-    private static final class SafeValues implements org.apache.kafka.common.serialization.Deserializer<Object> {
-        private final org.apache.kafka.common.serialization.Deserializer<?> inner;
-
-        SafeValues(org.apache.kafka.common.serialization.Deserializer<?> inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public Object deserialize(String topic, byte[] data) {
-            if (data == null) {
-                return null;
-            }
-            try {
-                return inner.deserialize(topic, data);
-            } catch (RuntimeException e) {
-                return e;
-            }
-        }
-
-        @Override
-        public Object deserialize(String topic, org.apache.kafka.common.header.Headers headers, byte[] data) {
-            if (data == null) {
-                return null;
-            }
-            try {
-                return inner.deserialize(topic, headers, data);
-            } catch (RuntimeException e) {
-                return e;
-            }
         }
     }
 }

@@ -3,8 +3,6 @@ package io.ctistream.simulator.broadworks;
 import java.io.ByteArrayInputStream;
 import java.util.HashMap;
 import java.util.Map;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
@@ -24,11 +22,7 @@ final class CommandXml {
             if (body.length > 65536) {
                 throw new IllegalArgumentException("body too large");
             }
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            Element root = f.newDocumentBuilder().parse(new ByteArrayInputStream(body)).getDocumentElement();
+            Element root = io.ctistream.sip.HardenedXml.builder().parse(new ByteArrayInputStream(body)).getDocumentElement();
             Map<String, String> values = new HashMap<>();
             collect(root, values);
             return new Doc(root.getLocalName(), values);
