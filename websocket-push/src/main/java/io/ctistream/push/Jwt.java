@@ -14,9 +14,12 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Verifies the JWTs clients present: HS256 with a shared secret (the single-machine default).
- * Pure: a token and a clock in, the principal or a stable error code out. RS256 through a JWKS
- * URL is the next step of issue #5.
+ * Verifies the JWTs clients present: HS256 with a shared secret (the single-machine default) or
+ * RS256 with a key from an identity provider's JWKS ({@link Jwks}), chosen by the token's
+ * {@code kid}. Pure: a token, a clock and the known keys in, the principal or a stable error code
+ * out. An RS256 token whose {@code kid} is not known yet is refused with {@code UNKNOWN_KEY}, so
+ * the caller can refresh the key set once and try again. Never accepts {@code alg: none}, and an
+ * algorithm is only accepted where its key is configured (no HS256 with a public key as secret).
  */
 public final class Jwt {
     /** Why a token was refused; the code goes to the client as is, never the token or the secret. */
@@ -33,14 +36,35 @@ public final class Jwt {
         }
     }
 
+    /** RSA public keys by key id (an identity provider's JWKS). */
+    public interface KeySource {
+        java.security.PublicKey rsaKey(String kid);
+    }
+
     private final byte[] secret;
     private final long leewaySeconds;
+    private final KeySource keys;
+    private final String audience;
 
     public Jwt(String secret, long leewaySeconds) {
-        if (secret == null || secret.length() < 32) {
+        this(secret, null, null, leewaySeconds);
+    }
+
+    /**
+     * @param secret the HS256 secret (at least 32 characters), or null to refuse HS256
+     * @param keys RS256 keys by kid, or null to refuse RS256
+     * @param audience when set, a token's {@code aud} must name it
+     */
+    public Jwt(String secret, KeySource keys, String audience, long leewaySeconds) {
+        if (secret != null && secret.length() < 32) {
             throw new IllegalArgumentException("the HS256 secret must be at least 32 characters");
         }
-        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        if (secret == null && keys == null) {
+            throw new IllegalArgumentException("an HS256 secret or a JWKS is needed");
+        }
+        this.secret = secret == null ? null : secret.getBytes(StandardCharsets.UTF_8);
+        this.keys = keys;
+        this.audience = audience;
         this.leewaySeconds = leewaySeconds;
     }
 
@@ -53,20 +77,35 @@ public final class Jwt {
             throw new Refused("BAD_TOKEN", "a JWT has three parts");
         }
         JsonObject header = decode(parts[0]);
-        if (!"HS256".equals(header.getString("alg"))) {
-            throw new Refused("BAD_TOKEN", "only HS256 tokens are accepted here");
-        }
-        byte[] expected = hmac(parts[0] + "." + parts[1]);
         byte[] given;
         try {
             given = Base64.getUrlDecoder().decode(parts[2]);
         } catch (IllegalArgumentException e) {
             throw new Refused("BAD_TOKEN", "the signature is not base64url");
         }
-        if (!MessageDigest.isEqual(expected, given)) {
-            throw new Refused("BAD_TOKEN", "the signature does not match");
+        String signed = parts[0] + "." + parts[1];
+        String alg = String.valueOf(header.getValue("alg"));
+        if ("HS256".equals(alg) && secret != null) {
+            if (!MessageDigest.isEqual(hmac(signed), given)) {
+                throw new Refused("BAD_TOKEN", "the signature does not match");
+            }
+        } else if ("RS256".equals(alg) && keys != null) {
+            String kid = header.getValue("kid") == null ? null : String.valueOf(header.getValue("kid"));
+            java.security.PublicKey key = kid == null ? null : keys.rsaKey(kid);
+            if (key == null) {
+                throw new Refused("UNKNOWN_KEY", "the token is signed with a key this service does not know");
+            }
+            if (!rs256(key, signed, given)) {
+                throw new Refused("BAD_TOKEN", "the signature does not match");
+            }
+        } else {
+            throw new Refused("BAD_TOKEN", "tokens signed with " + (secret != null ? "HS256" : "") + (secret != null && keys != null ? " or " : "")
+                    + (keys != null ? "RS256" : "") + " are accepted here, not " + alg);
         }
         JsonObject claims = decode(parts[1]);
+        if (audience != null && !audiences(claims).contains(audience)) {
+            throw new Refused("BAD_TOKEN", "the token is not meant for this service (audience)");
+        }
         Long exp = claims.getLong("exp");
         if (exp == null) {
             throw new Refused("BAD_TOKEN", "the token has no expiry");
@@ -101,6 +140,25 @@ public final class Jwt {
 
     /** Who is connected: from the token. {@code agentId} and {@code teams} are tenant-qualified ids. */
     public record Principal(String subject, String tenant, Role role, String agentId, Set<String> teams, Instant expiresAt) {
+    }
+
+    private static Set<String> audiences(JsonObject claims) {
+        Object aud = claims.getValue("aud");
+        if (aud instanceof JsonArray a) {
+            return Set.copyOf(a.getList().stream().map(String::valueOf).toList());
+        }
+        return aud == null ? Set.of() : Set.of(String.valueOf(aud));
+    }
+
+    private static boolean rs256(java.security.PublicKey key, String signed, byte[] signature) {
+        try {
+            java.security.Signature verifier = java.security.Signature.getInstance("SHA256withRSA");
+            verifier.initVerify(key);
+            verifier.update(signed.getBytes(StandardCharsets.US_ASCII));
+            return verifier.verify(signature);
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private static JsonObject decode(String part) throws Refused {

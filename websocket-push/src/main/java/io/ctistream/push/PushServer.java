@@ -2,10 +2,18 @@ package io.ctistream.push;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -13,23 +21,49 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pusher's HTTP server: the WebSocket API on {@code /ws} (DESIGN.md section 5) over a
- * {@link StateView}, and liveness/readiness. Stateless: run as many behind a load balancer as needed.
+ * {@link StateView}, the wallboard ({@code /}) and the agent panel ({@code /agent}) with the
+ * browser client library, and liveness/readiness. Stateless: run as many behind a load balancer
+ * as needed.
  */
 public final class PushServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PushServer.class);
+    /** The files under {@code webroot/} on the class path that are served, by request path. */
+    private static final Map<String, String> PAGES = Map.of(
+            "/", "index.html", "/index.html", "index.html", "/agent", "agent.html", "/agent.html", "agent.html",
+            "/ctistream-client.js", "ctistream-client.js", "/wallboard.js", "wallboard.js", "/agent.js", "agent.js",
+            "/ctistream.css", "ctistream.css");
+    private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8");
 
-    private final Vertx vertx;
     private final HttpServer server;
     private final Set<Session> sessions;
+    private final EventStreams events;
 
-    private PushServer(Vertx vertx, HttpServer server, Set<Session> sessions) {
-        this.vertx = vertx;
+    private PushServer(HttpServer server, Set<Session> sessions, EventStreams events) {
         this.server = server;
         this.sessions = sessions;
+        this.events = events;
     }
 
     public static Future<PushServer> start(Vertx vertx, PushConfig config, StateView view, CommandRelay commands) {
-        Jwt jwt = new Jwt(config.jwtSecret(), 30);
+        return start(vertx, config, view, commands, null, req -> false);
+    }
+
+    /**
+     * @param events where {@code events/agent/{id}} subscriptions read (null: not served)
+     * @param extra more HTTP endpoints (metrics, version); returns true when it answered the request
+     */
+    public static Future<PushServer> start(Vertx vertx, PushConfig config, StateView view, CommandRelay commands, EventStreams events,
+                                           java.util.function.Predicate<HttpServerRequest> extra) {
+        Jwks jwks = config.jwksUrl() == null ? null : new Jwks(config.jwksUrl(), Duration.ofSeconds(2));
+        if (jwks != null) {
+            jwks.refresh();
+        }
+        Jwt jwt = new Jwt(config.jwtSecret(), jwks, null, 30);
+        Connections connections = new Connections(config.maxConnectionsPerPrincipal());
+        Map<String, Buffer> files = loadPages();
+        Buffer configJson = Buffer.buffer(new JsonObject().put("reasons", new JsonArray(config.reasons().stream()
+                .map(r -> new JsonObject().put("code", r.code()).put("label", r.label())).toList())).put("protocol", 1).encode());
         Set<Session> sessions = ConcurrentHashMap.newKeySet();
         view.listen(entry -> sessions.forEach(s -> s.changed(entry)));
         // Vert.x's own limits sit well above ours, so an oversized frame gets our error frame instead of a closed socket
@@ -41,36 +75,63 @@ public final class PushServer implements AutoCloseable {
                 .setWebSocketClosingTimeout(5);
         HttpServer server = vertx.createHttpServer(options);
         server.requestHandler(req -> {
-            switch (req.path()) {
-                case "/ws" -> {
-                    // upgraded here rather than in a webSocketHandler: the session keeps the connection,
-                    // to cut off a client too slow even to read our close frame
-                    io.vertx.core.http.HttpConnection connection = req.connection();
-                    req.toWebSocket().onSuccess(ws -> {
-                        Session s = new Session(ws, connection, vertx.getOrCreateContext(), vertx, config, jwt, view, commands,
-                                Clock.systemUTC());
-                        sessions.add(s);
-                        s.start();
-                        ws.closeHandler(v -> {
-                            sessions.remove(s);
-                            s.stop();
-                        });
-                    }).onFailure(e -> LOG.debug("websocket upgrade failed: {}", e.toString()));
-                }
-                case "/health/live" -> req.response().putHeader("content-type", "application/json")
-                        .end(new JsonObject().put("status", "UP").encode());
-                case "/health/ready" -> {
-                    boolean ready = view.loaded().isDone() && !view.loaded().isCompletedExceptionally();
-                    req.response().setStatusCode(ready ? 200 : 503).putHeader("content-type", "application/json")
-                            .end(new JsonObject().put("status", ready ? "UP" : "DOWN").put("failed", ready ? null : "state-view").encode());
-                }
-                default -> req.response().setStatusCode(404).end();
+            String path = req.path();
+            if (path.equals("/ws")) {
+                // upgraded here rather than in a webSocketHandler: the session keeps the connection,
+                // to cut off a client too slow even to read our close frame
+                io.vertx.core.http.HttpConnection connection = req.connection();
+                req.toWebSocket().onSuccess(ws -> {
+                    Session s = new Session(ws, connection, vertx.getOrCreateContext(), vertx, config, jwt, view, commands, connections, events,
+                            jwks, Clock.systemUTC());
+                    sessions.add(s);
+                    s.start();
+                    ws.closeHandler(v -> {
+                        sessions.remove(s);
+                        s.stop();
+                    });
+                }).onFailure(e -> LOG.debug("websocket upgrade failed: {}", e.toString()));
+            } else if (path.equals("/health/live")) {
+                json(req, 200, new JsonObject().put("status", "UP"));
+            } else if (path.equals("/health/ready")) {
+                boolean ready = view.loaded().isDone() && !view.loaded().isCompletedExceptionally();
+                json(req, ready ? 200 : 503, new JsonObject().put("status", ready ? "UP" : "DOWN").put("failed", ready ? null : "state-view"));
+            } else if (path.equals("/config.json")) {
+                req.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-cache").end(configJson);
+            } else if (files.containsKey(path)) {
+                String name = PAGES.get(path);
+                req.response().putHeader("content-type", TYPES.get(name.substring(name.lastIndexOf('.') + 1)))
+                        .putHeader("cache-control", "no-cache").putHeader("x-content-type-options", "nosniff")
+                        .putHeader("referrer-policy", "no-referrer")
+                        .putHeader("content-security-policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'")
+                        .end(files.get(path));
+            } else if (!extra.test(req)) {
+                req.response().setStatusCode(404).end();
             }
         });
         return server.listen(config.port(), config.host()).map(s -> {
-            LOG.info("push service listening [ws://{}:{}/ws]", config.host(), s.actualPort());
-            return new PushServer(vertx, s, sessions);
+            LOG.info("push service listening [ws://{}:{}/ws], wallboard [http://{}:{}/]", config.host(), s.actualPort(), config.host(), s.actualPort());
+            return new PushServer(s, sessions, events);
         });
+    }
+
+    private static void json(HttpServerRequest req, int status, JsonObject body) {
+        req.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    }
+
+    /** The pages from the class path, once: request paths never reach the file system. */
+    private static Map<String, Buffer> loadPages() {
+        Map<String, Buffer> files = new HashMap<>();
+        PAGES.forEach((path, name) -> {
+            try (InputStream in = PushServer.class.getClassLoader().getResourceAsStream("webroot/" + name)) {
+                if (in == null) {
+                    throw new IllegalStateException("webroot/" + name + " is missing from the class path");
+                }
+                files.put(path, Buffer.buffer(in.readAllBytes()));
+            } catch (IOException e) {
+                throw new IllegalStateException("webroot/" + name + " cannot be read", e);
+            }
+        });
+        return Map.copyOf(files);
     }
 
     public int port() {
@@ -89,5 +150,9 @@ public final class PushServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (events != null) {
+            events.close();
+        }
     }
+
 }

@@ -23,6 +23,7 @@ final class Session {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     static final short CLOSE_TOKEN_EXPIRED = 4001;
     static final short CLOSE_TOO_SLOW = 4008;
+    static final short CLOSE_TOO_MANY_CONNECTIONS = 4009;
 
     private final ServerWebSocket ws;
     private final io.vertx.core.http.HttpConnection connection;
@@ -33,6 +34,10 @@ final class Session {
     private final StateView view;
     private final Clock clock;
     private final CommandRelay commands;
+    private final Connections connections;
+    private final EventStreams events;
+    private final Jwks jwks;
+    private final java.util.Map<String, EventStreams.Stream> streams = new java.util.HashMap<>();
     private final Set<String> topics = new LinkedHashSet<>();
     private final java.util.Map<String, Long> pendingCommands = new java.util.HashMap<>();
     /** Newest value per topic while the client's write queue is full: memory bounded by the subscriptions. */
@@ -47,7 +52,10 @@ final class Session {
     private long heartbeatTimer = -1;
 
     Session(ServerWebSocket ws, io.vertx.core.http.HttpConnection connection, Context context, Vertx vertx, PushConfig config, Jwt jwt, StateView view, CommandRelay commands,
-            Clock clock) {
+            Connections connections, EventStreams events, Jwks jwks, Clock clock) {
+        this.connections = connections;
+        this.events = events;
+        this.jwks = jwks;
         this.ws = ws;
         this.connection = connection;
         this.context = context;
@@ -91,13 +99,26 @@ final class Session {
             commands.forget(commandId);
         });
         pendingCommands.clear();
+        streams.values().forEach(EventStreams.Stream::close);
+        streams.clear();
+        if (principal != null) {
+            connections.release(principal);
+        }
     }
 
     /** A change from the state view (any thread). */
     void changed(StateView.Entry entry) {
         context.runOnContext(v -> {
-            if (principal != null && topics.contains(entry.topic())) {
+            if (principal == null) {
+                return;
+            }
+            if (topics.contains(entry.topic())) {
                 sendState(entry);
+            } else {
+                String kind = entry.topic().substring(0, entry.topic().indexOf('/'));
+                if (topics.contains(kind + "/*") && Scopes.canRead(principal, kind, entry.key(), entry)) {
+                    sendState(entry);
+                }
             }
         });
     }
@@ -120,8 +141,16 @@ final class Session {
             error(id, "BAD_FRAME", "a frame needs an op");
             return;
         }
+        try {
+            dispatch(op, id, frame);
+        } catch (ClassCastException e) {
+            error(id, "BAD_FRAME", "a field of this " + op + " frame has the wrong type");
+        }
+    }
+
+    private void dispatch(String op, String id, JsonObject frame) {
         switch (op) {
-            case "auth" -> auth(id, frame.getString("token"));
+            case "auth" -> auth(id, frame.getValue("token") instanceof String t ? t : null, true);
             case "ping" -> send(new JsonObject().put("type", "pong").put("id", id).put("at", clock.instant().toString()));
             case "subscribe", "unsubscribe", "command" -> {
                 if (principal == null) {
@@ -138,12 +167,17 @@ final class Session {
         }
     }
 
-    private void auth(String id, String token) {
+    private void auth(String id, String token, boolean mayRefreshKeys) {
         Principal p;
         try {
             p = jwt.verify(token, clock.instant());
         } catch (Jwt.Refused e) {
-            error(id, e.code(), e.getMessage());
+            if (e.code().equals("UNKNOWN_KEY") && mayRefreshKeys && jwks != null) {
+                // perhaps the identity provider rotated its keys: look once more, then decide
+                jwks.refresh().whenComplete((v, x) -> context.runOnContext(y -> auth(id, token, false)));
+                return;
+            }
+            error(id, e.code().equals("UNKNOWN_KEY") ? "BAD_TOKEN" : e.code(), e.getMessage());
             return;
         }
         if (principal != null && (!principal.subject().equals(p.subject()) || !principal.tenant().equals(p.tenant()))) {
@@ -151,10 +185,17 @@ final class Session {
             return;
         }
         boolean replacement = principal != null;
+        if (!replacement && !connections.acquire(p)) {
+            error(id, "TOO_MANY_CONNECTIONS", "this user already holds " + config.maxConnectionsPerPrincipal()
+                    + " connections to this service; close one first");
+            ws.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections");
+            return;
+        }
         principal = p;
         scheduleExpiry(p.expiresAt());
         send(new JsonObject().put("type", "welcome").put("id", id).put("subject", p.subject()).put("tenant", p.tenant())
-                .put("role", p.role().name().toLowerCase()).put("expiresAt", p.expiresAt().toString()).put("replaced", replacement)
+                .put("role", p.role().name().toLowerCase()).put("agentId", p.agentId()).put("teams", new JsonArray(p.teams().stream().sorted().toList()))
+                .put("expiresAt", p.expiresAt().toString()).put("replaced", replacement)
                 .put("heartbeatMillis", config.heartbeat().toMillis()).put("protocol", 1));
     }
 
@@ -183,12 +224,37 @@ final class Session {
             int slash = topic.indexOf('/');
             String kind = slash < 0 ? "" : topic.substring(0, slash);
             String key = slash < 0 ? "" : topic.substring(slash + 1);
+            if (kind.equals("events")) {
+                if (subscribeEvents(id, topic, key, resume)) {
+                    accepted.add(topic);
+                }
+                continue;
+            }
             if (!kind.equals("agent") && !kind.equals("team") && !kind.equals("queue") || key.isEmpty()) {
-                error(id, "BAD_TOPIC", "topics are agent/{id}, team/{id} or queue/{id}, not '" + topic + "'");
+                error(id, "BAD_TOPIC", "topics are agent/{id}, team/{id}, queue/{id}, team/*, queue/* or events/agent/{id}, not '" + topic + "'");
+                continue;
+            }
+            if (key.equals("*")) {
+                if (kind.equals("agent") || principal.role() == Jwt.Role.AGENT) {
+                    error(id, "FORBIDDEN", "this token may not read " + topic);
+                    continue;
+                }
+                if (!topics.contains(topic) && topics.size() >= config.maxSubscriptions()) {
+                    error(id, "TOO_MANY_SUBSCRIPTIONS", "a connection follows at most " + config.maxSubscriptions() + " topics");
+                    continue;
+                }
+                topics.add(topic);
+                accepted.add(topic);
+                for (StateView.Entry e : view.entries(kind, principal.tenant())) {
+                    Long known = resume.getLong(e.topic());
+                    if (Scopes.canRead(principal, kind, e.key(), e) && (known == null || e.version() > known)) {
+                        sendState(e);
+                    }
+                }
                 continue;
             }
             StateView.Entry current = view.get(topic);
-            if (!Scopes.canRead(principal, kind, key, current)) {
+            if (!mayRead(kind, key, current)) {
                 error(id, "FORBIDDEN", "this token may not read " + topic);
                 continue;
             }
@@ -275,9 +341,87 @@ final class Session {
         }));
     }
 
+    /**
+     * {@code events/agent/{id}}: the agent's event log from just after the offset in {@code resume}
+     * (or only new events), as {@code event} frames. Scoped like the agent's state.
+     */
+    private boolean subscribeEvents(String id, String topic, String key, JsonObject resume) {
+        if (!key.startsWith("agent/") || key.length() <= "agent/".length()) {
+            error(id, "BAD_TOPIC", "event topics are events/agent/{id}, not '" + topic + "'");
+            return false;
+        }
+        String agentId = key.substring("agent/".length());
+        if (!mayRead("agent", agentId, view.get("agent/" + agentId))) {
+            error(id, "FORBIDDEN", "this token may not read " + topic);
+            return false;
+        }
+        if (streams.containsKey(topic)) {
+            streams.remove(topic).close(); // a new subscribe moves where the stream starts
+        } else if (topics.size() + streams.size() >= config.maxSubscriptions()) {
+            error(id, "TOO_MANY_SUBSCRIPTIONS", "a connection follows at most " + config.maxSubscriptions() + " topics");
+            return false;
+        }
+        Long after = resume.getLong(topic);
+        EventStreams.Stream[] self = new EventStreams.Stream[1];
+        EventStreams.Stream stream = events == null ? null : events.open(agentId, after, new EventStreams.Listener() {
+            @Override
+            public void events(java.util.List<EventStreams.Event> batch) {
+                context.runOnContext(v -> {
+                    if (streams.get(topic) != self[0]) {
+                        return;
+                    }
+                    for (EventStreams.Event e : batch) {
+                        send(new JsonObject().put("type", "event").put("topic", topic).put("key", agentId).put("offset", e.offset()).put("data", e.data()));
+                    }
+                    if (ws.writeQueueFull()) {
+                        self[0].pause(true); // the log is the buffer; resumed on drain
+                    }
+                });
+            }
+
+            @Override
+            public void trimmed(long earliest) {
+                context.runOnContext(v -> error(id, "EVENTS_TRIMMED", "events after offset " + after + " are no longer kept; "
+                        + "the stream starts at the oldest kept event, offset " + earliest));
+            }
+        });
+        if (stream == null) {
+            error(id, "UNAVAILABLE", "this service serves no more event streams right now; try again later or another instance");
+            return false;
+        }
+        self[0] = stream;
+        streams.put(topic, stream);
+        return true;
+    }
+
+    /**
+     * Scopes, plus: a supervisor may follow an agent of its teams that has no state yet (a new
+     * roster entry), found in its teams' member lists.
+     */
+    private boolean mayRead(String kind, String key, StateView.Entry current) {
+        if (Scopes.canRead(principal, kind, key, current)) {
+            return true;
+        }
+        if (kind.equals("agent") && current == null && principal.role() == Jwt.Role.SUPERVISOR) {
+            for (String team : principal.teams()) {
+                StateView.Entry t = view.get("team/" + team);
+                if (t != null && t.data() != null && t.data().getJsonArray("members", new JsonArray()).contains(key)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private void unsubscribe(String id, JsonObject frame) {
         JsonArray gone = frame.getJsonArray("topics", new JsonArray());
-        gone.forEach(t -> topics.remove(String.valueOf(t)));
+        gone.forEach(t -> {
+            topics.remove(String.valueOf(t));
+            EventStreams.Stream s = streams.remove(String.valueOf(t));
+            if (s != null) {
+                s.close();
+            }
+        });
         send(new JsonObject().put("type", "unsubscribed").put("id", id).put("topics", gone));
     }
 
@@ -296,6 +440,7 @@ final class Session {
     }
 
     private void drain() {
+        streams.values().forEach(s -> s.pause(false));
         if (conflated.isEmpty()) {
             return;
         }

@@ -73,6 +73,12 @@ public final class StateView implements AutoCloseable {
         return entries.get(topic);
     }
 
+    /** Every current value of one kind ({@code team}, {@code queue}, {@code agent}) of one tenant. */
+    public List<Entry> entries(String kind, String tenant) {
+        String prefix = kind + "/" + tenant + "/";
+        return entries.values().stream().filter(e -> e.topic().startsWith(prefix)).sorted(java.util.Comparator.comparing(Entry::topic)).toList();
+    }
+
     public void listen(Consumer<Entry> listener) {
         listeners.add(listener);
     }

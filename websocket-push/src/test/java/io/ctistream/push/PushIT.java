@@ -49,6 +49,7 @@ class PushIT {
     private static Vertx vertx;
     private static StateView view;
     private static PushServer server;
+    private static EventStreams events;
     private static CommandRelay relay;
     private static StandIn standIn;
     private static KafkaProducer<String, SpecificRecord> producer;
@@ -69,8 +70,9 @@ class PushIT {
         relay = new CommandRelay(kafka.bootstrapServers(), kafka.registryUrl(), "push-it").start();
         relay.ready().get(60, TimeUnit.SECONDS);
         standIn = new StandIn(kafka.bootstrapServers(), kafka.registryUrl());
-        server = PushServer.start(vertx, new PushConfig("127.0.0.1", 0, SECRET, Duration.ofSeconds(1), 4096, 12, 5, 16 * 1024, Duration.ofSeconds(60)), view, relay)
-                .await(30, TimeUnit.SECONDS);
+        events = new EventStreams(kafka.bootstrapServers(), kafka.registryUrl(), 10);
+        server = PushServer.start(vertx, new PushConfig("127.0.0.1", 0, SECRET, Duration.ofSeconds(1), 4096, 12, 5, 16 * 1024, Duration.ofSeconds(60)),
+                view, relay, events, req -> false).await(30, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -112,9 +114,13 @@ class PushIT {
         final List<JsonObject> frames = new CopyOnWriteArrayList<>();
 
         Client() throws Exception {
+            this(server.port());
+        }
+
+        Client(int port) throws Exception {
             // a small receive buffer, so that a paused client pushes back on the server quickly
             client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setReceiveBufferSize(8192));
-            ws = client.connect(server.port(), "127.0.0.1", "/ws").await(10, TimeUnit.SECONDS);
+            ws = client.connect(port, "127.0.0.1", "/ws").await(10, TimeUnit.SECONDS);
             ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
         }
 
@@ -185,6 +191,165 @@ class PushIT {
         c.await("pong", "id", "p");
         await().atMost(Duration.ofSeconds(5)).until(() -> c.count("heartbeat") >= 1);
         assertThat(c.ws.isClosed()).isFalse();
+    }
+
+    /**
+     * Verifies the welcome names the token's agent and teams, and that a wallboard's {@code team/*}
+     * and {@code queue/*} deliver every team and queue of its tenant, including ones that appear
+     * later, and nothing of another tenant; an agent token may not use a wildcard.
+     */
+    @Test
+    void wildcardsDeliverTheTenantsTeamsAndQueues() throws Exception {
+        team("green", 1);
+        team("other-tenant-team", 1, "elsewhere");
+        Client c = new Client();
+        c.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("wallboard", null, List.of(T + "/green", T + "/red"), 600)));
+        JsonObject welcome = c.await("welcome", "id", "a");
+        assertThat(welcome.getJsonArray("teams").getList()).containsExactly(T + "/green", T + "/red");
+        c.send(new JsonObject().put("op", "subscribe").put("id", "w").put("topics", new JsonArray().add("team/*").add("queue/*")));
+        assertThat(c.await("subscribed", "id", "w").getJsonArray("topics").getList()).containsExactly("team/*", "queue/*");
+        assertThat(c.await("state", "topic", "team/" + T + "/green").getJsonObject("data").getJsonObject("counts").getInteger("avail")).isEqualTo(1);
+        team("violet", 3); // appears after the subscription
+        assertThat(c.await("state", "topic", "team/" + T + "/violet").getLong("version")).isEqualTo(3);
+        assertThat(c.frames).noneMatch(f -> String.valueOf(f.getString("topic")).contains("elsewhere"));
+
+        Client agentClient = new Client();
+        agentClient.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("agent", T + "/a1", List.of(), 600)));
+        assertThat(agentClient.await("welcome", "id", "a").getString("agentId")).isEqualTo(T + "/a1");
+        agentClient.send(new JsonObject().put("op", "subscribe").put("id", "w").put("topics", new JsonArray().add("team/*")));
+        assertThat(agentClient.await("error", "id", "w").getString("code")).isEqualTo("FORBIDDEN");
+    }
+
+    /** Verifies connections per principal are bounded with a clear error and close code, and a freed slot can be used again. */
+    @Test
+    void connectionsPerPrincipalAreLimited() throws Exception {
+        try (PushServer limited = PushServer.start(vertx, PushConfig.defaults("127.0.0.1", 0, SECRET).withConnectionsPerPrincipal(2), view, relay)
+                .await(30, TimeUnit.SECONDS)) {
+            String token = token("agent", T + "/a1", List.of(), 600);
+            List<Client> clients = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Client c = new Client(limited.port());
+                c.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token));
+                clients.add(c);
+                if (i < 2) {
+                    c.await("welcome", "id", "a");
+                }
+            }
+            assertThat(clients.get(2).await("error", "id", "a").getString("code")).isEqualTo("TOO_MANY_CONNECTIONS");
+            await().atMost(Duration.ofSeconds(10)).until(() -> clients.get(2).ws.isClosed());
+            assertThat(clients.get(2).ws.closeStatusCode()).isEqualTo((short) 4009);
+            // another user is not affected; a freed slot is usable again
+            Client other = new Client(limited.port());
+            other.send(new JsonObject().put("op", "auth").put("id", "a").put("token", JWT.sign(new JsonObject().put("sub", "another-user")
+                    .put("tenant", T).put("role", "agent").put("agentId", T + "/a2").put("exp", Instant.now().getEpochSecond() + 600))));
+            other.await("welcome", "id", "a");
+            clients.get(0).ws.close().await(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> limited.connections() == 2);
+            Client again = new Client(limited.port());
+            again.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token));
+            again.await("welcome", "id", "a");
+        }
+    }
+
+    /**
+     * Verifies {@code events/agent/{id}}: resumed after an offset, the agent's events arrive in
+     * order with their offsets (none of another agent's), then new ones live; out of scope is refused.
+     */
+    @Test
+    void agentEventLogResumesByOffset() throws Exception {
+        long first = agentEvent("a1", AgentState.NOT_READY, "0012");
+        agentEvent("a2", AgentState.READY, null); // same topic, another agent
+        long second = agentEvent("a1", AgentState.READY, null);
+        Client c = new Client();
+        c.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("agent", T + "/a1", List.of(), 600)));
+        c.await("welcome", "id", "a");
+        String topic = "events/agent/" + T + "/a1";
+        c.send(new JsonObject().put("op", "subscribe").put("id", "e").put("topics", new JsonArray().add(topic))
+                .put("resume", new JsonObject().put(topic, first - 1)));
+        c.await("subscribed", "id", "e");
+        await().atMost(Duration.ofSeconds(15)).until(() -> c.count("event") >= 2);
+        List<JsonObject> got = c.frames.stream().filter(f -> "event".equals(f.getString("type"))).toList();
+        assertThat(got).extracting(f -> f.getLong("offset")).containsExactly(first, second);
+        assertThat(got.get(0).getJsonObject("data").getString("payloadType")).isEqualTo("AgentStateChanged");
+        assertThat(got.get(0).getJsonObject("data").getJsonObject("payload").getString("reasonCode")).isEqualTo("0012");
+        long third = agentEvent("a1", AgentState.WRAP_UP, null);
+        await().atMost(Duration.ofSeconds(15)).until(() -> c.count("event") == 3);
+        assertThat(c.frames.stream().filter(f -> "event".equals(f.getString("type"))).reduce((a, b) -> b).orElseThrow().getLong("offset")).isEqualTo(third);
+        c.send(new JsonObject().put("op", "subscribe").put("id", "x").put("topics", new JsonArray().add("events/agent/" + T + "/a2")));
+        assertThat(c.await("error", "id", "x").getString("code")).isEqualTo("FORBIDDEN");
+        c.send(new JsonObject().put("op", "unsubscribe").put("id", "u").put("topics", new JsonArray().add(topic)));
+        c.await("unsubscribed", "id", "u");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.open() == 0);
+    }
+
+    /**
+     * Verifies RS256 tokens verified with keys fetched from a JWKS URL (served over HTTP here, as
+     * an identity provider does), and that after the provider rotates its keys a token signed with
+     * the new key is accepted without restarting the pusher.
+     */
+    @Test
+    void rs256TokensThroughAJwksUrl() throws Exception {
+        var k1 = JwtTest.rsa();
+        var k2 = JwtTest.rsa();
+        java.util.concurrent.atomic.AtomicReference<String> published = new java.util.concurrent.atomic.AtomicReference<>(jwksDocument(java.util.Map.of("k1", k1)));
+        var idp = vertx.createHttpServer().requestHandler(r -> r.response().putHeader("content-type", "application/json").end(published.get()))
+                .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        PushConfig config = new PushConfig("127.0.0.1", 0, null, Duration.ofSeconds(5), 4096, 12, 5, 16 * 1024, Duration.ofSeconds(60), 20, 0,
+                PushConfig.DEFAULT_REASONS, "http://127.0.0.1:" + idp.actualPort() + "/realms/acme/protocol/openid-connect/certs");
+        try (PushServer rs = PushServer.start(vertx, config, view, relay).await(30, TimeUnit.SECONDS)) {
+            JsonObject claims = new JsonObject().put("sub", "kc-sup").put("tenant", T).put("role", "supervisor")
+                    .put("teams", new JsonArray().add(T + "/blue")).put("exp", Instant.now().getEpochSecond() + 600);
+            Client c = new Client(rs.port());
+            // the key set is fetched at start; a token arriving before that completes waits for it
+            c.send(new JsonObject().put("op", "auth").put("id", "k1").put("token", JwtTest.rs256(k1, "k1", claims)));
+            assertThat(c.await("welcome", "id", "k1").getString("subject")).isEqualTo("kc-sup");
+            c.send(new JsonObject().put("op", "auth").put("id", "forged").put("token", JwtTest.rs256(JwtTest.rsa(), "k1", claims)));
+            assertThat(c.await("error", "id", "forged").getString("code")).isEqualTo("BAD_TOKEN");
+
+            published.set(jwksDocument(java.util.Map.of("k1", k1, "k2", k2))); // the provider rotates
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                c.send(new JsonObject().put("op", "auth").put("id", "k2").put("token", JwtTest.rs256(k2, "k2", claims)));
+                return c.frames.stream().anyMatch(f -> "welcome".equals(f.getString("type")) && "k2".equals(f.getString("id")));
+            });
+            assertThat(c.await("welcome", "id", "k2").getBoolean("replaced")).isTrue();
+        } finally {
+            idp.close();
+        }
+    }
+
+    static String jwksDocument(java.util.Map<String, java.security.KeyPair> keys) {
+        var enc = java.util.Base64.getUrlEncoder().withoutPadding();
+        JsonArray list = new JsonArray();
+        keys.forEach((kid, pair) -> {
+            var pub = (java.security.interfaces.RSAPublicKey) pair.getPublic();
+            byte[] n = pub.getModulus().toByteArray();
+            n = n[0] == 0 ? java.util.Arrays.copyOfRange(n, 1, n.length) : n;
+            list.add(new JsonObject().put("kty", "RSA").put("kid", kid).put("use", "sig").put("n", enc.encodeToString(n))
+                    .put("e", enc.encodeToString(pub.getPublicExponent().toByteArray())));
+        });
+        return new JsonObject().put("keys", list).encode();
+    }
+
+    static long agentEvent(String id, AgentState state, String reason) throws Exception {
+        Instant now = Instant.now();
+        io.ctistream.events.AgentEvent e = io.ctistream.events.AgentEvent.newBuilder()
+                .setHeader(io.ctistream.events.EventHeader.newBuilder().setEventId(java.util.UUID.randomUUID().toString()).setTenant(T)
+                        .setAgentId(T + "/" + id).setSource(io.ctistream.events.EventSource.newBuilder()
+                                .setPlatform(io.ctistream.events.Platform.BROADWORKS).setConnectorInstance("push-it").build())
+                        .setOccurredAt(now).setIngestedAt(now).build())
+                .setPayload(io.ctistream.events.AgentStateChanged.newBuilder().setState(state).setReasonCode(reason).build()).build();
+        return producer.send(new ProducerRecord<>(CtiTopics.AGENT_EVENTS.topicName(), T + "/" + id, e)).get().offset();
+    }
+
+    static void team(String id, long version) throws Exception {
+        team(id, version, T);
+    }
+
+    static void team(String id, long version, String tenant) throws Exception {
+        io.ctistream.events.TeamSnapshot t = io.ctistream.events.TeamSnapshot.newBuilder().setTenant(tenant).setTeamId(tenant + "/" + id)
+                .setCounts(io.ctistream.events.CategoryCounts.newBuilder().setAvail(1).setRing(0).setAcd(0).setAux(0).setAcw(0).setOff(0).setUnknown(0).build())
+                .setMembers(List.of()).setAvailableAgents(List.of()).setVersion(version).setUpdatedAt(Instant.now()).build();
+        producer.send(new ProducerRecord<>(CtiTopics.TEAM_STATS.topicName(), t.getTeamId(), t)).get();
     }
 
     /** Verifies a supervisor reads its teams' agents only, and that a resume with versions sends only keys whose version moved. */

@@ -32,6 +32,15 @@ public final class DemoRoster {
     private DemoRoster() {
     }
 
+    /** The team ids {@link #build} uses for {@code teams} teams. */
+    public static List<String> teamIds(int teams) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < Math.min(teams, TEAMS.length); i++) {
+            ids.add(TENANT + "/" + TEAMS[i]);
+        }
+        return ids;
+    }
+
     public static List<AgentProfile> build(int agents, int teams, int queues) {
         int teamCount = Math.min(teams, TEAMS.length);
         int queueCount = Math.min(queues, QUEUES.length);

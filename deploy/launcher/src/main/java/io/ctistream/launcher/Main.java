@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -27,6 +28,9 @@ public final class Main {
                        CTISTREAM_DEMO_TEAMS teams on CTISTREAM_DEMO_QUEUES queues)
               engine   the agent-state engine alone, against the Kafka cluster and Apicurio
                        Registry named by CTISTREAM_KAFKA_BOOTSTRAP and CTISTREAM_REGISTRY_URL
+              push     the WebSocket push service (wallboard, agent panel, /ws) alone, against
+                       the same; tokens verified with CTISTREAM_PUSH_JWT_SECRET or
+                       CTISTREAM_PUSH_JWKS_URL
               version  print the version
               help     print this text
 
@@ -43,6 +47,7 @@ public final class Main {
                 case "all" -> runUntilStopped(false);
                 case "demo" -> runUntilStopped(true);
                 case "engine" -> runEngine();
+                case "push" -> runPush();
                 case "version" -> System.out.println("ctistream " + version());
                 case "help", "-h", "--help" -> System.out.print(USAGE);
                 default -> {
@@ -88,9 +93,13 @@ public final class Main {
             running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
             EngineService engine = EngineService.start(vertx, engineSettings);
             running.push(engine);
+            PushSettings pushSettings = PushSettings.embedded(source, stack.bootstrapServers(), stack.registryUrl(), config.dataDir());
+            PushService push = PushService.start(vertx, pushSettings);
+            running.push(push);
             LOG.info("ctistream ready after [{} ms]: kafka [{}], schema registry [{}], engine [{}], data [{}]{}",
                     (System.nanoTime() - started) / 1_000_000, stack.bootstrapServers(), stack.registryUrl(), engine.url(engineSettings),
                     config.dataDir(), stack.reusedData() ? " (reused from an earlier run)" : "");
+            printLinks(pushSettings, push.port(), demo ? DemoRoster.teamIds(config.demoTeams()) : List.of(), demo ? DemoRoster.TENANT + "/agent001" : null);
         } catch (Exception | Error e) {
             closeAll(running);
             throw e;
@@ -116,6 +125,50 @@ public final class Main {
             throw e;
         }
         stopped.await();
+    }
+
+    private static void runPush() throws Exception {
+        PushSettings settings = PushSettings.standalone(ConfigSource.fromEnvironment());
+        LOG.info("ctistream {} starting (push), kafka [{}], registry [{}], {}", version(), settings.bootstrapServers(), settings.registryUrl(), settings.push());
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        CountDownLatch stopped = stopOnShutdown(running);
+        Vertx vertx = Vertx.vertx();
+        running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        try {
+            PushService push = PushService.start(vertx, settings);
+            running.push(push);
+            LOG.info("ctistream push ready: wallboard [http://{}:{}/], websocket [/ws]", settings.push().host(), push.port());
+        } catch (Exception | Error e) {
+            closeAll(running);
+            throw e;
+        }
+        stopped.await();
+    }
+
+    /**
+     * The single-machine run's entry points, with tokens signed by the data directory's secret: a
+     * wallboard for a supervisor of every demo team (an admin of the tenant without the demo) and an
+     * agent panel. Tokens sit in the URL fragment, which browsers never send to the server.
+     */
+    private static void printLinks(PushSettings settings, int port, List<String> teams, String agentId) {
+        if (settings.push().jwtSecret() == null) {
+            return;
+        }
+        io.ctistream.push.Jwt jwt = new io.ctistream.push.Jwt(settings.push().jwtSecret(), 0);
+        long exp = java.time.Instant.now().plus(java.time.Duration.ofHours(12)).getEpochSecond();
+        String base = "http://localhost:" + port;
+        var supervisor = new io.vertx.core.json.JsonObject().put("sub", teams.isEmpty() ? "admin" : "supervisor").put("tenant", DemoRoster.TENANT)
+                .put("role", teams.isEmpty() ? "admin" : "supervisor").put("teams", new io.vertx.core.json.JsonArray(teams)).put("exp", exp);
+        StringBuilder out = new StringBuilder("\n  wallboard:   ").append(base).append("/\n  ").append(teams.isEmpty() ? "admin:       " : "supervisor:  ")
+                .append(base).append("/#token=")
+                .append(jwt.sign(supervisor));
+        if (agentId != null) {
+            var agent = new io.vertx.core.json.JsonObject().put("sub", agentId).put("tenant", DemoRoster.TENANT).put("role", "agent")
+                    .put("agentId", agentId).put("exp", exp);
+            out.append("\n  agent:       ").append(base).append("/agent#token=").append(jwt.sign(agent));
+        }
+        // printed, not logged: the links carry tokens (valid 12 hours, for this machine's data directory)
+        System.out.println(out.append("\n"));
     }
 
     /** Closes what is running, newest first, when the JVM is asked to stop (Ctrl-C, SIGTERM). */

@@ -1,0 +1,222 @@
+// The agent panel: one agent's live state and the buttons that change it. Agents see their own
+// agent; supervisors and admins open /agent?agent=tenant/agent-id.
+import { CtiStreamClient } from './ctistream-client.js';
+
+const $ = (selector) => document.querySelector(selector);
+
+// ---- shared page plumbing (the same in wallboard.js) ----
+const TOKEN_KEY = 'ctistream.token';
+const STATUS_TEXT = { connecting: 'connecting…', live: 'live', offline: 'offline, reconnecting…', unauthorized: 'unauthorized' };
+const store = (token) => { try { token ? sessionStorage.setItem(TOKEN_KEY, token) : sessionStorage.removeItem(TOKEN_KEY); } catch { /* storage off */ } };
+
+/** The token from `#token=…` (then removed from the address bar), else from this tab's sessionStorage. */
+function takeToken() {
+  const m = /[#&]token=([^&]+)/.exec(location.hash);
+  if (m) {
+    store(decodeURIComponent(m[1]));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  try { return sessionStorage.getItem(TOKEN_KEY); } catch { return null; }
+}
+
+/** The token's claims, read (not verified) for fallbacks; the token itself is never shown. */
+function claims(token) {
+  try { return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))); } catch { return {}; }
+}
+
+function askToken(message = '') {
+  $('#token-error').textContent = message;
+  $('#token-form').hidden = false;
+  $('#token-input').focus();
+}
+
+function showStatus(status) {
+  const el = $('#connection');
+  el.dataset.state = status;
+  el.textContent = STATUS_TEXT[status];
+  document.body.classList.toggle('offline', status !== 'live');
+}
+
+function notice(text) {
+  $('#notice').textContent = text;
+  $('#notice').hidden = !text;
+}
+
+const short = (id) => (id ? id.slice(id.lastIndexOf('/') + 1) : '');
+const pad = (n) => String(n).padStart(2, '0');
+/** mm:ss, or h:mm:ss from an hour on; '—' when unknown. */
+function duration(ms) {
+  if (!Number.isFinite(ms)) return '—';
+  const s = Math.max(0, Math.floor(ms / 1000)), h = Math.floor(s / 3600);
+  return (h ? `${h}:` : '') + `${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+}
+
+let client = null;
+let token = null;
+let lastAuthError = '';
+let subject = null;
+
+function start(newToken) {
+  token = newToken;
+  store(token);
+  $('#token-form').hidden = true;
+  if (client) return client.replaceToken(token);
+  client = new CtiStreamClient({ token, onStatus, onWelcome, onState, onError });
+  client.connect();
+}
+
+$('#token-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const value = $('#token-input').value.trim();
+  $('#token-input').value = '';
+  if (value) start(value);
+});
+
+function onStatus(status) {
+  showStatus(status);
+  if (status === 'unauthorized') {
+    store(null);
+    askToken(lastAuthError || 'Your token was refused or has expired. Paste a new one.');
+  }
+  render();
+}
+
+function onError(e) {
+  if (['BAD_TOKEN', 'TOKEN_EXPIRED'].includes(e.code) || (e.code === 'FORBIDDEN' && client.status !== 'live')) lastAuthError = e.message;
+  else if (e.code === 'TOKEN_EXPIRING') askToken('Your token expires in a few seconds. Paste a new one to stay connected.');
+  else if (e.code === 'FORBIDDEN' || e.code === 'BAD_TOPIC') notice(e.message);
+  else console.warn(`ctistream: ${e.code}: ${e.message}`);
+}
+// ---- end of shared plumbing ----
+
+const ON_CALL = ['RESERVED', 'TALKING', 'HOLD'];
+const DIRECTION = { INBOUND: 'Inbound', OUTBOUND: 'Outbound', INTERNAL: 'Internal' };
+const BUTTONS = ['logon', 'ready', 'notready', 'wrapup', 'logoff'];
+let agentId = null;
+let agent = null; // the last agent data, or null
+let freshness = 'UNKNOWN';
+const pending = new Set(); // controls whose command awaits its result (no double sends)
+let latest = 0; // only the newest command's outcome is shown
+
+fetch('config.json')
+  .then((r) => (r.ok ? r.json() : { reasons: [] }))
+  .then((config) => {
+    for (const { code, label } of config.reasons ?? []) $('#reason').add(new Option(label || code, code));
+  })
+  .catch(() => console.warn('ctistream: no reason codes (config.json unavailable)'));
+
+function onWelcome(w) {
+  lastAuthError = '';
+  if (w.replaced) return;
+  if (subject && subject !== w.subject) return location.reload(); // someone else signed in: start clean
+  subject = w.subject;
+  const asked = new URLSearchParams(location.search).get('agent');
+  agentId = w.role === 'agent' ? w.agentId ?? claims(token).agentId ?? null : asked;
+  if (!agentId) {
+    notice(w.role === 'agent' ? 'This token names no agent.' : 'Open this page with ?agent=tenant/agent-id to act for an agent.');
+    return render();
+  }
+  notice('');
+  client.subscribe(`agent/${agentId}`);
+  render();
+}
+
+function onState(f) {
+  if (f.topic !== `agent/${agentId}`) return;
+  agent = f.removed ? null : f.data;
+  freshness = f.freshness?.state ?? agent?.freshness ?? 'UNKNOWN';
+  render();
+}
+
+/** Which buttons make sense in a state; all of them when the state is unknown (the platform decides). */
+function allowed(state) {
+  if (state === 'UNKNOWN') return { logon: true, ready: true, notready: true, wrapup: true, logoff: true };
+  const on = state !== 'LOGGED_OUT';
+  return { logon: !on, ready: on && state !== 'READY', notready: on, wrapup: on && state !== 'WRAP_UP', logoff: on && !ON_CALL.includes(state) };
+}
+
+function render() {
+  const a = agent, state = a?.state ?? 'UNKNOWN', live = client?.status === 'live';
+  const box = $('#state');
+  box.dataset.state = state;
+  box.dataset.category = a?.category ?? 'UNKNOWN';
+  $('#state-label').textContent = a ? state.replace(/_/g, ' ') : agentId && live ? 'Waiting for state…' : 'UNKNOWN';
+  $('#state-category').textContent = a?.category ?? '';
+  $('#reason-shown').textContent = a?.reasonLabel || a?.reasonCode || '';
+  $('#agent-name').textContent = a?.displayName || short(agentId);
+  tick();
+
+  const c = a?.currentCall;
+  $('#call').textContent = c ? `${DIRECTION[c.direction] ?? 'Call'} · ${c.remoteParty ?? 'unknown party'}${c.queueId ? ` · ${short(c.queueId)}` : ''} · ${c.callState}` : '';
+  const t = a?.today;
+  $('#today').textContent = t ? `Today: ${t.callsHandled} calls · talk ${duration(t.talkTimeMillis)} · not ready ${duration(t.notReadyTimeMillis)}`
+    + (a.hotelingGuest ? ` · guest at ${a.hotelingGuest}` : '') : '';
+
+  const warning = $('#stale-warning');
+  const why = !live ? 'not connected to ctistream' : freshness !== 'LIVE' ? `link to the phone system: ${a?.link ?? 'UNKNOWN'}` : state === 'UNKNOWN' ? 'the phone system has not said' : '';
+  warning.hidden = !a || !why;
+  warning.textContent = `Your state cannot be confirmed right now (${why}). What you see may be out of date.`;
+
+  // other buttons stay usable while a command is pending: the new state may arrive before the result
+  const ok = allowed(state), usable = live && !!agentId;
+  for (const id of BUTTONS) $(`#${id}`).disabled = !(usable && ok[id] && !pending.has(id));
+  $('#guest').disabled = $('#logon').disabled;
+  $('#reason').disabled = $('#notready').disabled;
+  $('#dnd').disabled = !(usable && state !== 'LOGGED_OUT' && !pending.has('dnd'));
+  $('#dnd').checked = !!a?.dnd;
+}
+
+function tick() {
+  $('#state-time').textContent = agent ? duration((client?.now() ?? Date.now()) - Date.parse(agent.stateSince)) : '';
+}
+setInterval(tick, 1000);
+
+function say(status, text) {
+  const m = $('#message');
+  m.dataset.status = status;
+  m.textContent = text;
+}
+
+const OUTCOME = { COMPLETED: 'Done', REJECTED: 'Rejected', TIMED_OUT: 'No answer in time', FAILED: 'Failed' };
+
+/** Sends one command from control `id`, shows its progress, then the server's words for the outcome. */
+async function run(id, label, command) {
+  const mine = ++latest;
+  const show = (status, text) => mine === latest && say(status, text);
+  pending.add(id);
+  render();
+  show('pending', `${label}: sending…`);
+  try {
+    const r = await client.command(agentId, command, { onAccepted: () => show('pending', `${label}: waiting for the phone system…`) });
+    show(r.status, `${OUTCOME[r.status] ?? r.status}: ${r.message || r.code || label}`);
+  } catch (e) {
+    show('ERROR', `${label} could not be sent: ${e.message}`);
+  } finally {
+    pending.delete(id);
+    render();
+  }
+}
+
+$('#logon').onclick = () => {
+  const guest = $('#guest').value.trim();
+  run('logon', 'Log on', { type: 'LogOn', initialState: 'NOT_READY', ...(guest && { guestAddress: guest }) });
+};
+$('#ready').onclick = () => run('ready', 'Ready', { type: 'SetState', state: 'READY' });
+$('#notready').onclick = () => {
+  const reasonCode = $('#reason').value;
+  run('notready', 'Not ready', { type: 'SetState', state: 'NOT_READY', ...(reasonCode && { reasonCode }) });
+};
+$('#wrapup').onclick = () => run('wrapup', 'Wrap-up', { type: 'SetState', state: 'WRAP_UP' });
+$('#logoff').onclick = () => run('logoff', 'Log off', { type: 'LogOff' });
+$('#dnd').onchange = (e) => run('dnd', e.target.checked ? 'Do not disturb on' : 'Do not disturb off', { type: 'SetDnd', enabled: e.target.checked });
+
+// a token pasted into the address bar of an open page: start over with it
+addEventListener('hashchange', () => { if (/[#&]token=/.test(location.hash)) { takeToken(); location.reload(); } });
+
+const initial = takeToken();
+render();
+if (initial) start(initial);
+else {
+  showStatus('unauthorized');
+  askToken();
+}
