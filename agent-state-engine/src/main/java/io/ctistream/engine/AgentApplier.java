@@ -82,6 +82,28 @@ final class AgentApplier {
         return publish(current == null, next, before, after, now);
     }
 
+    /**
+     * The connector that speaks for this agent went silent (its status is no longer refreshed) or
+     * stopped: the same as a lost link, said by the engine. The agent shows UNKNOWN (not live) until
+     * a connector reports its state again. Null when there is nothing to change (already down).
+     */
+    Applied connectorSilent(AgentProjection current, String instance, String why, long now) {
+        if (current == null || AgentRules.linkDown(current.getSnapshot().getLink())) {
+            return null;
+        }
+        java.time.Instant at = java.time.Instant.ofEpochMilli(now);
+        AgentEvent verdict = AgentEvent.newBuilder()
+                .setHeader(EventHeader.newBuilder().setEventId(java.util.UUID.randomUUID().toString()).setTenant(current.getSnapshot().getTenant())
+                        .setAgentId(current.getSnapshot().getAgentId())
+                        .setSource(io.ctistream.events.EventSource.newBuilder().setPlatform(io.ctistream.events.Platform.CTISTREAM)
+                                .setConnectorInstance("engine").build())
+                        .setOccurredAt(at).setIngestedAt(at).build())
+                .setPayload(SubscriptionChanged.newBuilder().setLinkState(LinkState.LOST).setChannel("connector")
+                        .setReason("connector " + instance + " " + why).build())
+                .build();
+        return applyEvent(current, verdict, now);
+    }
+
     Applied applyEvent(AgentProjection current, AgentEvent event, long now) {
         EventHeader header = event.getHeader();
         AgentProjection p = current != null ? current : unknown(header.getTenant(), header.getAgentId(), now);
@@ -194,6 +216,9 @@ final class AgentApplier {
                 .setLastSourceOccurredAt(latest(before.getLastSourceOccurredAt(), fromPlatform(payload) ? header.getOccurredAt() : null));
         next.setAcdState(acd).setCallConnectedAt(connectedAt == null ? null : java.time.Instant.ofEpochMilli(connectedAt))
                 .setPendingHandle(pending);
+        if (header.getSource().getPlatform() != io.ctistream.events.Platform.CTISTREAM) {
+            next.setServedBy(header.getSource().getConnectorInstance()); // who speaks for this agent now
+        }
         Long sequence = header.getSource().getPlatformSequence();
         if (sequence != null && fromPlatform(payload)) {
             next.setLastSourceSequence(sequence).setLastSourceInstance(header.getSource().getConnectorInstance());

@@ -8,6 +8,7 @@ import io.ctistream.schemas.CtiTopics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
@@ -31,17 +32,23 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
     static final String EVENT_IDS = "agent-event-ids";
     /** Agents that left the roster, with the last version published: no ghost comes back, versions go on. */
     static final String REMOVED = "agent-removed";
+    /** Global: every connector's last {@code ConnectorStatus} (bytes, decoded when read). */
+    static final String CONNECTOR_STATUS = "connector-status";
 
     private final EngineConfig config;
     private final EngineMetrics metrics;
     private final AgentApplier applier;
     private final Deserializer<AgentEvent> events;
     private final Deserializer<AgentProfile> profiles;
+    private final Deserializer<io.ctistream.events.ConnectorStatus> statuses;
+    private KeyValueStore<String, byte[]> connectorStatus;
     private KeyValueStore<String, AgentProjection> projections;
     private WindowStore<String, Long> eventIds;
     private KeyValueStore<String, Long> removed;
 
-    AgentProcessor(EngineConfig config, EngineMetrics metrics, Deserializer<AgentEvent> events, Deserializer<AgentProfile> profiles) {
+    AgentProcessor(EngineConfig config, EngineMetrics metrics, Deserializer<AgentEvent> events, Deserializer<AgentProfile> profiles,
+                   Deserializer<io.ctistream.events.ConnectorStatus> statuses) {
+        this.statuses = statuses;
         this.config = config;
         this.metrics = metrics;
         this.applier = new AgentApplier(config);
@@ -56,6 +63,9 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         eventIds = context.getStateStore(EVENT_IDS);
         removed = context.getStateStore(REMOVED);
         context.schedule(config.housekeepingInterval(), PunctuationType.WALL_CLOCK_TIME, this::rollDays);
+        connectorStatus = context.getStateStore(CONNECTOR_STATUS);
+        long check = Math.max(500, config.connectorLiveness().toMillis() / 5);
+        context.schedule(java.time.Duration.ofMillis(check), PunctuationType.WALL_CLOCK_TIME, this::checkConnectors);
     }
 
     @Override
@@ -185,6 +195,62 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
     private void deadLetter(Record<String, byte[]> record, String reason) {
         context().forward(record.withValue((SpecificRecord) DeadLetters.of(context(), record, reason)));
         metrics.count(EngineMetrics.Outcome.DEAD_LETTERED);
+    }
+
+    /**
+     * Connectors publish their status at least every 5 s. One whose status has not been refreshed
+     * within the liveness window (killed, partitioned away) or that said it stopped no longer speaks
+     * for its agents: they turn UNKNOWN (not live) instead of showing their last state as current.
+     * A connector that takes them over (or the same one, back) reports their state and they are live again.
+     */
+    private void checkConnectors(long now) {
+        Map<String, String> silent = new java.util.HashMap<>();
+        try (KeyValueIterator<String, byte[]> all = connectorStatus.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, byte[]> entry = all.next();
+                io.ctistream.events.ConnectorStatus status;
+                try {
+                    status = entry.value == null ? null : statuses.deserialize(CtiTopics.CONNECTOR_STATUS.topicName(), entry.value);
+                } catch (RuntimeException e) {
+                    continue; // an unreadable status says nothing either way
+                }
+                if (status == null) {
+                    continue;
+                }
+                long age = now - status.getUpdatedAt().toEpochMilli();
+                if (status.getState() == io.ctistream.events.ConnectorState.STOPPED || status.getState() == io.ctistream.events.ConnectorState.FAILED) {
+                    silent.put(entry.key, "is " + status.getState().name().toLowerCase());
+                } else if (age > config.connectorLiveness().toMillis()) {
+                    silent.put(entry.key, "silent since " + status.getUpdatedAt());
+                }
+            }
+        }
+        if (silent.isEmpty()) {
+            return;
+        }
+        List<KeyValue<String, AgentApplier.Applied>> lost = new ArrayList<>();
+        try (KeyValueIterator<String, AgentProjection> all = projections.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, AgentProjection> entry = all.next();
+                String by = entry.value.getServedBy();
+                if (by != null && silent.containsKey(by)) {
+                    AgentApplier.Applied applied = applier.connectorSilent(entry.value, by, silent.get(by), now);
+                    if (applied != null) {
+                        lost.add(KeyValue.pair(entry.key, applied));
+                    }
+                }
+            }
+        }
+        for (KeyValue<String, AgentApplier.Applied> entry : lost) {
+            projections.put(entry.key, entry.value.projection());
+            if (entry.value.changed()) {
+                context().forward(new Record<String, SpecificRecord>(entry.key, entry.value.projection().getSnapshot(), now));
+                metrics.count(EngineMetrics.Outcome.APPLIED);
+            }
+            for (var signal : entry.value.signals()) {
+                context().forward(new Record<String, SpecificRecord>(signal.getQueueId(), signal, now));
+            }
+        }
     }
 
     private void rollDays(long now) {

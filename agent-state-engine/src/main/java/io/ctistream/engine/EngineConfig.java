@@ -21,11 +21,13 @@ import java.util.Objects;
  * @param queueCallRetention     how long a finished queue call is remembered (late signals for it stay idempotent)
  * @param housekeepingInterval   how often (wall clock) days roll over and old entries are purged
  * @param stores                 RocksDB (persistent, the default) or in-memory stores; both are backed by changelog topics
+ * @param connectorLiveness      a connector whose status has not been refreshed for this long (it publishes every 5 s) is taken
+ *                               for dead: its agents turn UNKNOWN until a connector speaks for them again
  */
 public record EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
                            int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
                            Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
-                           Duration housekeepingInterval, StoreKind stores) {
+                           Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness) {
 
     /** Where the engine keeps its state between changelog restores. */
     public enum StoreKind { PERSISTENT, IN_MEMORY }
@@ -43,6 +45,22 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
         requirePositive("queue call retention", queueCallRetention);
         requirePositive("housekeeping interval", housekeepingInterval);
         Objects.requireNonNull(stores, "stores");
+        requirePositive("connector liveness", connectorLiveness);
+    }
+
+    public static final Duration DEFAULT_CONNECTOR_LIVENESS = Duration.ofSeconds(15);
+
+    public EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
+                        int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
+                        Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
+                        Duration housekeepingInterval, StoreKind stores) {
+        this(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow, defaultZone, tenantZones,
+                serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, DEFAULT_CONNECTOR_LIVENESS);
+    }
+
+    public EngineConfig withConnectorLiveness(Duration liveness) {
+        return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, liveness);
     }
 
     /** Defaults for everything but where Kafka and the registry are. */
@@ -58,32 +76,32 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
 
     public EngineConfig withApplicationId(String id) {
         return new EngineConfig(id, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness);
     }
 
     public EngineConfig withStateDir(String dir) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, dir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness);
     }
 
     public EngineConfig withZones(ZoneId defaultZone, Map<String, ZoneId> tenantZones) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness);
     }
 
     public EngineConfig withHousekeepingInterval(Duration interval) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, interval, stores);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, interval, stores, connectorLiveness);
     }
 
     public EngineConfig withStandbyReplicas(int replicas) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, replicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness);
     }
 
     public EngineConfig withStores(StoreKind kind) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, kind);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, kind, connectorLiveness);
     }
 
     private static void requirePositive(String what, Duration d) {

@@ -68,6 +68,30 @@ public final class EngineTopology {
                 ? Stores.persistentWindowStore(AgentProcessor.EVENT_IDS, window.multipliedBy(2), window, false)
                 : Stores.inMemoryWindowStore(AgentProcessor.EVENT_IDS, window.multipliedBy(2), window, false), keys, Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, AgentProcessor.REMOVED), keys, Serdes.Long()));
+        // every connector's last status, on every instance: whether the connector that speaks for an agent is alive
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AgentProcessor.CONNECTOR_STATUS), keys, Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                CtiTopics.CONNECTOR_STATUS.topicName(), Consumed.with(keys, Serdes.ByteArray()).withName("connector-status-in"),
+                () -> new org.apache.kafka.streams.processor.api.Processor<String, byte[], Void, Void>() {
+                    private KeyValueStore<String, byte[]> store;
+
+                    @Override
+                    public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
+                        store = context.getStateStore(AgentProcessor.CONNECTOR_STATUS);
+                    }
+
+                    @Override
+                    public void process(org.apache.kafka.streams.processor.api.Record<String, byte[]> record) {
+                        if (record.key() == null) {
+                            return;
+                        }
+                        if (record.value() == null) {
+                            store.delete(record.key());
+                        } else {
+                            store.put(record.key(), record.value());
+                        }
+                    }
+                });
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.PROJECTIONS), keys, serdes.of(QueueProjection.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.CALLS), keys, serdes.of(QueueCall.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.WAITING), keys, serdes.of(QueueCall.class)));
@@ -78,7 +102,7 @@ public final class EngineTopology {
         Map<String, KStream<String, SpecificRecord>> agentOut = roster.merge(events, Named.as("agent-inputs"))
                 // a processor per task, each with its own deserializers: nothing shared between stream threads
                 .process(() -> new AgentProcessor(config, metrics, serdes.of(AgentEvent.class).deserializer(),
-                                serdes.of(AgentProfile.class).deserializer()),
+                                serdes.of(AgentProfile.class).deserializer(), serdes.of(io.ctistream.events.ConnectorStatus.class).deserializer()),
                         Named.as("agent-projector"), AgentProcessor.PROJECTIONS, AgentProcessor.EVENT_IDS, AgentProcessor.REMOVED)
                 .split(Named.as("agent-out-"))
                 .branch((k, v) -> v == null || v instanceof AgentSnapshot, Branched.as("snapshots"))

@@ -1,5 +1,6 @@
 package io.ctistream.engine;
 
+import static io.ctistream.engine.EngineDriver.T0;
 import static io.ctistream.engine.EngineDriver.agent;
 import static io.ctistream.engine.EngineDriver.call;
 import static io.ctistream.engine.EngineDriver.link;
@@ -19,6 +20,7 @@ import io.ctistream.events.LinkState;
 import io.ctistream.events.WallboardCategory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -314,5 +316,58 @@ class AgentProjectionTest {
         assertThat(after.getToday().getDay()).isEqualTo("2026-11-25");
         assertThat(after.getToday().getNotReadyTimeMillis()).isZero();
         assertThat(after.getState()).isEqualTo(AgentState.READY);
+    }
+
+    /**
+     * Verifies the liveness of the connector that speaks for an agent: killed (its status no longer
+     * refreshed), the agent turns UNKNOWN and not live within the window, its call is not shown any
+     * more; back (a full state from the platform), the agent is live with the true state. A connector
+     * that says it stopped does the same at once; an agent of another, live connector is untouched.
+     */
+    @Test
+    void agentsOfASilentConnectorTurnUnknownAndComeBackWithTheTruth() {
+        String bob = agent("bob");
+        engine.profile(bob, team("red"), q1);
+        Instant start = T0;
+        engine.connectorStatus("bw-1", io.ctistream.events.ConnectorState.RUNNING, start);
+        engine.send(alice, ofSeconds(0), link(LinkState.ACTIVE));
+        engine.send(alice, ofSeconds(1), state(AgentState.READY));
+        engine.send(alice, ofSeconds(2), call("c1", CallState.CONNECTED, q1));
+        AgentEvent other = EngineDriver.event(bob, T0.plusSeconds(1), state(AgentState.READY), null);
+        engine.send(AgentEvent.newBuilder(other).setHeader(io.ctistream.events.EventHeader.newBuilder(other.getHeader())
+                .setSource(io.ctistream.events.EventSource.newBuilder(other.getHeader().getSource()).setConnectorInstance("bw-2").build()).build()).build());
+        assertThat(engine.agentState.readValuesToList()).last().satisfies(s -> assertThat(s.getFreshness()).isEqualTo(Freshness.LIVE));
+
+        // bw-2 keeps publishing; bw-1 goes silent (killed: no last status)
+        for (int s = 5; s <= 20; s += 5) {
+            engine.connectorStatus("bw-2", io.ctistream.events.ConnectorState.RUNNING, T0.plusSeconds(s));
+            engine.driver.advanceWallClockTime(java.time.Duration.ofSeconds(5));
+        }
+        var after = engine.agentState.readKeyValuesToMap();
+        assertThat(after).containsOnlyKeys(alice);
+        assertThat(after.get(alice)).satisfies(s -> {
+            assertThat(s.getState()).isEqualTo(AgentState.UNKNOWN);
+            assertThat(s.getCategory()).isEqualTo(WallboardCategory.UNKNOWN);
+            assertThat(s.getFreshness()).isNotEqualTo(Freshness.LIVE);
+            assertThat(s.getLink()).isEqualTo(LinkState.LOST);
+            assertThat(s.getCurrentCall()).isNull();
+        });
+        engine.driver.advanceWallClockTime(java.time.Duration.ofSeconds(5));
+        assertThat(engine.agentState.readValuesToList()).as("said once, not on every check").isEmpty();
+
+        // the connector is back (restarted): it re-subscribes and reports the agent's true state
+        engine.connectorStatus("bw-1", io.ctistream.events.ConnectorState.RUNNING, T0.plusSeconds(25));
+        engine.send(alice, ofSeconds(25), link(LinkState.ACTIVE));
+        engine.send(alice, ofSeconds(25), notReady("0012", "Lunch"));
+        assertThat(engine.agentState.readValuesToList()).last().satisfies(s -> {
+            assertThat(s.getState()).isEqualTo(AgentState.NOT_READY);
+            assertThat(s.getFreshness()).isEqualTo(Freshness.LIVE);
+        });
+
+        // a connector that says it stopped no longer speaks for its agents either
+        engine.connectorStatus("bw-2", io.ctistream.events.ConnectorState.STOPPED, T0.plusSeconds(26));
+        engine.driver.advanceWallClockTime(java.time.Duration.ofSeconds(5));
+        assertThat(engine.agentState.readKeyValuesToMap()).containsOnlyKeys(bob)
+                .hasEntrySatisfying(bob, s -> assertThat(s.getState()).isEqualTo(AgentState.UNKNOWN));
     }
 }

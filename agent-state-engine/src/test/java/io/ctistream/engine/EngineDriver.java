@@ -53,6 +53,7 @@ final class EngineDriver implements AutoCloseable {
     private final TestInputTopic<String, byte[]> roster;
     private final TestInputTopic<String, byte[]> events;
     private final TestInputTopic<String, byte[]> queueEvents;
+    private final TestInputTopic<String, byte[]> connectorStatus;
     final TestOutputTopic<String, AgentSnapshot> agentState;
     final TestOutputTopic<String, TeamSnapshot> teamStats;
     final TestOutputTopic<String, QueueSnapshot> queueStats;
@@ -76,6 +77,7 @@ final class EngineDriver implements AutoCloseable {
         roster = driver.createInputTopic(CtiTopics.AGENTS.topicName(), new StringSerializer(), bytes);
         events = driver.createInputTopic(CtiTopics.AGENT_EVENTS.topicName(), new StringSerializer(), bytes);
         queueEvents = driver.createInputTopic(CtiTopics.QUEUE_EVENTS.topicName(), new StringSerializer(), bytes);
+        connectorStatus = driver.createInputTopic(CtiTopics.CONNECTOR_STATUS.topicName(), new StringSerializer(), bytes);
         agentState = driver.createOutputTopic(CtiTopics.AGENT_STATE.topicName(), new StringDeserializer(), new PlainAvroSerde<>(AgentSnapshot.class).deserializer());
         teamStats = driver.createOutputTopic(CtiTopics.TEAM_STATS.topicName(), new StringDeserializer(), new PlainAvroSerde<>(TeamSnapshot.class).deserializer());
         queueStats = driver.createOutputTopic(CtiTopics.QUEUE_STATS.topicName(), new StringDeserializer(), new PlainAvroSerde<>(QueueSnapshot.class).deserializer());
@@ -122,6 +124,13 @@ final class EngineDriver implements AutoCloseable {
 
     void send(AgentEvent e) {
         events.pipeInput(e.getHeader().getAgentId(), write(e, AgentEvent.class), e.getHeader().getIngestedAt());
+    }
+
+    /** A connector's status as it publishes it, stamped {@code at}. */
+    void connectorStatus(String instance, io.ctistream.events.ConnectorState state, Instant at) {
+        var status = io.ctistream.events.ConnectorStatus.newBuilder().setInstanceId(instance).setPlatform(Platform.BROADWORKS).setState(state)
+                .setKafkaUp(true).setPlatformUp(true).setAgentsOwned(1).setLinksActive(1).setUpdatedAt(at).build();
+        connectorStatus.pipeInput(instance, write(status, io.ctistream.events.ConnectorStatus.class), at);
     }
 
     void sendRaw(String key, byte[] value) {

@@ -103,6 +103,14 @@ public final class Jwt {
                     + (keys != null ? "RS256" : "") + " are accepted here, not " + alg);
         }
         JsonObject claims = decode(parts[1]);
+        try {
+            return principal(claims, now);
+        } catch (ClassCastException e) {
+            throw new Refused("BAD_TOKEN", "a claim of the token has the wrong type");
+        }
+    }
+
+    private Principal principal(JsonObject claims, Instant now) throws Refused {
         if (audience != null && !audiences(claims).contains(audience)) {
             throw new Refused("BAD_TOKEN", "the token is not meant for this service (audience)");
         }
@@ -112,6 +120,10 @@ public final class Jwt {
         }
         if (now.getEpochSecond() > exp + leewaySeconds) {
             throw new Refused("TOKEN_EXPIRED", "the token expired at " + Instant.ofEpochSecond(exp));
+        }
+        Long nbf = claims.getLong("nbf");
+        if (nbf != null && now.getEpochSecond() < nbf - leewaySeconds) {
+            throw new Refused("BAD_TOKEN", "the token is not valid before " + Instant.ofEpochSecond(nbf));
         }
         String tenant = claims.getString("tenant");
         String sub = claims.getString("sub");

@@ -16,10 +16,12 @@ import java.util.List;
  * @param maxEventStreams {@code events/agent/{id}} subscriptions this instance serves at once (each reads the log itself)
  * @param reasons the not-ready reasons the agent panel offers (codes stay opaque strings)
  * @param jwksUrl where RS256 keys are published (an identity provider's JWKS endpoint), or null
+ * @param jwtAudience when set, a token's {@code aud} must name it (tokens of an identity provider shared with other services)
+ * @param jwtLeeway clock skew tolerated on a token's expiry; the connection is closed (4001) at expiry plus this
  */
 public record PushConfig(String host, int port, String jwtSecret, Duration heartbeat, int maxFrameBytes, int maxSubscriptions,
                          int commandsPerSecond, int writeQueueBytes, Duration stuckLimit, int maxConnectionsPerPrincipal,
-                         int maxEventStreams, List<Reason> reasons, String jwksUrl) {
+                         int maxEventStreams, List<Reason> reasons, String jwksUrl, String jwtAudience, Duration jwtLeeway) {
 
     /** A not-ready reason: the platform's code and what a person reads. */
     public record Reason(String code, String label) {
@@ -39,12 +41,16 @@ public record PushConfig(String host, int port, String jwtSecret, Duration heart
             throw new IllegalArgumentException("at least one connection per principal is required, and event streams cannot be negative");
         }
         reasons = List.copyOf(reasons);
+        jwtLeeway = jwtLeeway == null ? Duration.ofSeconds(30) : jwtLeeway;
+        if (jwtLeeway.isNegative()) {
+            throw new IllegalArgumentException("the token leeway cannot be negative");
+        }
     }
 
     public PushConfig(String host, int port, String jwtSecret, Duration heartbeat, int maxFrameBytes, int maxSubscriptions,
                       int commandsPerSecond, int writeQueueBytes, Duration stuckLimit) {
         this(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit, 20, 200,
-                DEFAULT_REASONS, null);
+                DEFAULT_REASONS, null, null, Duration.ofSeconds(30));
     }
 
     public static PushConfig defaults(String host, int port, String jwtSecret) {
@@ -53,17 +59,22 @@ public record PushConfig(String host, int port, String jwtSecret, Duration heart
 
     public PushConfig withConnectionsPerPrincipal(int n) {
         return new PushConfig(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit, n,
-                maxEventStreams, reasons, jwksUrl);
+                maxEventStreams, reasons, jwksUrl, jwtAudience, jwtLeeway);
     }
 
     public PushConfig withJwks(String url) {
         return new PushConfig(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit,
-                maxConnectionsPerPrincipal, maxEventStreams, reasons, url);
+                maxConnectionsPerPrincipal, maxEventStreams, reasons, url, jwtAudience, jwtLeeway);
+    }
+
+    public PushConfig withJwtLeeway(Duration leeway) {
+        return new PushConfig(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit,
+                maxConnectionsPerPrincipal, maxEventStreams, reasons, jwksUrl, jwtAudience, leeway);
     }
 
     @Override
     public String toString() {
-        return "PushConfig[host=" + host + ", port=" + port + ", jwtSecret=" + (jwtSecret == null ? "none" : "***") + ", jwksUrl=" + jwksUrl
+        return "PushConfig[host=" + host + ", port=" + port + ", jwtSecret=" + (jwtSecret == null ? "none" : "***") + ", jwksUrl=" + jwksUrl + ", jwtAudience=" + jwtAudience + ", jwtLeeway=" + jwtLeeway
                 + ", heartbeat=" + heartbeat + ", maxFrameBytes=" + maxFrameBytes + ", maxSubscriptions=" + maxSubscriptions
                 + ", commandsPerSecond=" + commandsPerSecond + ", writeQueueBytes=" + writeQueueBytes + ", stuckLimit=" + stuckLimit
                 + ", maxConnectionsPerPrincipal=" + maxConnectionsPerPrincipal + ", maxEventStreams=" + maxEventStreams + ", reasons=" + reasons.size() + "]";

@@ -59,7 +59,7 @@ public final class PushServer implements AutoCloseable {
         if (jwks != null) {
             jwks.refresh();
         }
-        Jwt jwt = new Jwt(config.jwtSecret(), jwks, null, 30);
+        Jwt jwt = new Jwt(config.jwtSecret(), jwks, config.jwtAudience(), config.jwtLeeway().toSeconds());
         Connections connections = new Connections(config.maxConnectionsPerPrincipal());
         Map<String, Buffer> files = loadPages();
         Buffer configJson = Buffer.buffer(new JsonObject().put("reasons", new JsonArray(config.reasons().stream()
@@ -85,6 +85,11 @@ public final class PushServer implements AutoCloseable {
                             jwks, Clock.systemUTC());
                     sessions.add(s);
                     s.start();
+                    // browsers cannot set headers, other clients may: a bearer token on the upgrade is the first auth
+                    String authorization = req.getHeader("authorization");
+                    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                        s.authFromHeader(authorization.substring(7).trim());
+                    }
                     ws.closeHandler(v -> {
                         sessions.remove(s);
                         s.stop();

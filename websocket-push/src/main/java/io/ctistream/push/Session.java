@@ -24,6 +24,9 @@ final class Session {
     static final short CLOSE_TOKEN_EXPIRED = 4001;
     static final short CLOSE_TOO_SLOW = 4008;
     static final short CLOSE_TOO_MANY_CONNECTIONS = 4009;
+    static final short CLOSE_NOT_AUTHENTICATED = 4003;
+    static final long AUTH_DEADLINE_MILLIS = 10_000;
+    private long authTimer = -1;
 
     private final ServerWebSocket ws;
     private final io.vertx.core.http.HttpConnection connection;
@@ -72,7 +75,16 @@ final class Session {
         ws.drainHandler(v -> drain());
         ws.textMessageHandler(this::onText);
         ws.binaryMessageHandler(b -> error(null, "BAD_FRAME", "only JSON text frames are understood"));
+        authTimer = vertx.setTimer(AUTH_DEADLINE_MILLIS, t -> {
+            if (principal == null && !stopped) {
+                error(null, "NOT_AUTHENTICATED", "no valid token within " + AUTH_DEADLINE_MILLIS / 1000 + " s of connecting");
+                ws.close(CLOSE_NOT_AUTHENTICATED, "not authenticated");
+            }
+        });
         heartbeatTimer = vertx.setPeriodic(config.heartbeat().toMillis(), id -> {
+            if (ws.isClosed()) {
+                return;
+            }
             if (!conflated.isEmpty() && clock.millis() - fullSince > config.stuckLimit().toMillis()) {
                 LOG.info("closing a client that stayed too slow [subject={}, pending={}]", principal == null ? null : principal.subject(),
                         conflated.size());
@@ -81,7 +93,7 @@ final class Session {
                 // a client that does not read cannot read the close frame either: cut the connection soon after
                 vertx.setTimer(2_000, t -> {
                     if (!stopped) {
-                        connection.close();
+                        cut();
                     }
                 });
             } else if (!ws.writeQueueFull()) {
@@ -90,10 +102,28 @@ final class Session {
         });
     }
 
+    /**
+     * Drops the TCP connection without a closing handshake. Vert.x (5.1) closes a WebSocket, and an
+     * HTTP connection carrying one, by sending a close frame and waiting for the echo, and its
+     * closing timeout only starts once that frame is written — which never happens while a client
+     * that does not read keeps the write queue full. So the channel is closed directly (Vert.x
+     * internal API, checked by {@code PushIT.aClientStuckPastTheLimitIsClosed}).
+     */
+    private void cut() {
+        if (ws instanceof io.vertx.core.http.impl.websocket.WebSocketImplBase<?> impl) {
+            // below the pipeline: Vert.x's own handler turns a channel close into the same graceful handshake
+            io.netty.channel.Channel channel = impl.channelHandlerContext().channel();
+            channel.unsafe().close(channel.voidPromise());
+        } else {
+            connection.close();
+        }
+    }
+
     void stop() {
         stopped = true;
         vertx.cancelTimer(heartbeatTimer);
         vertx.cancelTimer(expiryTimer);
+        vertx.cancelTimer(authTimer);
         pendingCommands.forEach((commandId, timer) -> {
             vertx.cancelTimer(timer);
             commands.forget(commandId);
@@ -113,6 +143,13 @@ final class Session {
                 return;
             }
             if (topics.contains(entry.topic())) {
+                if (principal.role() == Jwt.Role.SUPERVISOR && entry.topic().startsWith("agent/") && entry.data() != null
+                        && !mayRead("agent", entry.key(), entry)) {
+                    topics.remove(entry.topic()); // the agent moved out of this supervisor's teams
+                    conflated.remove(entry.topic());
+                    error(null, "FORBIDDEN", entry.topic() + " left this token's teams; it is unsubscribed");
+                    return;
+                }
                 sendState(entry);
             } else {
                 String kind = entry.topic().substring(0, entry.topic().indexOf('/'));
@@ -167,6 +204,11 @@ final class Session {
         }
     }
 
+    /** A bearer token from the upgrade request's {@code Authorization} header: the same as a first auth frame. */
+    void authFromHeader(String token) {
+        context.runOnContext(v -> auth(null, token, true));
+    }
+
     private void auth(String id, String token, boolean mayRefreshKeys) {
         Principal p;
         try {
@@ -192,6 +234,9 @@ final class Session {
             return;
         }
         principal = p;
+        if (replacement) {
+            dropWhatIsNoLongerInScope(id);
+        }
         scheduleExpiry(p.expiresAt());
         send(new JsonObject().put("type", "welcome").put("id", id).put("subject", p.subject()).put("tenant", p.tenant())
                 .put("role", p.role().name().toLowerCase()).put("agentId", p.agentId()).put("teams", new JsonArray(p.teams().stream().sorted().toList()))
@@ -203,17 +248,52 @@ final class Session {
         vertx.cancelTimer(expiryTimer);
         long left = Math.max(1, expiresAt.toEpochMilli() - clock.millis());
         long warnIn = Math.max(1, left - 30_000);
+        long leeway = config.jwtLeeway().toMillis();
         expiryTimer = vertx.setTimer(warnIn, w -> {
             send(new JsonObject().put("type", "error").put("code", "TOKEN_EXPIRING")
                     .put("message", "the token expires at " + expiresAt + "; send a new one with op auth"));
-            expiryTimer = vertx.setTimer(Math.max(1, expiresAt.toEpochMilli() - clock.millis()), x ->
-                    ws.close(CLOSE_TOKEN_EXPIRED, "token expired"));
+            // the same tolerance as when the token was accepted: a token accepted inside it is not cut at once
+            expiryTimer = vertx.setTimer(Math.max(1, expiresAt.toEpochMilli() + leeway - clock.millis()), x -> {
+                send(new JsonObject().put("type", "error").put("code", "TOKEN_EXPIRED").put("message", "the token expired at " + expiresAt));
+                ws.close(CLOSE_TOKEN_EXPIRED, "token expired");
+            });
         });
+    }
+
+    /**
+     * A replacement token may carry less (another role, fewer teams): what it may no longer read is
+     * unsubscribed, with an error frame naming it.
+     */
+    private void dropWhatIsNoLongerInScope(String id) {
+        for (String topic : java.util.List.copyOf(topics)) {
+            int slash = topic.indexOf('/');
+            String kind = topic.substring(0, slash);
+            String key = topic.substring(slash + 1);
+            boolean ok = key.equals("*") ? principal.role() != Jwt.Role.AGENT : mayRead(kind, key, view.get(topic));
+            if (!ok) {
+                topics.remove(topic);
+                conflated.remove(topic);
+                error(id, "FORBIDDEN", "the new token may not read " + topic + "; it is unsubscribed");
+            }
+        }
+        for (String topic : java.util.List.copyOf(streams.keySet())) {
+            String agentId = topic.substring("events/agent/".length());
+            if (!mayRead("agent", agentId, view.get("agent/" + agentId))) {
+                streams.remove(topic).close();
+                error(id, "FORBIDDEN", "the new token may not read " + topic + "; it is unsubscribed");
+            }
+        }
     }
 
     private void subscribe(String id, JsonObject frame) {
         JsonArray wanted = frame.getJsonArray("topics");
-        JsonObject resume = frame.getJsonObject("resume", new JsonObject());
+        JsonObject resume = frame.getValue("resume") == null ? new JsonObject() : frame.getJsonObject("resume");
+        for (String k : resume.fieldNames()) {
+            if (!(resume.getValue(k) instanceof Number)) {
+                error(id, "BAD_FRAME", "resume maps each topic to the last version (or offset) seen, a number; '" + k + "' is not");
+                return;
+            }
+        }
         if (wanted == null || wanted.isEmpty()) {
             error(id, "BAD_FRAME", "subscribe needs a non-empty topics array");
             return;
@@ -239,7 +319,7 @@ final class Session {
                     error(id, "FORBIDDEN", "this token may not read " + topic);
                     continue;
                 }
-                if (!topics.contains(topic) && topics.size() >= config.maxSubscriptions()) {
+                if (!topics.contains(topic) && topics.size() + streams.size() >= config.maxSubscriptions()) {
                     error(id, "TOO_MANY_SUBSCRIPTIONS", "a connection follows at most " + config.maxSubscriptions() + " topics");
                     continue;
                 }
@@ -258,7 +338,7 @@ final class Session {
                 error(id, "FORBIDDEN", "this token may not read " + topic);
                 continue;
             }
-            if (!topics.contains(topic) && topics.size() >= config.maxSubscriptions()) {
+            if (!topics.contains(topic) && topics.size() + streams.size() >= config.maxSubscriptions()) {
                 error(id, "TOO_MANY_SUBSCRIPTIONS", "a connection follows at most " + config.maxSubscriptions() + " topics");
                 continue;
             }
@@ -288,7 +368,8 @@ final class Session {
             error(id, "RATE_LIMITED", "at most " + config.commandsPerSecond() + " commands per second per connection");
             return;
         }
-        String agentId = frame.getString("agentId", principal.role() == Jwt.Role.AGENT ? principal.agentId() : null);
+        String agentId = frame.getValue("agentId") != null ? frame.getString("agentId")
+                : principal.role() == Jwt.Role.AGENT ? principal.agentId() : null;
         if (agentId == null) {
             error(id, "BAD_COMMAND", "a command names its agentId");
             return;
@@ -296,15 +377,18 @@ final class Session {
         Object payload;
         try {
             payload = Commands.payload(frame.getJsonObject("command"));
-        } catch (Commands.Invalid | ClassCastException e) {
+        } catch (Commands.Invalid e) {
             error(id, "BAD_COMMAND", e.getMessage());
+            return;
+        } catch (ClassCastException e) {
+            error(id, "BAD_COMMAND", "a field of the command has the wrong type");
             return;
         }
         if (!Scopes.canCommand(principal, agentId, view.get("agent/" + agentId))) {
             error(id, "FORBIDDEN", "this token may not change the state of " + agentId);
             return;
         }
-        long timeout = Math.min(Math.max(frame.getLong("timeoutMillis", 10_000L), 500L), 60_000L);
+        long timeout = Math.min(Math.max(frame.getValue("timeoutMillis") == null ? 10_000L : frame.getLong("timeoutMillis"), 500L), 60_000L);
         Instant issued = clock.instant();
         String commandId = java.util.UUID.randomUUID().toString();
         io.ctistream.events.AgentCommand command = io.ctistream.events.AgentCommand.newBuilder().setCommandId(commandId)
@@ -414,7 +498,7 @@ final class Session {
     }
 
     private void unsubscribe(String id, JsonObject frame) {
-        JsonArray gone = frame.getJsonArray("topics", new JsonArray());
+        JsonArray gone = frame.getValue("topics") == null ? new JsonArray() : frame.getJsonArray("topics");
         gone.forEach(t -> {
             topics.remove(String.valueOf(t));
             EventStreams.Stream s = streams.remove(String.valueOf(t));

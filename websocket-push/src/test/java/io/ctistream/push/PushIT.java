@@ -135,7 +135,7 @@ class PushIT {
                         .reduce((a, b) -> b).orElse(null), f -> f != null);
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError("no " + type + " frame with " + predicateKey + "=" + value + " among " + frames
-                        + " (closed=" + ws.isClosed() + ", closeStatus=" + ws.closeStatusCode() + ", server sessions=" + server.connections() + ")", e);
+                        + " (closed=" + ws.isClosed() + ", server sessions=" + server.connections() + ")", e);
             }
         }
 
@@ -295,7 +295,7 @@ class PushIT {
         var idp = vertx.createHttpServer().requestHandler(r -> r.response().putHeader("content-type", "application/json").end(published.get()))
                 .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         PushConfig config = new PushConfig("127.0.0.1", 0, null, Duration.ofSeconds(5), 4096, 12, 5, 16 * 1024, Duration.ofSeconds(60), 20, 0,
-                PushConfig.DEFAULT_REASONS, "http://127.0.0.1:" + idp.actualPort() + "/realms/acme/protocol/openid-connect/certs");
+                PushConfig.DEFAULT_REASONS, "http://127.0.0.1:" + idp.actualPort() + "/realms/acme/protocol/openid-connect/certs", null, null);
         try (PushServer rs = PushServer.start(vertx, config, view, relay).await(30, TimeUnit.SECONDS)) {
             JsonObject claims = new JsonObject().put("sub", "kc-sup").put("tenant", T).put("role", "supervisor")
                     .put("teams", new JsonArray().add(T + "/blue")).put("exp", Instant.now().getEpochSecond() + 600);
@@ -328,6 +328,67 @@ class PushIT {
                     .put("e", enc.encodeToString(pub.getPublicExponent().toByteArray())));
         });
         return new JsonObject().put("keys", list).encode();
+    }
+
+    /**
+     * Verifies the token's life on a connection: warned before expiry, refreshed in-band (the
+     * connection stays past the old expiry), closed with 4001 when not refreshed; a replacement
+     * with fewer teams unsubscribes what it may no longer read; a bearer token on the upgrade
+     * authenticates; a connection that never authenticates is closed (4003).
+     */
+    @Test
+    void tokenLifecycleOnOneConnection() throws Exception {
+        try (PushServer strict = PushServer.start(vertx, PushConfig.defaults("127.0.0.1", 0, SECRET).withJwtLeeway(Duration.ZERO), view, relay)
+                .await(30, TimeUnit.SECONDS)) {
+            Client lapsing = new Client(strict.port());
+            lapsing.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("agent", T + "/a1", List.of(), 3)));
+            lapsing.await("welcome", "id", "a");
+            lapsing.await("error", "code", "TOKEN_EXPIRING");
+            await().atMost(Duration.ofSeconds(15)).until(() -> lapsing.ws.isClosed());
+            assertThat(lapsing.ws.closeStatusCode()).isEqualTo((short) 4001);
+            assertThat(lapsing.frames).anyMatch(f -> "TOKEN_EXPIRED".equals(f.getString("code")));
+
+            agent("lc1", "red", AgentState.READY, 1);
+            agent("lc2", "blue", AgentState.READY, 1);
+            Client refreshing = new Client(strict.port());
+            refreshing.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("supervisor", null, List.of(T + "/blue", T + "/red"), 3)));
+            refreshing.await("welcome", "id", "a");
+            refreshing.send(new JsonObject().put("op", "subscribe").put("id", "s").put("topics", new JsonArray().add("agent/" + T + "/lc1").add("agent/" + T + "/lc2")));
+            refreshing.await("subscribed", "id", "s");
+            refreshing.await("error", "code", "TOKEN_EXPIRING");
+            // the new token names only team blue: lc1 (team red) is dropped, lc2 stays
+            refreshing.send(new JsonObject().put("op", "auth").put("id", "b").put("token", token("supervisor", null, List.of(T + "/blue"), 600)));
+            assertThat(refreshing.await("welcome", "id", "b").getBoolean("replaced")).isTrue();
+            assertThat(refreshing.await("error", "id", "b").getString("message")).contains("agent/" + T + "/lc1");
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7)).until(() -> !refreshing.ws.isClosed());
+            long lc1Before = refreshing.frames.stream().filter(f -> ("agent/" + T + "/lc1").equals(f.getString("topic"))).count();
+            agent("lc1", "red", AgentState.NOT_READY, 2);
+            agent("lc2", "blue", AgentState.NOT_READY, 2);
+            assertThat(refreshing.await("state", "topic", "agent/" + T + "/lc2").getLong("version")).isEqualTo(2);
+            assertThat(refreshing.frames.stream().filter(f -> ("agent/" + T + "/lc1").equals(f.getString("topic"))).count()).isEqualTo(lc1Before);
+
+            // a client that can set headers authenticates on the upgrade
+            WebSocketClient headerClient = vertx.createWebSocketClient();
+            List<JsonObject> got = new CopyOnWriteArrayList<>();
+            io.vertx.core.http.ClientWebSocket ws = headerClient.webSocket();
+            ws.textMessageHandler(t -> got.add(new JsonObject(t))); // before connecting: the welcome comes at once
+            ws.connect(new io.vertx.core.http.WebSocketConnectOptions().setPort(strict.port()).setHost("127.0.0.1").setURI("/ws")
+                    .addHeader("Authorization", "Bearer " + token("agent", T + "/a1", List.of(), 600))).await(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> got.stream().anyMatch(f -> "welcome".equals(f.getString("type"))));
+
+            // explicit nulls are absent values, not crashes
+            refreshing.send(new JsonObject().put("op", "subscribe").put("id", "n").put("topics", new JsonArray().add("agent/" + T + "/lc2")).putNull("resume"));
+            refreshing.await("subscribed", "id", "n");
+            refreshing.send(new JsonObject().put("op", "subscribe").put("id", "r").put("topics", new JsonArray().add("agent/" + T + "/lc2"))
+                    .put("resume", new JsonObject().put("agent/" + T + "/lc2", "latest")));
+            assertThat(refreshing.await("error", "id", "r").getString("code")).isEqualTo("BAD_FRAME");
+
+            // a connection that never authenticates does not stay
+            Client silent = new Client(strict.port());
+            await().atMost(Duration.ofSeconds(20)).until(() -> silent.ws.isClosed());
+            assertThat(silent.ws.closeStatusCode()).isEqualTo((short) 4003);
+            headerClient.close();
+        }
     }
 
     static long agentEvent(String id, AgentState state, String reason) throws Exception {
@@ -505,5 +566,40 @@ class PushIT {
         assertThat(c.count("conflated")).isGreaterThanOrEqualTo(1);
         assertThat(c.count("state")).as("far fewer frames than updates").isLessThan(5000);
         assertThat(c.ws.isClosed()).isFalse();
+    }
+
+    /**
+     * Verifies that a client that stays behind past the stuck limit is let go: the server closes
+     * it (4008) and, since a client that does not read cannot read a close frame either, cuts the
+     * connection; the server holds nothing for it any more. The client sees the end once it reads.
+     */
+    @Test
+    void aClientStuckPastTheLimitIsClosed() throws Exception {
+        PushConfig config = new PushConfig("127.0.0.1", 0, SECRET, Duration.ofMillis(500), 4096, 12, 5, 16 * 1024, Duration.ofSeconds(2));
+        try (PushServer strict = PushServer.start(vertx, config, view, relay).await(30, TimeUnit.SECONDS)) {
+            for (int k = 0; k < 10; k++) {
+                agent("d" + k, "green", AgentState.READY, 1);
+            }
+            Client c = new Client(strict.port());
+            c.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("admin", null, List.of(), 600)));
+            c.await("welcome", "id", "a");
+            JsonArray topics = new JsonArray();
+            for (int k = 0; k < 10; k++) {
+                topics.add("agent/" + T + "/d" + k);
+            }
+            c.send(new JsonObject().put("op", "subscribe").put("id", "s").put("topics", topics));
+            c.await("subscribed", "id", "s");
+            c.ws.pause();
+            for (int v = 2; v <= 1001; v++) {
+                for (int k = 0; k < 10; k++) {
+                    agentAsync("d" + k, "green", v % 2 == 0 ? AgentState.NOT_READY : AgentState.READY, v);
+                }
+            }
+            producer.flush();
+            await().atMost(Duration.ofSeconds(30)).until(() -> strict.maxPending() > 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> strict.connections() == 0);
+            c.ws.resume();
+            await().atMost(Duration.ofSeconds(20)).until(() -> c.ws.isClosed());
+        }
     }
 }

@@ -29,6 +29,8 @@ record PushSettings(PushConfig push, String bootstrapServers, String registryUrl
     static final String MAX_EVENT_STREAMS = "CTISTREAM_PUSH_MAX_EVENT_STREAMS";
     static final String REASONS = "CTISTREAM_PUSH_REASONS";
     static final String INSTANCE_ID = "CTISTREAM_PUSH_INSTANCE_ID";
+    static final String JWT_AUDIENCE = "CTISTREAM_PUSH_JWT_AUDIENCE";
+    static final String JWT_LEEWAY = "CTISTREAM_PUSH_JWT_LEEWAY";
 
     /** For {@code ctistream push}: Kafka, the registry and the token secret (or a JWKS URL) come from the environment. */
     static PushSettings standalone(ConfigSource config) {
@@ -68,7 +70,8 @@ record PushSettings(PushConfig push, String bootstrapServers, String registryUrl
                     config.positiveInt(MAX_SUBSCRIPTIONS, d.maxSubscriptions()), config.positiveInt(COMMANDS_PER_SECOND, d.commandsPerSecond()),
                     config.positiveInt(WRITE_QUEUE_BYTES, d.writeQueueBytes()), config.duration(STUCK_LIMIT, d.stuckLimit()),
                     config.positiveInt(MAX_CONNECTIONS_PER_PRINCIPAL, d.maxConnectionsPerPrincipal()),
-                    config.nonNegativeInt(MAX_EVENT_STREAMS, d.maxEventStreams()), reasons(config.string(REASONS, null)), jwks);
+                    config.nonNegativeInt(MAX_EVENT_STREAMS, d.maxEventStreams()), reasons(config.string(REASONS, null)), jwks,
+                    config.string(JWT_AUDIENCE, null), config.duration(JWT_LEEWAY, d.jwtLeeway()));
         } catch (IllegalArgumentException e) {
             throw new ConfigSource.ConfigException("push settings: " + e.getMessage());
         }

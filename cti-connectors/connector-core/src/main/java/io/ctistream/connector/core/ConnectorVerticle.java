@@ -35,6 +35,8 @@ public final class ConnectorVerticle extends VerticleBase {
     private final ConnectorMetrics metrics;
     private final Map<String, AgentProfile> owned = new HashMap<>();
     private RecentIds seenCommands;
+    /** The longest a connector stays without publishing its status. */
+    public static final java.time.Duration STATUS_HEARTBEAT = java.time.Duration.ofSeconds(5);
     private long statusTimer = -1;
     private ConnectorStatus lastStatus;
     private volatile ConnectorState state = ConnectorState.STARTING;
@@ -208,9 +210,15 @@ public final class ConnectorVerticle extends VerticleBase {
                 .build();
     }
 
+    /**
+     * Publishes the status when it changed, and at least every {@link #STATUS_HEARTBEAT} unchanged:
+     * the engine takes a connector whose status stops being refreshed for dead and its agents for
+     * unknown (its liveness window is a few heartbeats).
+     */
     private void publishStatusIfChanged() {
         ConnectorStatus now = status();
-        if (lastStatus != null && sameApartFromTime(lastStatus, now)) {
+        if (lastStatus != null && sameApartFromTime(lastStatus, now)
+                && now.getUpdatedAt().toEpochMilli() - lastStatus.getUpdatedAt().toEpochMilli() < STATUS_HEARTBEAT.toMillis()) {
             return;
         }
         lastStatus = now;
