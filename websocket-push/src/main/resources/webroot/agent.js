@@ -98,10 +98,15 @@ let freshness = 'UNKNOWN';
 const pending = new Set(); // controls whose command awaits its result (no double sends)
 let latest = 0; // only the newest command's outcome is shown
 
+const reasonLabels = new Map(); // code → what a person reads, from the service's reason list
 fetch('config.json')
   .then((r) => (r.ok ? r.json() : { reasons: [] }))
   .then((config) => {
-    for (const { code, label } of config.reasons ?? []) $('#reason').add(new Option(label || code, code));
+    for (const { code, label } of config.reasons ?? []) {
+      $('#reason').add(new Option(label || code, code));
+      if (label) reasonLabels.set(code, label);
+    }
+    if (agent) render();
   })
   .catch(() => console.warn('ctistream: no reason codes (config.json unavailable)'));
 
@@ -142,7 +147,7 @@ function render() {
   box.dataset.category = a?.category ?? 'UNKNOWN';
   $('#state-label').textContent = a ? state.replace(/_/g, ' ') : agentId && live ? 'Waiting for state…' : 'UNKNOWN';
   $('#state-category').textContent = a?.category ?? '';
-  $('#reason-shown').textContent = a?.reasonLabel || a?.reasonCode || '';
+  $('#reason-shown').textContent = a?.reasonLabel || reasonLabels.get(a?.reasonCode) || a?.reasonCode || '';
   $('#agent-name').textContent = a?.displayName || short(agentId);
   tick();
 

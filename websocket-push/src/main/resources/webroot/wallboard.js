@@ -5,6 +5,11 @@ import { CtiStreamClient } from './ctistream-client.js';
 const $ = (selector) => document.querySelector(selector);
 const CATEGORIES = ['AVAIL', 'RING', 'ACD', 'AUX', 'ACW', 'OFF', 'UNKNOWN'];
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+// reason codes are the platform's; the service's reason list names them for people
+const reasonLabels = new Map();
+fetch('config.json').then((r) => (r.ok ? r.json() : { reasons: [] }))
+  .then((c) => { for (const { code, label } of c.reasons ?? []) if (label) reasonLabels.set(code, label); })
+  .catch(() => { /* codes are shown as they are */ });
 
 // ---- shared page plumbing (the same in agent.js) ----
 const TOKEN_KEY = 'ctistream.token';
@@ -237,13 +242,16 @@ function agentState(id, f) {
   set(r.td.team, team);
   set(r.td.state, a.category);
   r.td.state.title = [a.state, a.dnd && 'do not disturb', a.hotelingGuest && `guest at ${a.hotelingGuest}`].filter(Boolean).join(', ');
-  set(r.td.reason, a.reasonLabel || a.reasonCode || '');
+  set(r.td.reason, a.reasonLabel || reasonLabels.get(a.reasonCode) || a.reasonCode || '');
   r.since = Date.parse(a.stateSince);
   set(r.td.time, duration(client.now() - r.since));
   const c = a.currentCall;
   set(r.td.call, c ? [DIRECTION[c.direction] ?? c.direction, c.remoteParty, short(c.queueId)].filter(Boolean).join(' · ') : '');
   r.td.call.title = c ? `${c.callState} since ${new Date(c.since).toLocaleTimeString()}` : '';
-  set(r.td.age, ageText(f.freshness?.ageMillis));
+  // the end-to-end lag of a change seen live (platform event → this socket); a value sent on
+  // subscribe or resume has none, and the last lag seen stays until the next live change
+  if (typeof f.freshness?.lagMillis === 'number') set(r.td.age, ageText(f.freshness.lagMillis));
+  else if (!r.td.age.textContent) set(r.td.age, '—');
 }
 
 // ---- queues ----

@@ -181,7 +181,35 @@ public final class EngineHttp implements AutoCloseable {
                 .callback(cb -> cb.call(m.lastIngestLagMillis() / 1000.0)).register(registry);
         GaugeWithCallback.builder().name("ctistream_engine_running").help("1 when the engine has its tasks and serves, else 0")
                 .callback(cb -> cb.call(engine.streams().state() == KafkaStreams.State.RUNNING ? 1 : 0)).register(registry);
+        // the Kafka clients inside Kafka Streams: a fixed set of their own metrics, summed (rates, totals) or the max (lag) over clients
+        GaugeWithCallback.builder().name("ctistream_engine_kafka_client")
+                .help("selected Kafka client metrics of the engine's consumers and producers (name = the client metric)").labelNames("group", "name")
+                .callback(cb -> kafkaClientMetrics(engine.streams().metrics()).forEach((k, v) -> cb.call(v, k.split("/", 2)[0], k.split("/", 2)[1])))
+                .register(registry);
+        io.prometheus.metrics.instrumentation.jvm.JvmMetrics.builder().register(registry);
         return registry;
+    }
+
+    private static final java.util.Set<String> KAFKA_CLIENT_METRICS = java.util.Set.of(
+            "consumer-fetch-manager-metrics/records-lag-max", "consumer-fetch-manager-metrics/records-consumed-rate",
+            "producer-metrics/record-send-rate", "producer-metrics/request-latency-avg", "producer-metrics/record-error-rate",
+            "consumer-coordinator-metrics/rebalance-total");
+
+    /** {@code group/name} to value: rates and totals summed over clients, averages and maxima as the largest. */
+    static java.util.Map<String, Double> kafkaClientMetrics(java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> all) {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        all.forEach((name, metric) -> {
+            String key = name.group() + "/" + name.name();
+            if (!KAFKA_CLIENT_METRICS.contains(key) || name.tags().containsKey("topic") || name.tags().containsKey("partition")) {
+                return;
+            }
+            if (!(metric.metricValue() instanceof Number n) || Double.isNaN(n.doubleValue()) || Double.isInfinite(n.doubleValue())) {
+                return;
+            }
+            boolean max = name.name().endsWith("-max") || name.name().endsWith("-avg");
+            out.merge(key, n.doubleValue(), max ? Math::max : Double::sum);
+        });
+        return out;
     }
 
     static String scrape(PrometheusRegistry registry) {

@@ -109,7 +109,9 @@ class EngineReadApiIT {
             assertThat(get(portTwo, "/health/live").statusCode()).isEqualTo(200);
             String metrics = get(portOne, "/metrics").body() + get(portTwo, "/metrics").body();
             assertThat(metrics).contains("ctistream_engine_records_total{outcome=\"applied\"}")
-                    .contains("ctistream_engine_running 1").doesNotContain("api/");
+                    .contains("ctistream_engine_running 1").doesNotContain("api/")
+                    .contains("jvm_memory_used_bytes{area=\"heap\"}")
+                    .contains("ctistream_engine_kafka_client{group=\"producer-metrics\",name=\"record-send-rate\"}");
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }

@@ -46,15 +46,21 @@ public final class PushServer implements AutoCloseable {
     }
 
     public static Future<PushServer> start(Vertx vertx, PushConfig config, StateView view, CommandRelay commands) {
-        return start(vertx, config, view, commands, null, req -> false);
+        return start(vertx, config, view, commands, null, new io.prometheus.metrics.model.registry.PrometheusRegistry());
+    }
+
+    public static Future<PushServer> start(Vertx vertx, PushConfig config, StateView view, CommandRelay commands, EventStreams events,
+                                           java.util.function.Predicate<HttpServerRequest> extra) {
+        return start(vertx, config, view, commands, events, new io.prometheus.metrics.model.registry.PrometheusRegistry());
     }
 
     /**
      * @param events where {@code events/agent/{id}} subscriptions read (null: not served)
-     * @param extra more HTTP endpoints (metrics, version); returns true when it answered the request
+     * @param registry where this pusher's metrics go, served at {@code /metrics} (with whatever else the process registered there)
      */
     public static Future<PushServer> start(Vertx vertx, PushConfig config, StateView view, CommandRelay commands, EventStreams events,
-                                           java.util.function.Predicate<HttpServerRequest> extra) {
+                                           io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+        PushMetrics metrics = new PushMetrics(registry);
         Jwks jwks = config.jwksUrl() == null ? null : new Jwks(config.jwksUrl(), Duration.ofSeconds(2));
         if (jwks != null) {
             jwks.refresh();
@@ -65,6 +71,8 @@ public final class PushServer implements AutoCloseable {
         Buffer configJson = Buffer.buffer(new JsonObject().put("reasons", new JsonArray(config.reasons().stream()
                 .map(r -> new JsonObject().put("code", r.code()).put("label", r.label())).toList())).put("protocol", 1).encode());
         Set<Session> sessions = ConcurrentHashMap.newKeySet();
+        metrics.connections(registry, sessions::size);
+        io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter writer = new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false);
         view.listen(entry -> sessions.forEach(s -> s.changed(entry)));
         // Vert.x's own limits sit well above ours, so an oversized frame gets our error frame instead of a closed socket
         // a small kernel send buffer: a slow client's backlog stays in our conflating queue (newest value per
@@ -82,7 +90,7 @@ public final class PushServer implements AutoCloseable {
                 io.vertx.core.http.HttpConnection connection = req.connection();
                 req.toWebSocket().onSuccess(ws -> {
                     Session s = new Session(ws, connection, vertx.getOrCreateContext(), vertx, config, jwt, view, commands, connections, events,
-                            jwks, Clock.systemUTC());
+                            jwks, metrics, Clock.systemUTC());
                     sessions.add(s);
                     s.start();
                     // browsers cannot set headers, other clients may: a bearer token on the upgrade is the first auth
@@ -109,7 +117,18 @@ public final class PushServer implements AutoCloseable {
                         .putHeader("referrer-policy", "no-referrer")
                         .putHeader("content-security-policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'")
                         .end(files.get(path));
-            } else if (!extra.test(req)) {
+            } else if (path.equals("/metrics")) {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                try {
+                    writer.write(out, registry.scrape());
+                } catch (IOException e) {
+                    req.response().setStatusCode(500).end();
+                    return;
+                }
+                req.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(Buffer.buffer(out.toByteArray()));
+            } else if (path.equals("/version")) {
+                json(req, 200, new JsonObject().put("service", "websocket-push").put("version", version()).put("protocol", 1));
+            } else {
                 req.response().setStatusCode(404).end();
             }
         });
@@ -117,6 +136,11 @@ public final class PushServer implements AutoCloseable {
             LOG.info("push service listening [ws://{}:{}/ws], wallboard [http://{}:{}/]", config.host(), s.actualPort(), config.host(), s.actualPort());
             return new PushServer(s, sessions, events);
         });
+    }
+
+    static String version() {
+        String v = PushServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     private static void json(HttpServerRequest req, int status, JsonObject body) {

@@ -40,6 +40,7 @@ final class Session {
     private final Connections connections;
     private final EventStreams events;
     private final Jwks jwks;
+    private final PushMetrics metrics;
     private final java.util.Map<String, EventStreams.Stream> streams = new java.util.HashMap<>();
     private final Set<String> topics = new LinkedHashSet<>();
     private final java.util.Map<String, Long> pendingCommands = new java.util.HashMap<>();
@@ -55,7 +56,8 @@ final class Session {
     private long heartbeatTimer = -1;
 
     Session(ServerWebSocket ws, io.vertx.core.http.HttpConnection connection, Context context, Vertx vertx, PushConfig config, Jwt jwt, StateView view, CommandRelay commands,
-            Connections connections, EventStreams events, Jwks jwks, Clock clock) {
+            Connections connections, EventStreams events, Jwks jwks, PushMetrics metrics, Clock clock) {
+        this.metrics = metrics;
         this.connections = connections;
         this.events = events;
         this.jwks = jwks;
@@ -150,11 +152,11 @@ final class Session {
                     error(null, "FORBIDDEN", entry.topic() + " left this token's teams; it is unsubscribed");
                     return;
                 }
-                sendState(entry);
+                sendLive(entry);
             } else {
                 String kind = entry.topic().substring(0, entry.topic().indexOf('/'));
                 if (topics.contains(kind + "/*") && Scopes.canRead(principal, kind, entry.key(), entry)) {
-                    sendState(entry);
+                    sendLive(entry);
                 }
             }
         });
@@ -399,6 +401,7 @@ final class Session {
         long timer = vertx.setTimer(timeout + 2_000, t -> {
             if (pendingCommands.remove(commandId) != null) {
                 commands.forget(commandId);
+                metrics.command("TIMED_OUT");
                 send(new JsonObject().put("type", "result").put("id", id).put("commandId", commandId).put("status", "TIMED_OUT")
                         .put("code", "NO_ANSWER").put("message", "no connector answered for " + agentId + " in time"));
             }
@@ -410,6 +413,7 @@ final class Session {
                 return;
             }
             vertx.cancelTimer(t);
+            metrics.command(result.getStatus().name());
             send(new JsonObject().put("type", "result").put("id", id).put("commandId", commandId)
                     .put("status", result.getStatus().name()).put("code", result.getCode()).put("message", result.getMessage()));
         })).whenComplete((v, e) -> context.runOnContext(x -> {
@@ -509,6 +513,17 @@ final class Session {
         send(new JsonObject().put("type", "unsubscribed").put("id", id).put("topics", gone));
     }
 
+    /** A change as it happens: written now (and its end-to-end lag recorded) or conflated. */
+    private void sendLive(StateView.Entry e) {
+        if (conflated.isEmpty() && !ws.writeQueueFull() && e.sourceMillis() > 0) {
+            long lag = Math.max(0, clock.millis() - e.sourceMillis());
+            metrics.lag(lag);
+            writeState(e, lag);
+            return;
+        }
+        sendState(e);
+    }
+
     /** State frames wait, newest value per topic, while the client does not keep up. */
     private void sendState(StateView.Entry e) {
         if (!conflated.isEmpty() || ws.writeQueueFull()) {
@@ -529,6 +544,7 @@ final class Session {
             return;
         }
         if (replacedWhileFull > 0) {
+            metrics.conflated();
             send(new JsonObject().put("type", "conflated").put("skipped", replacedWhileFull)
                     .put("message", "updates were merged to the newest value per topic while this client fell behind"));
             replacedWhileFull = 0;
@@ -547,6 +563,12 @@ final class Session {
     }
 
     private void writeState(StateView.Entry e) {
+        writeState(e, null);
+    }
+
+    /** @param lagMillis platform event → this write, for a change caused by a new event and sent live; else null */
+    private void writeState(StateView.Entry e, Long lagMillis) {
+        metrics.stateFrame();
         JsonObject frame = new JsonObject().put("type", "state").put("topic", e.topic()).put("key", e.key());
         if (e.data() == null) {
             send(frame.put("version", null).put("data", null).put("removed", true));
@@ -556,10 +578,12 @@ final class Session {
         long age = updated == null ? 0 : Math.max(0, clock.millis() - Instant.parse(updated).toEpochMilli());
         String freshness = e.data().getString("freshness", "LIVE");
         send(frame.put("version", e.version()).put("data", e.data())
-                .put("freshness", new JsonObject().put("ageMillis", age).put("live", "LIVE".equals(freshness)).put("state", freshness)));
+                .put("freshness", new JsonObject().put("ageMillis", age).put("lagMillis", lagMillis).put("live", "LIVE".equals(freshness))
+                        .put("state", freshness)));
     }
 
     private void error(String id, String code, String message) {
+        metrics.error(code);
         send(new JsonObject().put("type", "error").put("id", id).put("code", code).put("message", message));
     }
 

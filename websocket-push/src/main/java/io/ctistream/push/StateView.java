@@ -37,8 +37,16 @@ public final class StateView implements AutoCloseable {
             CtiTopics.TEAM_STATS.topicName(), "team",
             CtiTopics.QUEUE_STATS.topicName(), "queue");
 
-    /** One value: {@code topic} is the API topic ({@code agent/acme/u1}); {@code data} null means the key is gone. */
-    public record Entry(String topic, String key, long version, JsonObject data) {
+    /**
+     * One value: {@code topic} is the API topic ({@code agent/acme/u1}); {@code data} null means the
+     * key is gone. {@code sourceMillis}: when a new platform event caused this value (its platform
+     * time, else its ingest time), for the end-to-end lag; 0 when the value changed for another reason
+     * (a roster change, a day rollover) or is a replay.
+     */
+    public record Entry(String topic, String key, long version, JsonObject data, long sourceMillis) {
+        public Entry(String topic, String key, long version, JsonObject data) {
+            this(topic, key, version, data, 0);
+        }
     }
 
     private final KafkaConsumer<String, Object> consumer;
@@ -140,7 +148,7 @@ public final class StateView implements AutoCloseable {
             if (before != null && before.version() >= version) {
                 return; // an older value seen again (a replay): the newest stays
             }
-            entry = new Entry(topic, r.key(), version, data);
+            entry = new Entry(topic, r.key(), version, data, loaded.isDone() ? sourceMillis(before, data) : 0);
             entries.put(topic, entry);
         } else {
             LOG.warn("state record not readable, skipped [topic={}, offset={}]", r.topic(), r.offset());
@@ -148,6 +156,20 @@ public final class StateView implements AutoCloseable {
         }
         for (Consumer<Entry> l : listeners) {
             l.accept(entry);
+        }
+    }
+
+    /** For an agent value caused by a new event: when that event happened at its source. */
+    private static long sourceMillis(Entry before, JsonObject data) {
+        String eventId = data.getString("lastEventId");
+        if (eventId == null || before != null && before.data() != null && eventId.equals(before.data().getString("lastEventId"))) {
+            return 0;
+        }
+        String at = data.getString("lastSourceOccurredAt") != null ? data.getString("lastSourceOccurredAt") : data.getString("lastEventIngestedAt");
+        try {
+            return at == null ? 0 : java.time.Instant.parse(at).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return 0;
         }
     }
 

@@ -91,14 +91,18 @@ class PushIT {
 
     static java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> agentAsync(String id, String team, AgentState state,
                                                                                                   long version) {
+        AgentSnapshot s = snapshot(id, team, state, version);
+        return producer.send(new ProducerRecord<>(CtiTopics.AGENT_STATE.topicName(), s.getAgentId(), s));
+    }
+
+    static AgentSnapshot snapshot(String id, String team, AgentState state, long version) {
         Instant now = Instant.now();
-        AgentSnapshot s = AgentSnapshot.newBuilder().setTenant(T).setAgentId(T + "/" + id).setTeamId(T + "/" + team).setState(state)
+        return AgentSnapshot.newBuilder().setTenant(T).setAgentId(T + "/" + id).setTeamId(T + "/" + team).setState(state)
                 .setCategory(state == AgentState.READY ? WallboardCategory.AVAIL : WallboardCategory.AUX).setStateSince(now)
                 .setLink(LinkState.ACTIVE).setFreshness(Freshness.LIVE)
                 .setToday(DailyCounters.newBuilder().setDay("2026-11-26").setCallsHandled(0).setTalkTimeMillis(0).setHoldTimeMillis(0)
                         .setWrapUpTimeMillis(0).setNotReadyTimeMillis(0).build())
                 .setVersion(version).setUpdatedAt(now).build();
-        return producer.send(new ProducerRecord<>(CtiTopics.AGENT_STATE.topicName(), s.getAgentId(), s));
     }
 
     static String token(String role, String agentId, List<String> teams, long expiresInSeconds) {
@@ -389,6 +393,49 @@ class PushIT {
             assertThat(silent.ws.closeStatusCode()).isEqualTo((short) 4003);
             headerClient.close();
         }
+    }
+
+    /**
+     * Verifies the pusher's own endpoints: /metrics counts state frames, error frames by code, and
+     * records the end-to-end lag of a change caused by a new platform event (not of one without);
+     * /version and the health endpoints answer.
+     */
+    @Test
+    void metricsVersionAndHealthAreServed() throws Exception {
+        Client c = new Client();
+        c.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("agent", T + "/m1", List.of(), 600)));
+        c.await("welcome", "id", "a");
+        agent("m1", "red", AgentState.READY, 1);
+        c.send(new JsonObject().put("op", "subscribe").put("id", "s").put("topics", new JsonArray().add("agent/" + T + "/m1")));
+        c.await("state", "topic", "agent/" + T + "/m1");
+        Instant occurred = Instant.now().minusMillis(40);
+        AgentSnapshot caused = AgentSnapshot.newBuilder(snapshot("m1", "red", AgentState.NOT_READY, 2)).setLastEventId("e-1")
+                .setLastSourceOccurredAt(occurred).setLastEventIngestedAt(occurred.plusMillis(2)).build();
+        producer.send(new ProducerRecord<>(CtiTopics.AGENT_STATE.topicName(), caused.getAgentId(), caused)).get();
+        await().atMost(Duration.ofSeconds(15)).until(() -> c.frames.stream()
+                .anyMatch(f -> "state".equals(f.getString("type")) && Long.valueOf(2).equals(f.getLong("version"))));
+        JsonObject live = c.frames.stream().filter(f -> "state".equals(f.getString("type")) && Long.valueOf(2).equals(f.getLong("version")))
+                .findFirst().orElseThrow();
+        assertThat(live.getJsonObject("freshness").getLong("lagMillis")).as("platform event to this socket").isGreaterThanOrEqualTo(40L);
+        assertThat(c.frames.stream().filter(f -> "state".equals(f.getString("type")) && Long.valueOf(1).equals(f.getLong("version")))
+                .findFirst().orElseThrow().getJsonObject("freshness").getValue("lagMillis")).as("a value sent on subscribe has no lag").isNull();
+        c.send(new JsonObject().put("op", "nonsense").put("id", "x"));
+        c.await("error", "id", "x");
+        var http = vertx.createHttpClient();
+        String metrics = http.request(io.vertx.core.http.HttpMethod.GET, server.port(), "127.0.0.1", "/metrics")
+                .compose(r -> r.send().compose(io.vertx.core.http.HttpClientResponse::body)).await(10, TimeUnit.SECONDS).toString();
+        assertThat(metrics).contains("ctistream_push_connections ").contains("ctistream_push_state_frames_total ")
+                .contains("ctistream_push_errors_total{code=\"UNKNOWN_OP\"}");
+        double lagCount = metrics.lines().filter(l -> l.startsWith("ctistream_push_e2e_lag_seconds_count")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+                .sum();
+        assertThat(lagCount).as("one live change caused by an event").isGreaterThanOrEqualTo(1);
+        String version = http.request(io.vertx.core.http.HttpMethod.GET, server.port(), "127.0.0.1", "/version")
+                .compose(r -> r.send().compose(io.vertx.core.http.HttpClientResponse::body)).await(10, TimeUnit.SECONDS).toString();
+        assertThat(new JsonObject(version).getString("service")).isEqualTo("websocket-push");
+        int ready = http.request(io.vertx.core.http.HttpMethod.GET, server.port(), "127.0.0.1", "/health/ready")
+                .compose(r -> r.send().map(io.vertx.core.http.HttpClientResponse::statusCode)).await(10, TimeUnit.SECONDS);
+        assertThat(ready).isEqualTo(200);
+        http.close();
     }
 
     static long agentEvent(String id, AgentState state, String reason) throws Exception {

@@ -19,11 +19,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A plausible contact-center roster for the demo tenant: agents spread over teams, each team
- * serving one or two queues, each agent a BroadWorks user who logs on as a hoteling guest.
+ * serving one or two queues, each agent a BroadWorks user; every tenth one hot-desks (signs in as a
+ * hoteling guest).
  * Deterministic, so a restarted demo rewrites the same keys of the compacted roster.
  */
 public final class DemoRoster {
     public static final String TENANT = "demo";
+    /** The simulated AS's SIP domain (.invalid: never resolvable, never someone's real domain). */
+    public static final String DOMAIN = "demo.ctistream.invalid";
     private static final String[] TEAMS = {"sales", "support", "billing", "retention", "onboarding", "collections", "vip"};
     private static final String[] QUEUES = {"sales", "support", "billing", "retention", "general"};
     private static final String[] FIRST = {"Ana", "Ben", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hiro", "Ines", "Jon", "Kira", "Luca", "Maya", "Nils", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara"};
@@ -60,8 +63,9 @@ public final class DemoRoster {
                     .setTeamId(TENANT + "/" + TEAMS[team])
                     .setQueues(servedQueues)
                     .setPlatform(Platform.BROADWORKS)
-                    .setPlatformUserId(user + "@demo.ctistream.invalid")
-                    .setHotelingGuestAddress("acd-" + user + "@demo.ctistream.invalid")
+                    .setPlatformUserId(user + "@" + DOMAIN)
+                    // every tenth agent (agent001, agent011, ...) works hot-desk: signs in as a hoteling guest from the agent panel
+                    .setHotelingGuestAddress(i % 10 == 0 ? "acd-" + user + "@" + DOMAIN : null)
                     .setCredentialRef("demo-credentials/" + user)
                     .setDefaultNotReadyReason("0")
                     .setTimeZone("Europe/Berlin")

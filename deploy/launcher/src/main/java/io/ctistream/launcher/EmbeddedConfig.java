@@ -13,9 +13,10 @@ import java.nio.file.Path;
  * @param demoAgents       agents in the demo roster
  * @param demoTeams        teams in the demo roster
  * @param demoQueues       queues in the demo roster
+ * @param demoCallsPerMinute calls arriving at each demo queue per minute (0: no ACD day, the simulator only answers)
  */
 public record EmbeddedConfig(Path dataDir, int kafkaPort, int registryPort, int agentPartitions,
-                             int demoAgents, int demoTeams, int demoQueues) {
+                             int demoAgents, int demoTeams, int demoQueues, int demoCallsPerMinute) {
     public static final String DATA_DIR = "CTISTREAM_DATA_DIR";
     public static final String KAFKA_PORT = "CTISTREAM_KAFKA_PORT";
     public static final String REGISTRY_PORT = "CTISTREAM_REGISTRY_PORT";
@@ -23,6 +24,7 @@ public record EmbeddedConfig(Path dataDir, int kafkaPort, int registryPort, int 
     public static final String DEMO_AGENTS = "CTISTREAM_DEMO_AGENTS";
     public static final String DEMO_TEAMS = "CTISTREAM_DEMO_TEAMS";
     public static final String DEMO_QUEUES = "CTISTREAM_DEMO_QUEUES";
+    public static final String DEMO_CALLS_PER_MINUTE = "CTISTREAM_DEMO_CALLS_PER_MINUTE";
 
     public static EmbeddedConfig from(ConfigSource config) {
         return new EmbeddedConfig(
@@ -32,6 +34,7 @@ public record EmbeddedConfig(Path dataDir, int kafkaPort, int registryPort, int 
                 config.positiveInt(AGENT_PARTITIONS, 12),
                 config.positiveInt(DEMO_AGENTS, 50),
                 config.positiveInt(DEMO_TEAMS, 5),
-                config.positiveInt(DEMO_QUEUES, 3));
+                config.positiveInt(DEMO_QUEUES, 3),
+                config.nonNegativeInt(DEMO_CALLS_PER_MINUTE, 4));
     }
 }

@@ -23,6 +23,7 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
     static final String HTTP_HOST = "CTISTREAM_ENGINE_HTTP_HOST";
     static final String HTTP_PORT = "CTISTREAM_ENGINE_HTTP_PORT";
     static final String ADVERTISED_HOST = "CTISTREAM_ENGINE_ADVERTISED_HOST";
+    static final String CONNECTOR_LIVENESS = "CTISTREAM_ENGINE_CONNECTOR_LIVENESS";
 
     /** For {@code ctistream engine}: Kafka and the registry are named by the environment. */
     static EngineSettings standalone(ConfigSource config) {
@@ -50,7 +51,8 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
                 config.zone(TIME_ZONE, ZoneId.of("UTC")),
                 config.zones(TENANT_TIME_ZONES),
                 positive(config, SERVICE_LEVEL_THRESHOLD, defaults.serviceLevelThreshold()),
-                defaults.queueCallRetention(), defaults.housekeepingInterval(), EngineConfig.StoreKind.PERSISTENT);
+                defaults.queueCallRetention(), defaults.housekeepingInterval(), EngineConfig.StoreKind.PERSISTENT,
+                positive(config, CONNECTOR_LIVENESS, EngineConfig.DEFAULT_CONNECTOR_LIVENESS));
         String host = config.string(HTTP_HOST, defaultHost);
         int port = config.port(HTTP_PORT, 8082);
         String advertised = config.string(ADVERTISED_HOST, "0.0.0.0".equals(host) ? localHostName() : host);

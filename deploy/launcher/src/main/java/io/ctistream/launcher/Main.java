@@ -24,10 +24,15 @@ public final class Main {
                        every topic created and every schema registered, and the agent-state
                        engine with its read API; state kept in CTISTREAM_DATA_DIR
                        (default ./.ctistream/data) across restarts
-              demo     'all', plus a demo contact center roster (CTISTREAM_DEMO_AGENTS agents in
-                       CTISTREAM_DEMO_TEAMS teams on CTISTREAM_DEMO_QUEUES queues)
+              demo     'all', plus a live demo contact center: a BroadWorks AS simulator with
+                       CTISTREAM_DEMO_AGENTS agents in CTISTREAM_DEMO_TEAMS teams on
+                       CTISTREAM_DEMO_QUEUES queues, the BroadWorks connector subscribed to it,
+                       and a continuous ACD day; prints the wallboard and agent panel links
               engine   the agent-state engine alone, against the Kafka cluster and Apicurio
                        Registry named by CTISTREAM_KAFKA_BOOTSTRAP and CTISTREAM_REGISTRY_URL
+              connector broadworks
+                       the BroadWorks connector alone (SIP to the AS named by
+                       CTISTREAM_BW_OUTBOUND_PROXY), against the same Kafka and registry
               push     the WebSocket push service (wallboard, agent panel, /ws) alone, against
                        the same; tokens verified with CTISTREAM_PUSH_JWT_SECRET or
                        CTISTREAM_PUSH_JWKS_URL
@@ -48,6 +53,7 @@ public final class Main {
                 case "demo" -> runUntilStopped(true);
                 case "engine" -> runEngine();
                 case "push" -> runPush();
+                case "connector" -> runConnector(args.length > 1 ? args[1] : "");
                 case "version" -> System.out.println("ctistream " + version());
                 case "help", "-h", "--help" -> System.out.print(USAGE);
                 default -> {
@@ -75,36 +81,37 @@ public final class Main {
 
     private static void runUntilStopped(boolean demo) throws Exception {
         ConfigSource source = ConfigSource.fromEnvironment();
-        EmbeddedConfig config = EmbeddedConfig.from(source);
-        LOG.info("ctistream {} starting ({}), data in [{}]", version(), demo ? "demo" : "all", config.dataDir());
-        long started = System.nanoTime();
+        LOG.info("ctistream {} starting ({}), data in [{}]", version(), demo ? "demo" : "all", EmbeddedConfig.from(source).dataDir());
         Deque<AutoCloseable> running = new ArrayDeque<>();
         CountDownLatch stopped = stopOnShutdown(running);
+        AllInOne all = AllInOne.start(source, demo);
+        running.push(all);
+        // printed, not logged: the links carry tokens
+        System.out.println(all.links());
+        LOG.info("press Ctrl-C to stop");
+        stopped.await();
+    }
+
+    private static void runConnector(String platform) throws Exception {
+        if (!"broadworks".equals(platform)) {
+            throw new ConfigSource.ConfigException("connector platforms: broadworks (Finesse and AES come later), not [" + platform + "]");
+        }
+        BroadWorksSettings settings = BroadWorksSettings.from(ConfigSource.fromEnvironment());
+        LOG.info("ctistream {} starting (connector broadworks), instance [{}], kafka [{}], registry [{}], {}", version(),
+                settings.connector().instanceId(), settings.kafka().bootstrapServers(), settings.kafka().registryUrl(), settings.sip());
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        CountDownLatch stopped = stopOnShutdown(running);
+        Vertx vertx = Vertx.vertx();
+        running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         try {
-            EmbeddedStack stack = EmbeddedStack.start(config);
-            running.push(stack);
-            if (demo) {
-                var roster = DemoRoster.build(config.demoAgents(), config.demoTeams(), config.demoQueues());
-                DemoRoster.publish(roster, stack.bootstrapServers(), stack.registryUrl());
-                LOG.info("demo roster: [{}] agents of tenant [{}] written to [cti.agents]", roster.size(), DemoRoster.TENANT);
-            }
-            EngineSettings engineSettings = EngineSettings.embedded(source, stack.bootstrapServers(), stack.registryUrl(), config.dataDir());
-            Vertx vertx = Vertx.vertx();
-            running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-            EngineService engine = EngineService.start(vertx, engineSettings);
-            running.push(engine);
-            PushSettings pushSettings = PushSettings.embedded(source, stack.bootstrapServers(), stack.registryUrl(), config.dataDir());
-            PushService push = PushService.start(vertx, pushSettings);
-            running.push(push);
-            LOG.info("ctistream ready after [{} ms]: kafka [{}], schema registry [{}], engine [{}], data [{}]{}",
-                    (System.nanoTime() - started) / 1_000_000, stack.bootstrapServers(), stack.registryUrl(), engine.url(engineSettings),
-                    config.dataDir(), stack.reusedData() ? " (reused from an earlier run)" : "");
-            printLinks(pushSettings, push.port(), demo ? DemoRoster.teamIds(config.demoTeams()) : List.of(), demo ? DemoRoster.TENANT + "/agent001" : null);
+            ConnectorService connector = ConnectorService.start(vertx, settings, new ProcessMetrics(), true);
+            running.push(connector);
+            LOG.info("ctistream connector broadworks ready: sip [{} port {}], health and metrics [http://{}:{}/]", settings.sip().transport(),
+                    connector.connector().sipPort(), settings.httpHost(), connector.httpPort());
         } catch (Exception | Error e) {
             closeAll(running);
             throw e;
         }
-        LOG.info("press Ctrl-C to stop");
         stopped.await();
     }
 
@@ -135,7 +142,7 @@ public final class Main {
         Vertx vertx = Vertx.vertx();
         running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         try {
-            PushService push = PushService.start(vertx, settings);
+            PushService push = PushService.start(vertx, settings, new ProcessMetrics());
             running.push(push);
             LOG.info("ctistream push ready: wallboard [http://{}:{}/], websocket [/ws]", settings.push().host(), push.port());
         } catch (Exception | Error e) {
@@ -143,32 +150,6 @@ public final class Main {
             throw e;
         }
         stopped.await();
-    }
-
-    /**
-     * The single-machine run's entry points, with tokens signed by the data directory's secret: a
-     * wallboard for a supervisor of every demo team (an admin of the tenant without the demo) and an
-     * agent panel. Tokens sit in the URL fragment, which browsers never send to the server.
-     */
-    private static void printLinks(PushSettings settings, int port, List<String> teams, String agentId) {
-        if (settings.push().jwtSecret() == null) {
-            return;
-        }
-        io.ctistream.push.Jwt jwt = new io.ctistream.push.Jwt(settings.push().jwtSecret(), 0);
-        long exp = java.time.Instant.now().plus(java.time.Duration.ofHours(12)).getEpochSecond();
-        String base = "http://localhost:" + port;
-        var supervisor = new io.vertx.core.json.JsonObject().put("sub", teams.isEmpty() ? "admin" : "supervisor").put("tenant", DemoRoster.TENANT)
-                .put("role", teams.isEmpty() ? "admin" : "supervisor").put("teams", new io.vertx.core.json.JsonArray(teams)).put("exp", exp);
-        StringBuilder out = new StringBuilder("\n  wallboard:   ").append(base).append("/\n  ").append(teams.isEmpty() ? "admin:       " : "supervisor:  ")
-                .append(base).append("/#token=")
-                .append(jwt.sign(supervisor));
-        if (agentId != null) {
-            var agent = new io.vertx.core.json.JsonObject().put("sub", agentId).put("tenant", DemoRoster.TENANT).put("role", "agent")
-                    .put("agentId", agentId).put("exp", exp);
-            out.append("\n  agent:       ").append(base).append("/agent#token=").append(jwt.sign(agent));
-        }
-        // printed, not logged: the links carry tokens (valid 12 hours, for this machine's data directory)
-        System.out.println(out.append("\n"));
     }
 
     /** Closes what is running, newest first, when the JVM is asked to stop (Ctrl-C, SIGTERM). */

@@ -19,7 +19,8 @@ final class PushService implements AutoCloseable {
         this.server = server;
     }
 
-    static PushService start(Vertx vertx, PushSettings settings) throws Exception {
+    static PushService start(Vertx vertx, PushSettings settings, ProcessMetrics metrics) throws Exception {
+        io.prometheus.metrics.model.registry.PrometheusRegistry registry = metrics.registry();
         StateView view = new StateView(settings.bootstrapServers(), settings.registryUrl()).start();
         CommandRelay relay = null;
         try {
@@ -27,7 +28,7 @@ final class PushService implements AutoCloseable {
             EventStreams events = new EventStreams(settings.bootstrapServers(), settings.registryUrl(), settings.push().maxEventStreams());
             PushServer server;
             try {
-                server = PushServer.start(vertx, settings.push(), view, relay, events, req -> false).await(30, TimeUnit.SECONDS);
+                server = PushServer.start(vertx, settings.push(), view, relay, events, registry).await(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 throw new IllegalStateException("the push service could not listen on [" + settings.push().host() + ":" + settings.push().port() + "]: "
                         + e.getMessage(), e);

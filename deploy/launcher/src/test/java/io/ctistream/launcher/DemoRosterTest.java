@@ -10,18 +10,20 @@ import org.junit.jupiter.api.Test;
 class DemoRosterTest {
 
     @Test
-    void fiftyAgentsInFiveTeamsOnThreeQueuesAllHoteling() {
+    void fiftyAgentsInFiveTeamsOnThreeQueuesSomeHotDesking() {
         var roster = DemoRoster.build(50, 5, 3);
         assertThat(roster).hasSize(50);
         assertThat(roster.stream().map(AgentProfile::getTeamId).distinct()).hasSize(5);
         assertThat(roster.stream().flatMap(p -> p.getQueues().stream()).distinct()).hasSize(3);
         assertThat(roster).allSatisfy(p -> {
             assertThat(p.getAgentId()).startsWith("demo/");
-            assertThat(p.getHotelingGuestAddress()).isNotBlank();
             assertThat(p.getQueues()).isNotEmpty();
         });
         assertThat(roster.stream().collect(Collectors.groupingBy(AgentProfile::getTeamId, Collectors.counting())).values()).containsOnly(10L);
         assertThat(roster.stream().map(AgentProfile::getAgentId).distinct()).hasSize(50);
+        assertThat(roster.stream().filter(p -> p.getHotelingGuestAddress() != null).map(AgentProfile::getAgentId))
+                .as("every tenth agent hot-desks as a hoteling guest").containsExactly("demo/agent001", "demo/agent011", "demo/agent021", "demo/agent031",
+                        "demo/agent041");
         assertThat(DemoRoster.build(50, 5, 3)).as("deterministic, so a restart rewrites the same keys").isEqualTo(roster);
     }
 }

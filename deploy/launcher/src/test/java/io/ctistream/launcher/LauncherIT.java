@@ -130,6 +130,7 @@ class LauncherIT {
         builder.environment().put(EmbeddedConfig.REGISTRY_PORT, Integer.toString(registryPort));
         builder.environment().put(EmbeddedConfig.AGENT_PARTITIONS, "2");
         builder.environment().put("CTISTREAM_ENGINE_HTTP_PORT", Integer.toString(engineHttpPort == 0 ? freePort() : engineHttpPort));
+        builder.environment().put("CTISTREAM_PUSH_PORT", Integer.toString(freePort()));
         return start(builder);
     }
 

@@ -68,6 +68,11 @@ public final class BroadWorksConnector {
         return verticle.ready();
     }
 
+    /** {@code starting}, {@code kafka} or {@code platform}; null when ready. */
+    public String failedDependency() {
+        return verticle.failedDependency();
+    }
+
     public int sipPort() {
         return adapter.sipPort();
     }

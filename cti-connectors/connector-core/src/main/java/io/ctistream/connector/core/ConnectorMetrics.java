@@ -97,4 +97,18 @@ public final class ConnectorMetrics {
         LongAdder a = malformed.get(what);
         return a == null ? 0 : a.sum();
     }
+
+    /** Malformed platform messages so far, by what they were (the event package). */
+    public Map<String, Long> malformedByKind() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        malformed.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** Alarms so far, by kind. */
+    public Map<String, Long> alarmsByKind() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        alarms.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
 }

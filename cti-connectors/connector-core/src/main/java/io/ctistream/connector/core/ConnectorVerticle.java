@@ -106,6 +106,17 @@ public final class ConnectorVerticle extends VerticleBase {
         return state == ConnectorState.RUNNING && sink.healthy() && source.healthy() && adapter.platformUp();
     }
 
+    /** What keeps this instance from being ready: {@code starting}, {@code kafka} or {@code platform}; null when ready. */
+    public String failedDependency() {
+        if (state != ConnectorState.RUNNING) {
+            return "starting";
+        }
+        if (!sink.healthy() || !source.healthy()) {
+            return "kafka";
+        }
+        return adapter.platformUp() ? null : "platform";
+    }
+
     /** Agents this instance owns now (a copy; call on the context or accept a racy read). */
     public int agentsOwned() {
         return owned.size();
