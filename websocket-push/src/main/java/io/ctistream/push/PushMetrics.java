@@ -17,12 +17,14 @@ public final class PushMetrics {
     public static final String COMMANDS = "ctistream_push_commands_total";
     public static final String ERRORS = "ctistream_push_errors_total";
     public static final String E2E_LAG = "ctistream_push_e2e_lag_seconds";
+    public static final String MERGED = "ctistream_push_merged_updates_total";
 
     private final Counter conflations;
     private final Counter stateFrames;
     private final Counter commands;
     private final Counter errors;
     private final Histogram e2eLag;
+    private final Counter merged;
 
     public PushMetrics(PrometheusRegistry registry) {
         conflations = Counter.builder().name(CONFLATIONS).help("times a slow client's updates were merged to the newest value per topic")
@@ -31,6 +33,8 @@ public final class PushMetrics {
         commands = Counter.builder().name(COMMANDS).help("command results delivered to the issuing connection, by status")
                 .labelNames("status").register(registry);
         errors = Counter.builder().name(ERRORS).help("error frames sent, by code").labelNames("code").register(registry);
+        merged = Counter.builder().name(MERGED).help("updates of a topic replaced by a newer one before a busy connection took them")
+                .register(registry);
         e2eLag = Histogram.builder().name(E2E_LAG)
                 .help("platform event (or connector ingest when the platform gives no time) to the state frame written to a client socket")
                 .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10).register(registry);
@@ -43,6 +47,10 @@ public final class PushMetrics {
 
     void connections(PrometheusRegistry registry, IntSupplier open) {
         GaugeWithCallback.builder().name(CONNECTIONS).help("open WebSocket connections").callback(cb -> cb.call(open.getAsInt())).register(registry);
+    }
+
+    void merged() {
+        merged.inc();
     }
 
     void conflated() {

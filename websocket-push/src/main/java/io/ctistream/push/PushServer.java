@@ -73,7 +73,8 @@ public final class PushServer implements AutoCloseable {
         Set<Session> sessions = ConcurrentHashMap.newKeySet();
         metrics.connections(registry, sessions::size);
         io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter writer = new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false);
-        view.listen(entry -> sessions.forEach(s -> s.changed(entry)));
+        Subscribers subscribers = new Subscribers();
+        view.listen(entry -> subscribers.forEach(entry, s -> s.changed(entry)));
         // Vert.x's own limits sit well above ours, so an oversized frame gets our error frame instead of a closed socket
         // a small kernel send buffer: a slow client's backlog stays in our conflating queue (newest value per
         // topic) instead of megabytes of stale frames in the socket
@@ -90,7 +91,7 @@ public final class PushServer implements AutoCloseable {
                 io.vertx.core.http.HttpConnection connection = req.connection();
                 req.toWebSocket().onSuccess(ws -> {
                     Session s = new Session(ws, connection, vertx.getOrCreateContext(), vertx, config, jwt, view, commands, connections, events,
-                            jwks, metrics, Clock.systemUTC());
+                            jwks, metrics, subscribers, Clock.systemUTC());
                     sessions.add(s);
                     s.start();
                     // browsers cannot set headers, other clients may: a bearer token on the upgrade is the first auth

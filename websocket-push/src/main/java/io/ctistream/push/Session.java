@@ -41,6 +41,9 @@ final class Session {
     private final EventStreams events;
     private final Jwks jwks;
     private final PushMetrics metrics;
+    private final Subscribers subscribers;
+    private final java.util.concurrent.ConcurrentHashMap<String, StateView.Entry> incoming = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean flushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.Map<String, EventStreams.Stream> streams = new java.util.HashMap<>();
     private final Set<String> topics = new LinkedHashSet<>();
     private final java.util.Map<String, Long> pendingCommands = new java.util.HashMap<>();
@@ -56,8 +59,9 @@ final class Session {
     private long heartbeatTimer = -1;
 
     Session(ServerWebSocket ws, io.vertx.core.http.HttpConnection connection, Context context, Vertx vertx, PushConfig config, Jwt jwt, StateView view, CommandRelay commands,
-            Connections connections, EventStreams events, Jwks jwks, PushMetrics metrics, Clock clock) {
+            Connections connections, EventStreams events, Jwks jwks, PushMetrics metrics, Subscribers subscribers, Clock clock) {
         this.metrics = metrics;
+        this.subscribers = subscribers;
         this.connections = connections;
         this.events = events;
         this.jwks = jwks;
@@ -133,6 +137,7 @@ final class Session {
         pendingCommands.clear();
         streams.values().forEach(EventStreams.Stream::close);
         streams.clear();
+        topics.forEach(t -> subscribers.remove(t, this));
         if (principal != null) {
             connections.release(principal);
         }
@@ -140,26 +145,50 @@ final class Session {
 
     /** A change from the state view (any thread). */
     void changed(StateView.Entry entry) {
-        context.runOnContext(v -> {
-            if (principal == null) {
+        // changes wait here, newest per topic, until this connection's context takes them: under
+        // load a client gets the newest value once instead of every intermediate one late
+        StateView.Entry[] before = {null};
+        incoming.compute(entry.topic(), (k, old) -> {
+            before[0] = old;
+            return old == null || entry.version() >= old.version() ? entry : old;
+        });
+        if (before[0] != null) {
+            metrics.merged();
+        }
+        if (flushScheduled.compareAndSet(false, true)) {
+            context.runOnContext(v -> flushIncoming());
+        }
+    }
+
+    private void flushIncoming() {
+        flushScheduled.set(false);
+        for (var it = incoming.entrySet().iterator(); it.hasNext(); ) {
+            var next = it.next();
+            if (incoming.remove(next.getKey(), next.getValue())) {
+                apply(next.getValue());
+            }
+        }
+    }
+
+    private void apply(StateView.Entry entry) {
+        if (principal == null || stopped || ws.isClosed()) {
+            return; // a change queued for a connection that closed meanwhile
+        }
+        if (topics.contains(entry.topic())) {
+            if (principal.role() == Jwt.Role.SUPERVISOR && entry.topic().startsWith("agent/") && entry.data() != null
+                    && !mayRead("agent", entry.key(), entry)) {
+                unfollow(entry.topic()); // the agent moved out of this supervisor's teams
+                conflated.remove(entry.topic());
+                error(null, "FORBIDDEN", entry.topic() + " left this token's teams; it is unsubscribed");
                 return;
             }
-            if (topics.contains(entry.topic())) {
-                if (principal.role() == Jwt.Role.SUPERVISOR && entry.topic().startsWith("agent/") && entry.data() != null
-                        && !mayRead("agent", entry.key(), entry)) {
-                    topics.remove(entry.topic()); // the agent moved out of this supervisor's teams
-                    conflated.remove(entry.topic());
-                    error(null, "FORBIDDEN", entry.topic() + " left this token's teams; it is unsubscribed");
-                    return;
-                }
+            sendLive(entry);
+        } else {
+            String kind = entry.topic().substring(0, entry.topic().indexOf('/'));
+            if (topics.contains(kind + "/*") && Scopes.canRead(principal, kind, entry.key(), entry)) {
                 sendLive(entry);
-            } else {
-                String kind = entry.topic().substring(0, entry.topic().indexOf('/'));
-                if (topics.contains(kind + "/*") && Scopes.canRead(principal, kind, entry.key(), entry)) {
-                    sendLive(entry);
-                }
             }
-        });
+        }
     }
 
     private void onText(String text) {
@@ -273,7 +302,7 @@ final class Session {
             String key = topic.substring(slash + 1);
             boolean ok = key.equals("*") ? principal.role() != Jwt.Role.AGENT : mayRead(kind, key, view.get(topic));
             if (!ok) {
-                topics.remove(topic);
+                unfollow(topic);
                 conflated.remove(topic);
                 error(id, "FORBIDDEN", "the new token may not read " + topic + "; it is unsubscribed");
             }
@@ -325,7 +354,7 @@ final class Session {
                     error(id, "TOO_MANY_SUBSCRIPTIONS", "a connection follows at most " + config.maxSubscriptions() + " topics");
                     continue;
                 }
-                topics.add(topic);
+                follow(topic);
                 accepted.add(topic);
                 for (StateView.Entry e : view.entries(kind, principal.tenant())) {
                     Long known = resume.getLong(e.topic());
@@ -344,7 +373,7 @@ final class Session {
                 error(id, "TOO_MANY_SUBSCRIPTIONS", "a connection follows at most " + config.maxSubscriptions() + " topics");
                 continue;
             }
-            topics.add(topic);
+            follow(topic);
             accepted.add(topic);
             Long known = resume.getLong(topic);
             if (current != null && (known == null || current.version() > known)) {
@@ -504,13 +533,25 @@ final class Session {
     private void unsubscribe(String id, JsonObject frame) {
         JsonArray gone = frame.getValue("topics") == null ? new JsonArray() : frame.getJsonArray("topics");
         gone.forEach(t -> {
-            topics.remove(String.valueOf(t));
+            unfollow(String.valueOf(t));
             EventStreams.Stream s = streams.remove(String.valueOf(t));
             if (s != null) {
                 s.close();
             }
         });
         send(new JsonObject().put("type", "unsubscribed").put("id", id).put("topics", gone));
+    }
+
+    private void follow(String topic) {
+        if (topics.add(topic)) {
+            subscribers.add(topic, this);
+        }
+    }
+
+    private void unfollow(String topic) {
+        if (topics.remove(topic)) {
+            subscribers.remove(topic, this);
+        }
     }
 
     /** A change as it happens: written now (and its end-to-end lag recorded) or conflated. */
@@ -539,6 +580,9 @@ final class Session {
     }
 
     private void drain() {
+        if (stopped || ws.isClosed()) {
+            return;
+        }
         streams.values().forEach(s -> s.pause(false));
         if (conflated.isEmpty()) {
             return;
@@ -569,22 +613,34 @@ final class Session {
     /** @param lagMillis platform event → this write, for a change caused by a new event and sent live; else null */
     private void writeState(StateView.Entry e, Long lagMillis) {
         metrics.stateFrame();
-        JsonObject frame = new JsonObject().put("type", "state").put("topic", e.topic()).put("key", e.key());
         if (e.data() == null) {
-            send(frame.put("version", null).put("data", null).put("removed", true));
+            send(new JsonObject().put("type", "state").put("topic", e.topic()).put("key", e.key()).put("version", null).put("data", null)
+                    .put("removed", true));
             return;
         }
-        String updated = e.data().getString("updatedAt");
-        long age = updated == null ? 0 : Math.max(0, clock.millis() - Instant.parse(updated).toEpochMilli());
-        String freshness = e.data().getString("freshness", "LIVE");
-        send(frame.put("version", e.version()).put("data", e.data())
-                .put("freshness", new JsonObject().put("ageMillis", age).put("lagMillis", lagMillis).put("live", "LIVE".equals(freshness))
-                        .put("state", freshness)));
+        long age = e.updatedMillis() == 0 ? 0 : Math.max(0, clock.millis() - e.updatedMillis());
+        String freshness = e.freshness();
+        // the value is encoded once per change (StateView), not once per subscriber
+        StringBuilder frame = new StringBuilder(e.json().length() + 200).append("{\"type\":\"state\",\"topic\":").append(quoted(e.topic()))
+                .append(",\"key\":").append(quoted(e.key())).append(",\"version\":").append(e.version()).append(",\"data\":").append(e.json())
+                .append(",\"freshness\":{\"ageMillis\":").append(age).append(",\"lagMillis\":").append(lagMillis)
+                .append(",\"live\":").append("LIVE".equals(freshness)).append(",\"state\":").append(quoted(freshness)).append("}}");
+        sendText(frame.toString());
+    }
+
+    private static String quoted(String s) {
+        return io.vertx.core.json.Json.encode(s);
     }
 
     private void error(String id, String code, String message) {
         metrics.error(code);
         send(new JsonObject().put("type", "error").put("id", id).put("code", code).put("message", message));
+    }
+
+    private void sendText(String frame) {
+        if (!ws.isClosed()) {
+            ws.writeTextMessage(frame).onFailure(e -> LOG.debug("frame not written: {}", e.toString()));
+        }
     }
 
     private void send(JsonObject frame) {

@@ -43,9 +43,23 @@ public final class StateView implements AutoCloseable {
      * time, else its ingest time), for the end-to-end lag; 0 when the value changed for another reason
      * (a roster change, a day rollover) or is a replay.
      */
-    public record Entry(String topic, String key, long version, JsonObject data, long sourceMillis) {
+    public record Entry(String topic, String key, long version, JsonObject data, long sourceMillis, String json, long updatedMillis, String freshness) {
         public Entry(String topic, String key, long version, JsonObject data) {
             this(topic, key, version, data, 0);
+        }
+
+        public Entry(String topic, String key, long version, JsonObject data, long sourceMillis) {
+            this(topic, key, version, data, sourceMillis, data == null ? null : data.encode(), millis(data, "updatedAt"),
+                    data == null ? null : data.getString("freshness", "LIVE"));
+        }
+
+        private static long millis(JsonObject data, String field) {
+            String at = data == null ? null : data.getString(field);
+            try {
+                return at == null ? 0 : java.time.Instant.parse(at).toEpochMilli();
+            } catch (java.time.format.DateTimeParseException e) {
+                return 0;
+            }
         }
     }
 

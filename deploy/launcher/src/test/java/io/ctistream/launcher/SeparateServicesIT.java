@@ -1,0 +1,161 @@
+package io.ctistream.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ctistream.embedded.testing.CtiKafkaExtension;
+import io.ctistream.embedded.testing.TestKafka;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.Platform;
+import io.ctistream.push.Jwt;
+import io.ctistream.schemas.CtiSerdes;
+import io.ctistream.schemas.CtiTopics;
+import io.ctistream.schemas.TopicProvisioner;
+import io.ctistream.simulator.broadworks.BroadWorksSimulator;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The real-deployment shape: {@code ctistream connector broadworks}, {@code ctistream engine} and
+ * {@code ctistream push}, each its own process from the built jar, configured only by environment
+ * variables, against an external Kafka and registry (here the test's broker) and a BroadWorks AS
+ * (the simulator). Each reaches ready and serves {@code /health}, {@code /version} and
+ * {@code /metrics}; a change on the AS reaches a WebSocket client of the push process.
+ */
+@ExtendWith(CtiKafkaExtension.class)
+class SeparateServicesIT {
+    private static final Path JAR = Path.of("target/ctistream.jar");
+    private static final String TENANT = "svc";
+    private static final String SECRET = "separate-services-it-secret-0123456789";
+    private final List<Process> processes = new CopyOnWriteArrayList<>();
+    private final Map<String, List<String>> outputs = new HashMap<>();
+
+    @AfterEach
+    void stop() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void threeServicesFromTheEnvironmentCarryAChangeFromTheAsToASocket(TestKafka kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
+        }
+        try (BroadWorksSimulator as = BroadWorksSimulator.start(BroadWorksSimulator.Settings.loopback(0));
+             var producer = new KafkaProducer<String, AgentProfile>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                     new StringSerializer(), CtiSerdes.<AgentProfile>valueSerializer(kafka.registryUrl()))) {
+            as.addUser(new BroadWorksSimulator.UserSpec("svc-a1", false, Map.of(), "sip-secret-a1"));
+            producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), TENANT + "/a1", AgentProfile.newBuilder().setTenant(TENANT)
+                    .setAgentId(TENANT + "/a1").setDisplayName("Agent One").setTeamId(TENANT + "/red").setQueues(List.of())
+                    .setPlatform(Platform.BROADWORKS).setPlatformUserId("svc-a1@" + as.domain()).setCredentialRef("a1").build())).get();
+
+            Path credentials = Files.createTempFile("credentials", ".properties");
+            Files.writeString(credentials, "a1.sipPassword=sip-secret-a1\n");
+            Path state = Files.createTempDirectory("engine-state-");
+            int connectorHttp = freePort();
+            int engineHttp = freePort();
+            int pushHttp = freePort();
+            Map<String, String> common = Map.of("CTISTREAM_KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "CTISTREAM_REGISTRY_URL", kafka.registryUrl());
+            launch("connector", common, Map.of("CTISTREAM_BW_OUTBOUND_PROXY", "127.0.0.1:" + as.port(), "CTISTREAM_BW_BIND_HOST", "127.0.0.1",
+                    "CTISTREAM_BW_BIND_PORT", "0", "CTISTREAM_CONNECTOR_HTTP_HOST", "127.0.0.1", "CTISTREAM_CONNECTOR_HTTP_PORT", Integer.toString(connectorHttp),
+                    "CTISTREAM_CONNECTOR_TENANTS", TENANT, "CTISTREAM_CONNECTOR_INSTANCE_ID", "bw-svc-1",
+                    "CTISTREAM_BW_CREDENTIALS_FILE", credentials.toString()), "connector", "broadworks");
+            launch("engine", common, Map.of("CTISTREAM_ENGINE_HTTP_HOST", "127.0.0.1", "CTISTREAM_ENGINE_HTTP_PORT", Integer.toString(engineHttp),
+                    "CTISTREAM_ENGINE_STATE_DIR", state.toString(), "CTISTREAM_ENGINE_APPLICATION_ID", "svc-engine"), "engine");
+            launch("push", common, Map.of("CTISTREAM_PUSH_HOST", "127.0.0.1", "CTISTREAM_PUSH_PORT", Integer.toString(pushHttp),
+                    "CTISTREAM_PUSH_JWT_SECRET", SECRET), "push");
+
+            for (int port : new int[] {connectorHttp, engineHttp, pushHttp}) {
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                        .failFast("a service exited: " + outputs, () -> processes.stream().anyMatch(p -> !p.isAlive()))
+                        .until(() -> get(port, "/health/ready").statusCode() == 200);
+            }
+            assertThat(new JsonObject(get(connectorHttp, "/version").body()).getString("service")).isEqualTo("connector-broadworks");
+            assertThat(new JsonObject(get(pushHttp, "/version").body()).getString("service")).isEqualTo("websocket-push");
+            assertThat(get(connectorHttp, "/metrics").body()).contains("ctistream_connector_agents_owned 1").contains("jvm_memory_used_bytes");
+            assertThat(get(engineHttp, "/metrics").body()).contains("ctistream_engine_running 1");
+            assertThat(get(pushHttp, "/metrics").body()).contains("ctistream_push_connections").contains("jvm_threads_current");
+
+            Vertx vertx = Vertx.vertx();
+            try {
+                WebSocketClient client = vertx.createWebSocketClient();
+                WebSocket ws = client.connect(pushHttp, "127.0.0.1", "/ws").await(10, TimeUnit.SECONDS);
+                List<JsonObject> frames = new CopyOnWriteArrayList<>();
+                ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
+                ws.writeTextMessage(new JsonObject().put("op", "auth").put("token", new Jwt(SECRET, 0).sign(new JsonObject().put("sub", "ops")
+                        .put("tenant", TENANT).put("role", "admin").put("exp", Instant.now().getEpochSecond() + 600))).encode());
+                ws.writeTextMessage(new JsonObject().put("op", "subscribe").put("topics", new JsonArray().add("agent/" + TENANT + "/a1")).encode());
+                as.setAgentState("svc-a1", "ready", null);
+                await().atMost(Duration.ofSeconds(60)).until(() -> frames.stream().anyMatch(f -> "state".equals(f.getString("type"))
+                        && "READY".equals(f.getJsonObject("data").getString("state")) && f.getJsonObject("freshness").getBoolean("live")));
+                client.close();
+            } finally {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private void launch(String name, Map<String, String> common, Map<String, String> env, String... command) throws IOException {
+        assertThat(JAR).as("the launcher jar is built in the package phase, before this IT").exists();
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
+                JAR.toString()));
+        cmd.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("CTISTREAM_"));
+        builder.environment().putAll(common);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        processes.add(process);
+        List<String> output = new CopyOnWriteArrayList<>();
+        outputs.put(name, output);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                in.lines().forEach(output::add);
+            } catch (IOException e) {
+                output.add("[output closed: " + e.getMessage() + "]");
+            }
+        }, name + "-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
