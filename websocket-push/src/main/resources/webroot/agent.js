@@ -1,55 +1,7 @@
 // The agent panel: one agent's live state and the buttons that change it. Agents see their own
 // agent; supervisors and admins open /agent?agent=tenant/agent-id.
 import { CtiStreamClient } from './ctistream-client.js';
-
-const $ = (selector) => document.querySelector(selector);
-
-// ---- shared page plumbing (the same in wallboard.js) ----
-const TOKEN_KEY = 'ctistream.token';
-const STATUS_TEXT = { connecting: 'connecting…', live: 'live', offline: 'offline, reconnecting…', unauthorized: 'unauthorized' };
-const store = (token) => { try { token ? sessionStorage.setItem(TOKEN_KEY, token) : sessionStorage.removeItem(TOKEN_KEY); } catch { /* storage off */ } };
-
-/** The token from `#token=…` (then removed from the address bar), else from this tab's sessionStorage. */
-function takeToken() {
-  const m = /[#&]token=([^&]+)/.exec(location.hash);
-  if (m) {
-    store(decodeURIComponent(m[1]));
-    history.replaceState(null, '', location.pathname + location.search);
-  }
-  try { return sessionStorage.getItem(TOKEN_KEY); } catch { return null; }
-}
-
-/** The token's claims, read (not verified) for fallbacks; the token itself is never shown. */
-function claims(token) {
-  try { return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))); } catch { return {}; }
-}
-
-function askToken(message = '') {
-  $('#token-error').textContent = message;
-  $('#token-form').hidden = false;
-  $('#token-input').focus();
-}
-
-function showStatus(status) {
-  const el = $('#connection');
-  el.dataset.state = status;
-  el.textContent = STATUS_TEXT[status];
-  document.body.classList.toggle('offline', status !== 'live');
-}
-
-function notice(text) {
-  $('#notice').textContent = text;
-  $('#notice').hidden = !text;
-}
-
-const short = (id) => (id ? id.slice(id.lastIndexOf('/') + 1) : '');
-const pad = (n) => String(n).padStart(2, '0');
-/** mm:ss, or h:mm:ss from an hour on; '—' when unknown. */
-function duration(ms) {
-  if (!Number.isFinite(ms)) return '—';
-  const s = Math.max(0, Math.floor(ms / 1000)), h = Math.floor(s / 3600);
-  return (h ? `${h}:` : '') + `${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
-}
+import { $, store, takeToken, claims, askToken, showStatus, notice, short, duration } from './page.js';
 
 let client = null;
 let token = null;

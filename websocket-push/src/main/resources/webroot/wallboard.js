@@ -1,8 +1,8 @@
 // The supervisor wallboard: team counters, queues and (for supervisors and admins) every agent of
 // the visible teams, updated in place from the push service.
 import { CtiStreamClient } from './ctistream-client.js';
+import { $, store, takeToken, claims, askToken, showStatus, notice, short, duration } from './page.js';
 
-const $ = (selector) => document.querySelector(selector);
 const CATEGORIES = ['AVAIL', 'RING', 'ACD', 'AUX', 'ACW', 'OFF', 'UNKNOWN'];
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 // reason codes are the platform's; the service's reason list names them for people
@@ -11,53 +11,7 @@ fetch('config.json').then((r) => (r.ok ? r.json() : { reasons: [] }))
   .then((c) => { for (const { code, label } of c.reasons ?? []) if (label) reasonLabels.set(code, label); })
   .catch(() => { /* codes are shown as they are */ });
 
-// ---- shared page plumbing (the same in agent.js) ----
-const TOKEN_KEY = 'ctistream.token';
-const STATUS_TEXT = { connecting: 'connecting…', live: 'live', offline: 'offline, reconnecting…', unauthorized: 'unauthorized' };
-const store = (token) => { try { token ? sessionStorage.setItem(TOKEN_KEY, token) : sessionStorage.removeItem(TOKEN_KEY); } catch { /* storage off */ } };
-
-/** The token from `#token=…` (then removed from the address bar), else from this tab's sessionStorage. */
-function takeToken() {
-  const m = /[#&]token=([^&]+)/.exec(location.hash);
-  if (m) {
-    store(decodeURIComponent(m[1]));
-    history.replaceState(null, '', location.pathname + location.search);
-  }
-  try { return sessionStorage.getItem(TOKEN_KEY); } catch { return null; }
-}
-
-/** The token's claims, read (not verified) for fallbacks; the token itself is never shown. */
-function claims(token) {
-  try { return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))); } catch { return {}; }
-}
-
-function askToken(message = '') {
-  $('#token-error').textContent = message;
-  $('#token-form').hidden = false;
-  $('#token-input').focus();
-}
-
-function showStatus(status) {
-  const el = $('#connection');
-  el.dataset.state = status;
-  el.textContent = STATUS_TEXT[status];
-  document.body.classList.toggle('offline', status !== 'live');
-}
-
-function notice(text) {
-  $('#notice').textContent = text;
-  $('#notice').hidden = !text;
-}
-
-const short = (id) => (id ? id.slice(id.lastIndexOf('/') + 1) : '');
 const set = (el, text) => { if (el.textContent !== text) el.textContent = text; };
-const pad = (n) => String(n).padStart(2, '0');
-/** mm:ss, or h:mm:ss from an hour on; '—' when unknown. */
-function duration(ms) {
-  if (!Number.isFinite(ms)) return '—';
-  const s = Math.max(0, Math.floor(ms / 1000)), h = Math.floor(s / 3600);
-  return (h ? `${h}:` : '') + `${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
-}
 
 let client = null;
 let token = null;

@@ -30,7 +30,7 @@ public final class PushServer implements AutoCloseable {
     /** The files under {@code webroot/} on the class path that are served, by request path. */
     private static final Map<String, String> PAGES = Map.of(
             "/", "index.html", "/index.html", "index.html", "/agent", "agent.html", "/agent.html", "agent.html",
-            "/ctistream-client.js", "ctistream-client.js", "/wallboard.js", "wallboard.js", "/agent.js", "agent.js",
+            "/ctistream-client.js", "ctistream-client.js", "/page.js", "page.js", "/wallboard.js", "wallboard.js", "/agent.js", "agent.js",
             "/ctistream.css", "ctistream.css");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8");

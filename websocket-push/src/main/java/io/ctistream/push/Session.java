@@ -350,8 +350,7 @@ final class Session {
                     error(id, "FORBIDDEN", "this token may not read " + topic);
                     continue;
                 }
-                if (!topics.contains(topic) && topics.size() + streams.size() >= config.maxSubscriptions()) {
-                    error(id, "TOO_MANY_SUBSCRIPTIONS", "a connection follows at most " + config.maxSubscriptions() + " topics");
+                if (noRoomFor(id, topic)) {
                     continue;
                 }
                 follow(topic);
@@ -369,8 +368,7 @@ final class Session {
                 error(id, "FORBIDDEN", "this token may not read " + topic);
                 continue;
             }
-            if (!topics.contains(topic) && topics.size() + streams.size() >= config.maxSubscriptions()) {
-                error(id, "TOO_MANY_SUBSCRIPTIONS", "a connection follows at most " + config.maxSubscriptions() + " topics");
+            if (noRoomFor(id, topic)) {
                 continue;
             }
             follow(topic);
@@ -472,11 +470,11 @@ final class Session {
             error(id, "FORBIDDEN", "this token may not read " + topic);
             return false;
         }
+        if (noRoomFor(id, topic)) {
+            return false;
+        }
         if (streams.containsKey(topic)) {
             streams.remove(topic).close(); // a new subscribe moves where the stream starts
-        } else if (topics.size() + streams.size() >= config.maxSubscriptions()) {
-            error(id, "TOO_MANY_SUBSCRIPTIONS", "a connection follows at most " + config.maxSubscriptions() + " topics");
-            return false;
         }
         Long after = resume.getLong(topic);
         EventStreams.Stream[] self = new EventStreams.Stream[1];
@@ -540,6 +538,15 @@ final class Session {
             }
         });
         send(new JsonObject().put("type", "unsubscribed").put("id", id).put("topics", gone));
+    }
+
+    /** True (and the client told) when following one more topic would pass the limit; one already followed costs nothing. */
+    private boolean noRoomFor(String id, String topic) {
+        if (topics.contains(topic) || streams.containsKey(topic) || topics.size() + streams.size() < config.maxSubscriptions()) {
+            return false;
+        }
+        error(id, "TOO_MANY_SUBSCRIPTIONS", "a connection follows at most " + config.maxSubscriptions() + " topics");
+        return true;
     }
 
     private void follow(String topic) {

@@ -167,14 +167,7 @@ public final class Main {
     }
 
     private static synchronized void closeAll(Deque<AutoCloseable> running) {
-        while (!running.isEmpty()) {
-            AutoCloseable c = running.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("could not stop [{}] cleanly: {}", c.getClass().getSimpleName(), e.getMessage());
-            }
-        }
+        AllInOne.closeAll(running);
     }
 
     static String version() {
