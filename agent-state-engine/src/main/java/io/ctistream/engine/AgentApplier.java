@@ -83,25 +83,45 @@ final class AgentApplier {
     }
 
     /**
-     * The connector that speaks for this agent went silent (its status is no longer refreshed) or
-     * stopped: the same as a lost link, said by the engine. The agent shows UNKNOWN (not live) until
-     * a connector reports its state again. Null when there is nothing to change (already down).
+     * The connector run that speaks for this agent went silent (its status is no longer refreshed) or
+     * stopped: the agent shows UNKNOWN, link LOST, not live — said by the engine, once. What the
+     * platform last reported is kept (the ACD state underneath; the last known call stays on the
+     * greyed snapshot): if the same run of the
+     * connector comes back ({@link #connectorBack}) nothing was missed (its events queue in Kafka
+     * in order) and that is the truth again; a new run re-reports every agent itself.
+     * Null when there is nothing to change (the link is already down).
+     *
+     * @param run the instance and its run ({@code instance@startMillis}) the verdict is about
      */
-    Applied connectorSilent(AgentProjection current, String instance, String why, long now) {
+    Applied connectorSilent(AgentProjection current, String run, long now) {
         if (current == null || AgentRules.linkDown(current.getSnapshot().getLink())) {
             return null;
         }
-        java.time.Instant at = java.time.Instant.ofEpochMilli(now);
-        AgentEvent verdict = AgentEvent.newBuilder()
-                .setHeader(EventHeader.newBuilder().setEventId(java.util.UUID.randomUUID().toString()).setTenant(current.getSnapshot().getTenant())
-                        .setAgentId(current.getSnapshot().getAgentId())
-                        .setSource(io.ctistream.events.EventSource.newBuilder().setPlatform(io.ctistream.events.Platform.CTISTREAM)
-                                .setConnectorInstance("engine").build())
-                        .setOccurredAt(at).setIngestedAt(at).build())
-                .setPayload(SubscriptionChanged.newBuilder().setLinkState(LinkState.LOST).setChannel("connector")
-                        .setReason("connector " + instance + " " + why).build())
-                .build();
-        return applyEvent(current, verdict, now);
+        AgentSnapshot before = current.getSnapshot();
+        return judged(current, before, AgentSnapshot.newBuilder(before).setLink(LinkState.LOST).setFreshness(Freshness.STALE)
+                .setState(AgentState.UNKNOWN).setCategory(AgentRules.category(AgentState.UNKNOWN, before.getCurrentCall())), run, now);
+    }
+
+    /** The same connector run is alive again: what it last reported is shown, live. Null when this agent was not silenced by that run. */
+    Applied connectorBack(AgentProjection current, String run, long now) {
+        if (current == null || !run.equals(current.getSilencedBy())) {
+            return null;
+        }
+        AgentSnapshot before = current.getSnapshot();
+        AgentState state = AgentRules.effectiveState(current.getAcdState(), before.getCurrentCall(), LinkState.ACTIVE);
+        return judged(current, before, AgentSnapshot.newBuilder(before).setLink(LinkState.ACTIVE).setFreshness(Freshness.LIVE).setState(state)
+                .setCategory(AgentRules.category(state, before.getCurrentCall())), null, now);
+    }
+
+    private Applied judged(AgentProjection current, AgentSnapshot before, AgentSnapshot.Builder after, String silencedBy, long now) {
+        ZoneId zone = zoneOf(current, before.getTenant());
+        DailyCounters today = AgentRules.countersFor(before.getToday(), now, zone);
+        if (after.getState() != before.getState()) {
+            today = AgentRules.accrue(before.getToday(), before.getState(), before.getStateSince().toEpochMilli(), now, zone);
+            after.setStateSince(java.time.Instant.ofEpochMilli(now));
+        }
+        after.setToday(today);
+        return publish(false, AgentProjection.newBuilder(current).setSilencedBy(silencedBy).build(), before, after.build(), now);
     }
 
     Applied applyEvent(AgentProjection current, AgentEvent event, long now) {
@@ -141,6 +161,11 @@ final class AgentApplier {
         } else if (payload instanceof ForwardingChanged f) {
             snap.setForwarding(withRule(before.getForwarding(), f.getRule()));
         } else if (payload instanceof SubscriptionChanged s) {
+            if (p.getSilencedBy() != null && s.getLinkState() == LinkState.ACTIVE) {
+                // a new run of the connector subscribed again: its full state tells which calls still exist
+                call = null;
+                connectedAt = null;
+            }
             if (link == LinkState.TERMINATED && s.getLinkState() == LinkState.ACTIVE) {
                 acd = AgentState.UNKNOWN; // the refusal's verdict ends with it: the next full state tells
             }
@@ -218,6 +243,7 @@ final class AgentApplier {
                 .setPendingHandle(pending);
         if (header.getSource().getPlatform() != io.ctistream.events.Platform.CTISTREAM) {
             next.setServedBy(header.getSource().getConnectorInstance()); // who speaks for this agent now
+            next.setSilencedBy(null); // a connector speaks: the engine's verdict is over
         }
         Long sequence = header.getSource().getPlatformSequence();
         if (sequence != null && fromPlatform(payload)) {

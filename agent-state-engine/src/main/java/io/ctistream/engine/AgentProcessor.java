@@ -197,14 +197,21 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         metrics.count(EngineMetrics.Outcome.DEAD_LETTERED);
     }
 
+    /** Connector runs judged silent at the last check; null until the first check (then every agent is looked at once). */
+    private Map<String, String> lastSilent;
+
     /**
-     * Connectors publish their status at least every 5 s. One whose status has not been refreshed
+     * Connectors publish their status at least every 5 s. A run whose status has not been refreshed
      * within the liveness window (killed, partitioned away) or that said it stopped no longer speaks
      * for its agents: they turn UNKNOWN (not live) instead of showing their last state as current.
-     * A connector that takes them over (or the same one, back) reports their state and they are live again.
+     * The same run alive again gives back what it last reported; a new run (a restart) re-reports its
+     * agents itself. Agents are looked at only when the set of silent runs changes, so a retired
+     * instance left in the compacted status topic costs nothing.
      */
     private void checkConnectors(long now) {
-        Map<String, String> silent = new java.util.HashMap<>();
+        Map<String, String> silent = new java.util.HashMap<>(); // instance -> run (instance@start)
+        Map<String, Long> lastHeard = new java.util.HashMap<>();
+        Map<String, String> alive = new java.util.HashMap<>();
         try (KeyValueIterator<String, byte[]> all = connectorStatus.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
@@ -217,38 +224,55 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
                 if (status == null) {
                     continue;
                 }
-                long age = now - status.getUpdatedAt().toEpochMilli();
-                if (status.getState() == io.ctistream.events.ConnectorState.STOPPED || status.getState() == io.ctistream.events.ConnectorState.FAILED) {
-                    silent.put(entry.key, "is " + status.getState().name().toLowerCase());
-                } else if (age > config.connectorLiveness().toMillis()) {
-                    silent.put(entry.key, "silent since " + status.getUpdatedAt());
+                String run = entry.key + "@" + (status.getStartedAt() == null ? "" : status.getStartedAt().toEpochMilli());
+                boolean stopped = status.getState() == io.ctistream.events.ConnectorState.STOPPED
+                        || status.getState() == io.ctistream.events.ConnectorState.FAILED;
+                if (stopped || now - status.getUpdatedAt().toEpochMilli() > config.connectorLiveness().toMillis()) {
+                    silent.put(entry.key, run);
+                    lastHeard.put(entry.key, status.getUpdatedAt().toEpochMilli());
+                } else {
+                    alive.put(entry.key, run);
                 }
             }
         }
-        if (silent.isEmpty()) {
+        if (silent.equals(lastSilent)) {
             return;
         }
-        List<KeyValue<String, AgentApplier.Applied>> lost = new ArrayList<>();
+        lastSilent = silent;
+        Map<String, Boolean> stoppedRuns = new java.util.HashMap<>();
+        silent.keySet().forEach(k -> stoppedRuns.put(k, now - lastHeard.get(k) <= config.connectorLiveness().toMillis()));
+        List<KeyValue<String, AgentApplier.Applied>> changed = new ArrayList<>();
         try (KeyValueIterator<String, AgentProjection> all = projections.all()) {
             while (all.hasNext()) {
                 KeyValue<String, AgentProjection> entry = all.next();
-                String by = entry.value.getServedBy();
+                AgentProjection p = entry.value;
+                String by = p.getServedBy();
+                AgentApplier.Applied applied = null;
                 if (by != null && silent.containsKey(by)) {
-                    AgentApplier.Applied applied = applier.connectorSilent(entry.value, by, silent.get(by), now);
-                    if (applied != null) {
-                        lost.add(KeyValue.pair(entry.key, applied));
+                    // the agent's own last event is a sign of life too: silent only when both it and the status are old
+                    // (after a STOPPED status, an event means a new run already speaks for the agent)
+                    java.time.Instant heard = p.getSnapshot().getLastEventIngestedAt();
+                    long heardMs = heard == null ? 0 : heard.toEpochMilli();
+                    boolean spokeSince = heardMs > lastHeard.get(by)
+                            && (stoppedRuns.get(by) || now - heardMs <= config.connectorLiveness().toMillis());
+                    if (!spokeSince) {
+                        applied = applier.connectorSilent(p, silent.get(by), now);
+                    } else {
+                        lastSilent = null; // look at this agent again at the next check
                     }
+                } else if (p.getSilencedBy() != null && by != null && p.getSilencedBy().equals(alive.get(by))) {
+                    applied = applier.connectorBack(p, alive.get(by), now);
+                }
+                if (applied != null) {
+                    changed.add(KeyValue.pair(entry.key, applied));
                 }
             }
         }
-        for (KeyValue<String, AgentApplier.Applied> entry : lost) {
+        for (KeyValue<String, AgentApplier.Applied> entry : changed) {
             projections.put(entry.key, entry.value.projection());
             if (entry.value.changed()) {
                 context().forward(new Record<String, SpecificRecord>(entry.key, entry.value.projection().getSnapshot(), now));
                 metrics.count(EngineMetrics.Outcome.APPLIED);
-            }
-            for (var signal : entry.value.signals()) {
-                context().forward(new Record<String, SpecificRecord>(signal.getQueueId(), signal, now));
             }
         }
     }

@@ -350,7 +350,7 @@ class AgentProjectionTest {
             assertThat(s.getCategory()).isEqualTo(WallboardCategory.UNKNOWN);
             assertThat(s.getFreshness()).isNotEqualTo(Freshness.LIVE);
             assertThat(s.getLink()).isEqualTo(LinkState.LOST);
-            assertThat(s.getCurrentCall()).isNull();
+            assertThat(s.getCurrentCall()).as("the last known call stays with the greyed agent, for the same run to give back").isNotNull();
         });
         engine.driver.advanceWallClockTime(java.time.Duration.ofSeconds(5));
         assertThat(engine.agentState.readValuesToList()).as("said once, not on every check").isEmpty();
@@ -369,5 +369,48 @@ class AgentProjectionTest {
         engine.driver.advanceWallClockTime(java.time.Duration.ofSeconds(5));
         assertThat(engine.agentState.readKeyValuesToMap()).containsOnlyKeys(bob)
                 .hasEntrySatisfying(bob, s -> assertThat(s.getState()).isEqualTo(AgentState.UNKNOWN));
+    }
+
+    /**
+     * Verifies that a connector run that only stalled (its status late, nothing missed: its events
+     * wait in Kafka in order) gets its agents back as they were, call included, live; while a new run
+     * of the same instance (a restart) leaves them UNKNOWN until it reports them, and its new
+     * subscription drops a call only the old run knew of.
+     */
+    @Test
+    void aStalledRunGetsItsAgentsBackARestartedRunReportsThemAnew() {
+        engine.connectorStatus("bw-1", io.ctistream.events.ConnectorState.RUNNING, T0, T0);
+        engine.send(alice, ofSeconds(0), link(LinkState.ACTIVE));
+        engine.send(alice, ofSeconds(1), state(AgentState.READY));
+        engine.send(alice, ofSeconds(2), call("c1", CallState.CONNECTED, q1));
+        engine.agentState.readValuesToList();
+
+        engine.driver.advanceWallClockTime(java.time.Duration.ofSeconds(20)); // the status is late: silent
+        assertThat(engine.agentState.readValuesToList()).last().satisfies(s -> assertThat(s.getState()).isEqualTo(AgentState.UNKNOWN));
+
+        // the same run's status arrives again (a stall, not a crash): alice is shown as she was, on her call, live
+        engine.connectorStatus("bw-1", io.ctistream.events.ConnectorState.RUNNING, T0.plusSeconds(21), T0);
+        engine.driver.advanceWallClockTime(java.time.Duration.ofSeconds(3));
+        assertThat(engine.agentState.readValuesToList()).last().satisfies(s -> {
+            assertThat(s.getState()).isEqualTo(AgentState.TALKING);
+            assertThat(s.getFreshness()).isEqualTo(Freshness.LIVE);
+            assertThat(s.getCurrentCall()).isNotNull();
+        });
+
+        // silent again; then a new run of the same instance (restarted): nothing is given back on its status alone
+        engine.driver.advanceWallClockTime(java.time.Duration.ofSeconds(20));
+        assertThat(engine.agentState.readValuesToList()).last().satisfies(s -> assertThat(s.getState()).isEqualTo(AgentState.UNKNOWN));
+        Instant restarted = T0.plusSeconds(60);
+        engine.connectorStatus("bw-1", io.ctistream.events.ConnectorState.RUNNING, restarted, restarted);
+        engine.driver.advanceWallClockTime(java.time.Duration.ofSeconds(3));
+        assertThat(engine.agentState.readValuesToList()).as("a new run re-reports; the engine does not guess").isEmpty();
+        // the new run subscribes again and reports: the call of the old run is gone, READY is live
+        engine.send(alice, ofSeconds(61), link(LinkState.ACTIVE));
+        engine.send(alice, ofSeconds(61), state(AgentState.READY));
+        assertThat(engine.agentState.readValuesToList()).last().satisfies(s -> {
+            assertThat(s.getState()).isEqualTo(AgentState.READY);
+            assertThat(s.getCurrentCall()).isNull();
+            assertThat(s.getFreshness()).isEqualTo(Freshness.LIVE);
+        });
     }
 }

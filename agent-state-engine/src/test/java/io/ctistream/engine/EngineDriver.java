@@ -128,8 +128,13 @@ final class EngineDriver implements AutoCloseable {
 
     /** A connector's status as it publishes it, stamped {@code at}. */
     void connectorStatus(String instance, io.ctistream.events.ConnectorState state, Instant at) {
+        connectorStatus(instance, state, at, T0);
+    }
+
+    /** @param startedAt the connector run's start: a different one is a restart */
+    void connectorStatus(String instance, io.ctistream.events.ConnectorState state, Instant at, Instant startedAt) {
         var status = io.ctistream.events.ConnectorStatus.newBuilder().setInstanceId(instance).setPlatform(Platform.BROADWORKS).setState(state)
-                .setKafkaUp(true).setPlatformUp(true).setAgentsOwned(1).setLinksActive(1).setUpdatedAt(at).build();
+                .setKafkaUp(true).setPlatformUp(true).setAgentsOwned(1).setLinksActive(1).setUpdatedAt(at).setStartedAt(startedAt).build();
         connectorStatus.pipeInput(instance, write(status, io.ctistream.events.ConnectorStatus.class), at);
     }
 

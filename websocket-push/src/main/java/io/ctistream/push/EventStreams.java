@@ -64,7 +64,14 @@ public final class EventStreams implements AutoCloseable {
             open.decrementAndGet();
             return null;
         }
-        Stream s = new Stream(agentId, after, listener);
+        Stream s;
+        try {
+            s = new Stream(agentId, after, listener);
+        } catch (RuntimeException e) {
+            open.decrementAndGet(); // the slot is not taken by a stream that could not be made
+            LOG.warn("event stream not opened: {}", e.toString());
+            return null;
+        }
         streams.add(s);
         s.thread.start();
         return s;

@@ -50,6 +50,7 @@ final class Session {
     /** Newest value per topic while the client's write queue is full: memory bounded by the subscriptions. */
     private final java.util.LinkedHashMap<String, StateView.Entry> conflated = new java.util.LinkedHashMap<>();
     private int replacedWhileFull;
+    private long queueFullSince;
     private long fullSince;
     private long commandWindowStart;
     private int commandsInWindow;
@@ -91,7 +92,15 @@ final class Session {
             if (ws.isClosed()) {
                 return;
             }
-            if (!conflated.isEmpty() && clock.millis() - fullSince > config.stuckLimit().toMillis()) {
+            // behind: state frames conflated, or the write queue full of anything (event frames, pongs) for too long
+            boolean full = ws.writeQueueFull();
+            if (full && queueFullSince == 0) {
+                queueFullSince = clock.millis();
+            } else if (!full) {
+                queueFullSince = 0;
+            }
+            long limit = config.stuckLimit().toMillis();
+            if (!conflated.isEmpty() && clock.millis() - fullSince > limit || queueFullSince > 0 && clock.millis() - queueFullSince > limit) {
                 LOG.info("closing a client that stayed too slow [subject={}, pending={}]", principal == null ? null : principal.subject(),
                         conflated.size());
                 conflated.clear();
@@ -150,7 +159,7 @@ final class Session {
         StateView.Entry[] before = {null};
         incoming.compute(entry.topic(), (k, old) -> {
             before[0] = old;
-            return old == null || entry.version() >= old.version() ? entry : old;
+            return entry; // the view hands changes over in order: the later one is the newer (a re-created key after a removal too)
         });
         if (before[0] != null) {
             metrics.merged();
@@ -180,6 +189,11 @@ final class Session {
                 unfollow(entry.topic()); // the agent moved out of this supervisor's teams
                 conflated.remove(entry.topic());
                 error(null, "FORBIDDEN", entry.topic() + " left this token's teams; it is unsubscribed");
+                EventStreams.Stream log = streams.remove("events/" + entry.topic());
+                if (log != null) {
+                    log.close();
+                    error(null, "FORBIDDEN", "events/" + entry.topic() + " left this token's teams; it is unsubscribed");
+                }
                 return;
             }
             sendLive(entry);
@@ -241,6 +255,9 @@ final class Session {
     }
 
     private void auth(String id, String token, boolean mayRefreshKeys) {
+        if (stopped) {
+            return; // the connection closed while the key set was being fetched
+        }
         Principal p;
         try {
             p = jwt.verify(token, clock.instant());
@@ -363,8 +380,7 @@ final class Session {
                 }
                 continue;
             }
-            StateView.Entry current = view.get(topic);
-            if (!mayRead(kind, key, current)) {
+            if (!mayRead(kind, key, view.get(topic))) {
                 error(id, "FORBIDDEN", "this token may not read " + topic);
                 continue;
             }
@@ -373,6 +389,8 @@ final class Session {
             }
             follow(topic);
             accepted.add(topic);
+            // read after following: a change stored in between is either in this read or on its way to this session
+            StateView.Entry current = view.get(topic);
             Long known = resume.getLong(topic);
             if (current != null && (known == null || current.version() > known)) {
                 sendState(current);

@@ -179,6 +179,12 @@ public final class StateView implements AutoCloseable {
         if (eventId == null || before != null && before.data() != null && eventId.equals(before.data().getString("lastEventId"))) {
             return 0;
         }
+        long at = sourceTime(data);
+        // a link change or a command outcome keeps the platform time of the last platform event: not a new source time
+        return before != null && before.data() != null && at <= sourceTime(before.data()) ? 0 : at;
+    }
+
+    private static long sourceTime(JsonObject data) {
         String at = data.getString("lastSourceOccurredAt") != null ? data.getString("lastSourceOccurredAt") : data.getString("lastEventIngestedAt");
         try {
             return at == null ? 0 : java.time.Instant.parse(at).toEpochMilli();

@@ -12,7 +12,12 @@ final class Subscribers {
     private final ConcurrentHashMap<String, Set<Session>> byTopic = new ConcurrentHashMap<>();
 
     void add(String topic, Session s) {
-        byTopic.computeIfAbsent(topic, k -> ConcurrentHashMap.newKeySet()).add(s);
+        // inside compute: a concurrent remove cannot drop the set this session is being added to
+        byTopic.compute(topic, (k, set) -> {
+            Set<Session> followers = set == null ? ConcurrentHashMap.newKeySet() : set;
+            followers.add(s);
+            return followers;
+        });
     }
 
     void remove(String topic, Session s) {

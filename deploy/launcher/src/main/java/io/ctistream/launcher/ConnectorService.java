@@ -40,7 +40,20 @@ final class ConnectorService implements AutoCloseable {
         }
         HttpServer http = null;
         if (serveHttp) {
-            http = vertx.createHttpServer().requestHandler(req -> {
+            try {
+                http = serve(vertx, settings, metrics, ref);
+            } catch (Exception e) {
+                c.stop().await(20, TimeUnit.SECONDS);
+                throw new IllegalStateException("the connector's health and metrics could not listen on [" + settings.httpHost() + ":"
+                        + settings.httpPort() + "]: " + e.getMessage(), e);
+            }
+        }
+        return new ConnectorService(ref, http);
+    }
+
+    private static HttpServer serve(Vertx vertx, BroadWorksSettings settings, ProcessMetrics metrics, AtomicReference<BroadWorksConnector> ref)
+            throws Exception {
+        return vertx.createHttpServer().requestHandler(req -> {
                 switch (req.path()) {
                     case "/health/live" -> json(req, 200, new JsonObject().put("status", "UP"));
                     case "/health/ready" -> {
@@ -54,8 +67,6 @@ final class ConnectorService implements AutoCloseable {
                     default -> req.response().setStatusCode(404).end();
                 }
             }).listen(settings.httpPort(), settings.httpHost()).await(30, TimeUnit.SECONDS);
-        }
-        return new ConnectorService(ref, http);
     }
 
     private static void json(io.vertx.core.http.HttpServerRequest req, int status, JsonObject body) {

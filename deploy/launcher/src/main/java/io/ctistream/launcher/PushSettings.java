@@ -42,6 +42,10 @@ record PushSettings(PushConfig push, String bootstrapServers, String registryUrl
             throw new ConfigSource.ConfigException(JWT_SECRET + " (HS256, at least 32 characters) or " + JWKS_URL
                     + " (RS256 keys of an identity provider) must be set: the push service verifies every client's token");
         }
+        if (jwks != null && config.string(JWT_AUDIENCE, null) == null) {
+            throw new ConfigSource.ConfigException(JWT_AUDIENCE + " must be set with " + JWKS_URL
+                    + ": an identity provider signs tokens for other applications too, and only those meant for ctistream may pass");
+        }
         return from(config, bootstrap, registry, secret, jwks, "0.0.0.0", hostName());
     }
 
@@ -103,12 +107,14 @@ record PushSettings(PushConfig push, String bootstrapServers, String registryUrl
             byte[] bytes = new byte[32];
             new SecureRandom().nextBytes(bytes);
             String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            Files.writeString(file, secret, StandardCharsets.US_ASCII);
             try {
-                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                // created readable by its owner only, before anything is written into it
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the data directory's own permissions protect it
+                Files.createFile(file); // not a POSIX file system: the data directory's own permissions protect it
             }
+            Files.writeString(file, secret, StandardCharsets.US_ASCII);
             return secret;
         } catch (IOException e) {
             throw new ConfigSource.ConfigException("the push token secret cannot be kept in [" + file + "]: " + e.getMessage());

@@ -49,7 +49,11 @@ public final class ConnectorVerticle extends VerticleBase {
         this.sink = sink;
         this.events = events;
         this.metrics = metrics;
+        this.startedAt = events.clock().instant();
     }
+
+    /** When this run started: the engine tells a restart under the same instance id (a new run) from a stall. */
+    private final java.time.Instant startedAt;
 
     @Override
     public Future<?> start() {
@@ -218,6 +222,7 @@ public final class ConnectorVerticle extends VerticleBase {
                 .setLinksActive(adapter.linksActive())
                 .setDetail(detail)
                 .setUpdatedAt(events.clock().instant())
+                .setStartedAt(startedAt)
                 .build();
     }
 
