@@ -1,7 +1,7 @@
 // The agent panel: one agent's live state and the buttons that change it. Agents see their own
 // agent; supervisors and admins open /agent?agent=tenant/agent-id.
 import { CtiStreamClient } from './ctistream-client.js';
-import { $, store, takeToken, claims, askToken, showStatus, notice, short, duration } from './page.js';
+import { $, store, takeToken, claims, askToken, showStatus, notice, short, duration, onTokenSubmit, connectionStatus } from './page.js';
 
 let client = null;
 let token = null;
@@ -17,19 +17,10 @@ function start(newToken) {
   client.connect();
 }
 
-$('#token-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  const value = $('#token-input').value.trim();
-  $('#token-input').value = '';
-  if (value) start(value);
-});
+onTokenSubmit(start);
 
 function onStatus(status) {
-  showStatus(status);
-  if (status === 'unauthorized') {
-    store(null);
-    askToken(lastAuthError || 'Your token was refused or has expired. Paste a new one.');
-  }
+  connectionStatus(status, lastAuthError);
   render();
 }
 

@@ -46,3 +46,22 @@ export function duration(ms) {
   const s = Math.max(0, Math.floor(ms / 1000)), h = Math.floor(s / 3600);
   return (h ? `${h}:` : '') + `${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 }
+
+/** A token pasted into the form that {@link askToken} shows goes to `start`. */
+export function onTokenSubmit(start) {
+  $('#token-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = $('#token-input').value.trim();
+    $('#token-input').value = '';
+    if (value) start(value);
+  });
+}
+
+/** The connection indicator; once the client is `unauthorized`, the kept token is dropped and a new one asked for. */
+export function connectionStatus(status, authError) {
+  showStatus(status);
+  if (status === 'unauthorized') {
+    store(null);
+    askToken(authError || 'Your token was refused or has expired. Paste a new one.');
+  }
+}

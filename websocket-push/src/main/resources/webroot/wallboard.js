@@ -1,7 +1,7 @@
 // The supervisor wallboard: team counters, queues and (for supervisors and admins) every agent of
 // the visible teams, updated in place from the push service.
 import { CtiStreamClient } from './ctistream-client.js';
-import { $, store, takeToken, claims, askToken, showStatus, notice, short, duration } from './page.js';
+import { $, store, takeToken, claims, askToken, showStatus, notice, short, duration, onTokenSubmit, connectionStatus } from './page.js';
 
 const CATEGORIES = ['AVAIL', 'RING', 'ACD', 'AUX', 'ACW', 'OFF', 'UNKNOWN'];
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -27,19 +27,10 @@ function start(newToken) {
   client.connect();
 }
 
-$('#token-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  const value = $('#token-input').value.trim();
-  $('#token-input').value = '';
-  if (value) start(value);
-});
+onTokenSubmit(start);
 
 function onStatus(status) {
-  showStatus(status);
-  if (status === 'unauthorized') {
-    store(null);
-    askToken(lastAuthError || 'Your token was refused or has expired. Paste a new one.');
-  }
+  connectionStatus(status, lastAuthError);
 }
 
 function onError(e) {

@@ -88,8 +88,9 @@ public final class PushBenchmark {
             Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line;
-            while ((line = out.readLine()) != null && !line.startsWith("CONNECTED")) {
-                if (line.startsWith("RESULT") || line.contains("ERROR")) {
+            // the client process reports through its log (stdout): its lines are read here
+            while ((line = out.readLine()) != null && !line.contains("CONNECTED")) {
+                if (line.contains("RESULT") || line.contains("ERROR")) {
                     report("%s", line);
                 }
             }
@@ -117,7 +118,7 @@ public final class PushBenchmark {
             }
             report("team updates sent: %d at %d/s target (%.0f/s achieved)", sent, rate, sent / ((System.nanoTime() - start) / 1e9));
             while ((line = out.readLine()) != null) {
-                if (line.startsWith("RESULT") || line.contains("ERROR") || line.contains("Exception")) {
+                if (line.contains("RESULT") || line.contains("ERROR") || line.contains("Exception")) {
                     report("%s", line);
                 }
             }
@@ -182,18 +183,16 @@ public final class PushBenchmark {
         while (subscribed.get() < clients && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
-        System.out.println("CONNECTED " + open.size() + " connections, " + subscribed.get() + " subscribed");
-        System.out.flush();
+        LOG.warn("CONNECTED {} connections, {} subscribed", open.size(), subscribed.get());
         Thread.sleep(3_000); // warm-up: the first updates include the JIT
         measuring.set(System.currentTimeMillis());
         Thread.sleep(seconds * 1000L);
         measuring.set(Long.MAX_VALUE);
         long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("RESULT %d frames received by %d wallboards in %d s (%.0f frames/s); latency ms p50 %d, p95 %d, p99 %d, max %d%n", l.length,
-                wallboards, seconds, l.length / (double) seconds, pct(l, 50), pct(l, 95), pct(l, 99), l.length == 0 ? 0 : l[l.length - 1]);
+        LOG.warn(String.format("RESULT %d frames received by %d wallboards in %d s (%.0f frames/s); latency ms p50 %d, p95 %d, p99 %d, max %d", l.length,
+                wallboards, seconds, l.length / (double) seconds, pct(l, 50), pct(l, 95), pct(l, 99), l.length == 0 ? 0 : l[l.length - 1]));
         long closed = open.stream().filter(WebSocket::isClosed).count();
-        System.out.println("RESULT connections closed by the server during the run: " + closed);
-        System.out.flush();
+        LOG.warn("RESULT connections closed by the server during the run: {}", closed);
         vertx.close().await(30, TimeUnit.SECONDS);
     }
 

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,7 +22,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,11 +50,7 @@ public final class CommandRelay implements AutoCloseable {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, instanceId + "-commands");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), CtiSerdes.valueSerializer(registryUrl));
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-results");
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new TolerantValues(CtiSerdes.valueDeserializer(registryUrl)));
+        this.consumer = Readers.assigned(bootstrapServers, registryUrl, instanceId + "-results", Map.of());
         this.thread = new Thread(this::run, "push-command-results");
         this.thread.setDaemon(true);
     }
@@ -114,8 +108,8 @@ public final class CommandRelay implements AutoCloseable {
                             if (to != null) {
                                 to.accept(result);
                             }
-                        } else if (r.value() instanceof RuntimeException e) {
-                            LOG.warn("command result not readable, skipped [partition={}, offset={}]: {}", r.partition(), r.offset(), e.toString());
+                        } else if (r.value() instanceof io.ctistream.schemas.TolerantDeserializer.Unreadable e) {
+                            LOG.warn("command result not readable, skipped [partition={}, offset={}]: {}", r.partition(), r.offset(), e.reason());
                         }
                     }
                 } catch (WakeupException e) {

@@ -1,13 +1,11 @@
 package io.ctistream.push;
 
 import io.ctistream.events.AgentEvent;
-import io.ctistream.schemas.CtiSerdes;
 import io.ctistream.schemas.CtiTopics;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +17,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,13 +97,7 @@ public final class EventStreams implements AutoCloseable {
             this.agentId = agentId;
             this.after = after;
             this.listener = listener;
-            Map<String, Object> c = new HashMap<>();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
-            c.put(ConsumerConfig.CLIENT_ID_CONFIG, "push-events");
-            this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new TolerantValues(CtiSerdes.valueDeserializer(registryUrl)));
+            this.consumer = Readers.assigned(bootstrapServers, registryUrl, "push-events", Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200));
             this.thread = new Thread(this::run, "push-events");
             this.thread.setDaemon(true);
         }
@@ -153,8 +144,8 @@ public final class EventStreams implements AutoCloseable {
                             if (r.value() instanceof AgentEvent e) {
                                 JsonObject data = AvroJson.of(e).put("payloadType", ((SpecificRecord) e.getPayload()).getSchema().getName());
                                 batch.add(new Event(agentId, r.offset(), data));
-                            } else if (r.value() instanceof RuntimeException e) {
-                                LOG.warn("agent event not readable, skipped [offset={}]: {}", r.offset(), e.toString());
+                            } else if (r.value() instanceof io.ctistream.schemas.TolerantDeserializer.Unreadable e) {
+                                LOG.warn("agent event not readable, skipped [offset={}]: {}", r.offset(), e.reason());
                             }
                         }
                         if (!batch.isEmpty()) {

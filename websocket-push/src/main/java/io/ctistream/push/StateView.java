@@ -1,6 +1,5 @@
 package io.ctistream.push;
 
-import io.ctistream.schemas.CtiSerdes;
 import io.ctistream.schemas.CtiTopics;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -13,14 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,12 +68,7 @@ public final class StateView implements AutoCloseable {
     private volatile boolean running = true;
 
     public StateView(String bootstrapServers, String registryUrl) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "push-state-view");
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new TolerantValues(CtiSerdes.valueDeserializer(registryUrl)));
+        this.consumer = Readers.assigned(bootstrapServers, registryUrl, "push-state-view", Map.of());
         this.thread = new Thread(this::run, "push-state-view");
         this.thread.setDaemon(true);
     }

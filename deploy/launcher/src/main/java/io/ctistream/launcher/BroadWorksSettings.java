@@ -49,8 +49,8 @@ record BroadWorksSettings(ConnectorSettings connector, KafkaSettings kafka, Set<
     static final String TLS_VERIFY_HOSTNAME = "CTISTREAM_BW_TLS_VERIFY_HOSTNAME";
 
     static BroadWorksSettings from(ConfigSource config) {
-        String bootstrap = config.required(EngineSettings.BOOTSTRAP, "the Kafka bootstrap servers (host:port,...)");
-        String registry = config.required(EngineSettings.REGISTRY_URL, "the Apicurio Registry v3 API base, e.g. http://registry:8080/apis/registry/v3");
+        String bootstrap = EngineSettings.bootstrap(config);
+        String registry = EngineSettings.registry(config);
         String proxy = config.required(OUTBOUND_PROXY, "where SUBSCRIBEs go: the BroadWorks AS (or its SBC), host:port");
         String instance = config.string(INSTANCE_ID, hostName());
         BroadWorksConfig sip;

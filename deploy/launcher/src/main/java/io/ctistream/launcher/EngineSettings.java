@@ -27,9 +27,17 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
 
     /** For {@code ctistream engine}: Kafka and the registry are named by the environment. */
     static EngineSettings standalone(ConfigSource config) {
-        return from(config, config.required(BOOTSTRAP, "the Kafka bootstrap servers (host:port,...)"),
-                config.required(REGISTRY_URL, "the Apicurio Registry v3 API base, e.g. http://registry:8080/apis/registry/v3"),
-                Path.of(".ctistream", "engine"), "0.0.0.0", null);
+        return from(config, bootstrap(config), registry(config), Path.of(".ctistream", "engine"), "0.0.0.0", null);
+    }
+
+    /** The Kafka bootstrap servers every separate service needs. */
+    static String bootstrap(ConfigSource config) {
+        return config.required(BOOTSTRAP, "the Kafka bootstrap servers (host:port,...)");
+    }
+
+    /** The Apicurio Registry every separate service needs. */
+    static String registry(ConfigSource config) {
+        return config.required(REGISTRY_URL, "the Apicurio Registry v3 API base, e.g. http://registry:8080/apis/registry/v3");
     }
 
     /** For the single-machine run: the embedded broker and registry, state under the data directory, loopback only. */

@@ -34,8 +34,8 @@ record PushSettings(PushConfig push, String bootstrapServers, String registryUrl
 
     /** For {@code ctistream push}: Kafka, the registry and the token secret (or a JWKS URL) come from the environment. */
     static PushSettings standalone(ConfigSource config) {
-        String bootstrap = config.required(EngineSettings.BOOTSTRAP, "the Kafka bootstrap servers (host:port,...)");
-        String registry = config.required(EngineSettings.REGISTRY_URL, "the Apicurio Registry v3 API base, e.g. http://registry:8080/apis/registry/v3");
+        String bootstrap = EngineSettings.bootstrap(config);
+        String registry = EngineSettings.registry(config);
         String jwks = config.string(JWKS_URL, null);
         String secret = config.string(JWT_SECRET, null);
         if (secret == null && jwks == null) {

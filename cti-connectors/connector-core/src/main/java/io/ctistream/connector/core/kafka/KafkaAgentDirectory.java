@@ -4,7 +4,6 @@ import io.ctistream.connector.core.CommandSource;
 import io.ctistream.events.AgentCommand;
 import io.ctistream.events.AgentProfile;
 import io.ctistream.events.Platform;
-import io.ctistream.schemas.CtiSerdes;
 import io.ctistream.schemas.CtiTopics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,7 +76,7 @@ public final class KafkaAgentDirectory implements CommandSource {
         c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, settings.sessionTimeout().toMillis() / 4));
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                new SafeDeserializer(CtiSerdes.valueDeserializer(settings.registryUrl())));
+                io.ctistream.schemas.TolerantDeserializer.values(settings.registryUrl()));
     }
 
     @Override
@@ -179,7 +178,7 @@ public final class KafkaAgentDirectory implements CommandSource {
         }
         boolean loaded = !loadingUntil.containsKey(r.partition());
         Object value = r.value();
-        if (value instanceof Poison p) {
+        if (value instanceof io.ctistream.schemas.TolerantDeserializer.Unreadable p) {
             LOG.warn("roster record not readable, skipped [partition={}, offset={}]: {}", r.partition(), r.offset(), p.reason());
             return;
         }
@@ -199,7 +198,7 @@ public final class KafkaAgentDirectory implements CommandSource {
         toCommit.put(tp, new OffsetAndMetadata(r.offset() + 1));
         if (r.value() instanceof AgentCommand command) {
             listener.command(command);
-        } else if (r.value() instanceof Poison p) {
+        } else if (r.value() instanceof io.ctistream.schemas.TolerantDeserializer.Unreadable p) {
             LOG.warn("command record not readable, skipped [partition={}, offset={}]: {}", r.partition(), r.offset(), p.reason());
         }
     }
