@@ -3,6 +3,7 @@ package io.ctistream.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ctistream.embedded.LoopbackPorts;
 import io.ctistream.embedded.testing.CtiKafkaExtension;
 import io.ctistream.embedded.testing.TestKafka;
 import io.ctistream.events.AgentEvent;
@@ -12,7 +13,6 @@ import io.ctistream.schemas.CtiSerdes;
 import io.ctistream.schemas.CtiTopics;
 import io.ctistream.schemas.TopicProvisioner;
 import io.vertx.core.Vertx;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,8 +51,9 @@ class EngineReadApiIT {
         }
         EngineConfig base = EngineConfig.defaults(kafka.bootstrapServers(), kafka.registryUrl()).withApplicationId("engine-api-" + UUID.randomUUID());
         Vertx vertx = Vertx.vertx();
-        int portOne = freePort();
-        int portTwo = freePort();
+        int[] ports = LoopbackPorts.free(2);
+        int portOne = ports[0];
+        int portTwo = ports[1];
         try (AgentStateEngine one = AgentStateEngine.start(base.withStateDir(Files.createTempDirectory("api-one-").toString()),
                      ValueSerdes.registry(kafka.registryUrl()), "127.0.0.1:" + portOne);
              AgentStateEngine two = AgentStateEngine.start(base.withStateDir(Files.createTempDirectory("api-two-").toString()),
@@ -119,11 +120,5 @@ class EngineReadApiIT {
 
     private HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

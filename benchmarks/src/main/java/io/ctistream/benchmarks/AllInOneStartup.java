@@ -1,9 +1,9 @@
 package io.ctistream.benchmarks;
 
+import io.ctistream.embedded.LoopbackPorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +59,9 @@ public final class AllInOneStartup {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-jar", jar.toString(), "all").redirectErrorStream(true);
         builder.environment().put("CTISTREAM_DATA_DIR", dataDir.toString());
-        builder.environment().put("CTISTREAM_KAFKA_PORT", Integer.toString(freePort()));
-        builder.environment().put("CTISTREAM_REGISTRY_PORT", Integer.toString(freePort()));
+        int[] ports = LoopbackPorts.free(2);
+        builder.environment().put("CTISTREAM_KAFKA_PORT", Integer.toString(ports[0]));
+        builder.environment().put("CTISTREAM_REGISTRY_PORT", Integer.toString(ports[1]));
         long started = System.nanoTime();
         Process process = builder.start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -86,12 +87,6 @@ public final class AllInOneStartup {
         List<Long> sorted = millis.stream().sorted().toList();
         return String.format("median %d ms, min %d ms, max %d ms, all %s", sorted.get(sorted.size() / 2), sorted.get(0),
                 sorted.get(sorted.size() - 1), millis);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static void delete(Path dir) throws IOException {

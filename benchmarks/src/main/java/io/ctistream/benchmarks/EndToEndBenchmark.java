@@ -1,5 +1,6 @@
 package io.ctistream.benchmarks;
 
+import io.ctistream.embedded.LoopbackPorts;
 import io.ctistream.launcher.AllInOne;
 import io.ctistream.launcher.ConfigSource;
 import io.ctistream.launcher.DemoRoster;
@@ -9,7 +10,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -57,9 +57,10 @@ public final class EndToEndBenchmark {
         int[] rates = Arrays.stream((args.length > 2 ? args[2] : "200,2000,4000,6000").split(",")).mapToInt(Integer::parseInt).toArray();
         String commit = args.length > 3 ? args[3] : "100ms";
         var dir = Files.createTempDirectory("ctistream-e2e-bench-");
+        String[] ports = Arrays.stream(LoopbackPorts.free(4)).mapToObj(Integer::toString).toArray(String[]::new);
         try (AllInOne all = AllInOne.start(ConfigSource.from(Map.of(EmbeddedConfig.DATA_DIR, dir.toString(),
-                EmbeddedConfig.KAFKA_PORT, port(), EmbeddedConfig.REGISTRY_PORT, port(), EmbeddedConfig.DEMO_AGENTS, Integer.toString(agents),
-                EmbeddedConfig.DEMO_CALLS_PER_MINUTE, "0", "CTISTREAM_ENGINE_HTTP_PORT", port(), "CTISTREAM_PUSH_PORT", port(),
+                EmbeddedConfig.KAFKA_PORT, ports[0], EmbeddedConfig.REGISTRY_PORT, ports[1], EmbeddedConfig.DEMO_AGENTS, Integer.toString(agents),
+                EmbeddedConfig.DEMO_CALLS_PER_MINUTE, "0", "CTISTREAM_ENGINE_HTTP_PORT", ports[2], "CTISTREAM_PUSH_PORT", ports[3],
                 "CTISTREAM_ENGINE_COMMIT_INTERVAL", commit, "CTISTREAM_LOG_LEVEL", "WARN")), true)) {
             BroadWorksSimulator sim = all.demo().simulator();
             List<String> users = new ArrayList<>();
@@ -165,12 +166,6 @@ public final class EndToEndBenchmark {
             return 0;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)] / 1e6;
-    }
-
-    private static String port() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return Integer.toString(s.getLocalPort());
-        }
     }
 
     private static void report(String format, Object... args) {

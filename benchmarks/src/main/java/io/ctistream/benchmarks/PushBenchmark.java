@@ -1,5 +1,6 @@
 package io.ctistream.benchmarks;
 
+import io.ctistream.embedded.LoopbackPorts;
 import io.ctistream.events.CategoryCounts;
 import io.ctistream.events.TeamSnapshot;
 import io.ctistream.launcher.AllInOne;
@@ -17,12 +18,12 @@ import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -72,9 +73,10 @@ public final class PushBenchmark {
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
         Path dir = Files.createTempDirectory("ctistream-push-bench-");
-        try (AllInOne all = AllInOne.start(ConfigSource.from(Map.of(EmbeddedConfig.DATA_DIR, dir.toString(), EmbeddedConfig.KAFKA_PORT, port(),
-                EmbeddedConfig.REGISTRY_PORT, port(), EmbeddedConfig.AGENT_PARTITIONS, "2", "CTISTREAM_ENGINE_HTTP_PORT", port(),
-                "CTISTREAM_PUSH_PORT", port())), false);
+        String[] ports = Arrays.stream(LoopbackPorts.free(4)).mapToObj(Integer::toString).toArray(String[]::new);
+        try (AllInOne all = AllInOne.start(ConfigSource.from(Map.of(EmbeddedConfig.DATA_DIR, dir.toString(), EmbeddedConfig.KAFKA_PORT, ports[0],
+                EmbeddedConfig.REGISTRY_PORT, ports[1], EmbeddedConfig.AGENT_PARTITIONS, "2", "CTISTREAM_ENGINE_HTTP_PORT", ports[2],
+                "CTISTREAM_PUSH_PORT", ports[3])), false);
              KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, all.bootstrapServers(),
                      ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.ACKS_CONFIG, "1"), new StringSerializer(),
                      CtiSerdes.<SpecificRecord>valueSerializer(all.registryUrl()))) {
@@ -214,12 +216,6 @@ public final class PushBenchmark {
             }
         }
         return 0;
-    }
-
-    private static String port() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return Integer.toString(s.getLocalPort());
-        }
     }
 
     private static void report(String format, Object... args) {

@@ -89,8 +89,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Formats the data directory if it is new, starts the broker and waits until it serves requests. */
     public static EmbeddedKafka start(Settings settings) {
         long started = System.nanoTime();
-        int brokerPort = settings.brokerPort() == 0 ? freePort() : requireFree(settings.brokerPort());
-        int controllerPort = freePort();
+        int[] ports = LoopbackPorts.free(2);
+        int brokerPort = settings.brokerPort() == 0 ? ports[0] : requireFree(settings.brokerPort());
+        int controllerPort = settings.brokerPort() == ports[1] ? ports[0] : ports[1];
         Path logDir = settings.dataDir().resolve("kafka");
         Properties props = brokerProperties(logDir, brokerPort, controllerPort);
         props.putAll(settings.overrides());
@@ -237,15 +238,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             return port;
         } catch (IOException e) {
             throw new IllegalStateException("port [" + port + "] on " + HOST + " is in use (another ctistream or kafka?): stop it or choose another port", e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
         }
     }
 

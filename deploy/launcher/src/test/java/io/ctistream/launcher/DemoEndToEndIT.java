@@ -3,10 +3,10 @@ package io.ctistream.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ctistream.embedded.LoopbackPorts;
 import io.ctistream.push.Browser;
 import io.ctistream.simulator.broadworks.BroadWorksSimulator;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,15 +39,16 @@ class DemoEndToEndIT {
     static void start() throws Exception {
         Assumptions.assumeTrue(Browser.find().isPresent(), "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
         dataDir = Files.createTempDirectory("ctistream-e2e-");
+        int[] ports = LoopbackPorts.free(4);
         demo = AllInOne.start(ConfigSource.from(Map.of(
                 EmbeddedConfig.DATA_DIR, dataDir.toString(),
-                EmbeddedConfig.KAFKA_PORT, Integer.toString(freePort()),
-                EmbeddedConfig.REGISTRY_PORT, Integer.toString(freePort()),
+                EmbeddedConfig.KAFKA_PORT, Integer.toString(ports[0]),
+                EmbeddedConfig.REGISTRY_PORT, Integer.toString(ports[1]),
                 EmbeddedConfig.AGENT_PARTITIONS, "2",
                 EmbeddedConfig.DEMO_CALLS_PER_MINUTE, "0", // no ACD day: the test places the calls
-                "CTISTREAM_ENGINE_HTTP_PORT", Integer.toString(freePort()),
+                "CTISTREAM_ENGINE_HTTP_PORT", Integer.toString(ports[2]),
                 "CTISTREAM_ENGINE_CONNECTOR_LIVENESS", "6s",
-                "CTISTREAM_PUSH_PORT", Integer.toString(freePort()))), true);
+                "CTISTREAM_PUSH_PORT", Integer.toString(ports[3]))), true);
         wallboard = Browser.start();
         panel = Browser.start();
     }
@@ -126,12 +127,6 @@ class DemoEndToEndIT {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             String text = String.valueOf(b.script("return document.body ? document.body.innerText : '(no body)'"));
             throw new AssertionError("never saw: " + what + "\npage text:\n" + text, e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -3,11 +3,11 @@ package io.ctistream.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ctistream.embedded.LoopbackPorts;
 import io.ctistream.schemas.CtiTopics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +40,6 @@ class LauncherIT {
     private static final Path JAR = Path.of("target/ctistream.jar");
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     private Path dataDir;
-    private int engineHttpPort;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -57,17 +56,17 @@ class LauncherIT {
 
     @Test
     void allReachesReadyStopsCleanlyAndReusesItsDataOnTheNextRun() throws Exception {
-        int kafkaPort = freePort();
-        int registryPort = freePort();
-        engineHttpPort = freePort();
+        int[] ports = LoopbackPorts.free(4); // kafka, registry, engine, push
+        int registryPort = ports[1];
+        int engineHttpPort = ports[2];
         String registry = "http://127.0.0.1:" + registryPort + "/apis/registry/v3";
 
         // GIVEN a first run on an empty data directory
-        Launched first = launch("all", kafkaPort, registryPort);
+        Launched first = launch("all", ports);
         first.awaitLine("ctistream ready");
 
         // THEN every topic exists and every value schema is registered
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ports[0]))) {
             Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             assertThat(topics).containsAll(Arrays.stream(CtiTopics.values()).map(CtiTopics::topicName).collect(Collectors.toSet()));
         }
@@ -85,7 +84,7 @@ class LauncherIT {
         assertThat(first.output()).anyMatch(l -> l.contains("ctistream stopped"));
 
         // AND started again on the same data directory
-        Launched second = launch("all", kafkaPort, registryPort);
+        Launched second = launch("all", ports);
         second.awaitLine("ctistream ready");
 
         // THEN it reuses the topics and keeps the schema ids
@@ -93,7 +92,7 @@ class LauncherIT {
         assertThat(get(registry + "/groups/default/artifacts/cti.agent-events-value/versions/branch%3Dlatest")).isEqualTo(eventsSchema);
 
         // AND a concurrent run on the same data directory refuses with a message a person can act on
-        Launched intruder = launch("all", freePort(), freePort());
+        Launched intruder = launch("all", LoopbackPorts.free(4));
         assertThat(intruder.awaitExit()).isTrue();
         assertThat(intruder.process().exitValue()).isEqualTo(1);
         assertThat(intruder.output()).anyMatch(l -> l.contains("is in use by another ctistream or kafka process"));
@@ -123,14 +122,15 @@ class LauncherIT {
         assertThat(bad.output()).anyMatch(l -> l.contains("CTISTREAM_KAFKA_BOOTSTRAP must name the Kafka bootstrap servers"));
     }
 
-    private Launched launch(String command, int kafkaPort, int registryPort) throws IOException {
+    /** Starts {@code command} on the ports kafka, registry, engine, push. */
+    private Launched launch(String command, int[] ports) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx768m", "-jar", JAR.toString(), command).redirectErrorStream(true);
         builder.environment().put(EmbeddedConfig.DATA_DIR, dataDir.toString());
-        builder.environment().put(EmbeddedConfig.KAFKA_PORT, Integer.toString(kafkaPort));
-        builder.environment().put(EmbeddedConfig.REGISTRY_PORT, Integer.toString(registryPort));
+        builder.environment().put(EmbeddedConfig.KAFKA_PORT, Integer.toString(ports[0]));
+        builder.environment().put(EmbeddedConfig.REGISTRY_PORT, Integer.toString(ports[1]));
         builder.environment().put(EmbeddedConfig.AGENT_PARTITIONS, "2");
-        builder.environment().put("CTISTREAM_ENGINE_HTTP_PORT", Integer.toString(engineHttpPort == 0 ? freePort() : engineHttpPort));
-        builder.environment().put("CTISTREAM_PUSH_PORT", Integer.toString(freePort()));
+        builder.environment().put("CTISTREAM_ENGINE_HTTP_PORT", Integer.toString(ports[2]));
+        builder.environment().put("CTISTREAM_PUSH_PORT", Integer.toString(ports[3]));
         return start(builder);
     }
 
@@ -173,11 +173,5 @@ class LauncherIT {
 
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.ctistream.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ctistream.embedded.LoopbackPorts;
 import io.ctistream.embedded.testing.CtiKafkaExtension;
 import io.ctistream.embedded.testing.TestKafka;
 import io.ctistream.events.AgentProfile;
@@ -20,7 +21,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,9 +81,10 @@ class SeparateServicesIT {
             Path credentials = Files.createTempFile("credentials", ".properties");
             Files.writeString(credentials, "a1.sipPassword=sip-secret-a1\n");
             Path state = Files.createTempDirectory("engine-state-");
-            int connectorHttp = freePort();
-            int engineHttp = freePort();
-            int pushHttp = freePort();
+            int[] ports = LoopbackPorts.free(3);
+            int connectorHttp = ports[0];
+            int engineHttp = ports[1];
+            int pushHttp = ports[2];
             Map<String, String> common = Map.of("CTISTREAM_KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "CTISTREAM_REGISTRY_URL", kafka.registryUrl());
             launch("connector", common, Map.of("CTISTREAM_BW_OUTBOUND_PROXY", "127.0.0.1:" + as.port(), "CTISTREAM_BW_BIND_HOST", "127.0.0.1",
                     "CTISTREAM_BW_BIND_PORT", "0", "CTISTREAM_CONNECTOR_HTTP_HOST", "127.0.0.1", "CTISTREAM_CONNECTOR_HTTP_PORT", Integer.toString(connectorHttp),
@@ -153,11 +154,5 @@ class SeparateServicesIT {
     private static HttpResponse<String> get(int port, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
