@@ -206,7 +206,7 @@ final class Session {
     }
 
     private void onText(String text) {
-        if (text.length() > config.maxFrameBytes()) {
+        if (longerThan(text, config.maxFrameBytes())) {
             error(null, "FRAME_TOO_LARGE", "frames are limited to " + config.maxFrameBytes() + " bytes");
             return;
         }
@@ -378,6 +378,12 @@ final class Session {
                         sendState(e);
                     }
                 }
+                for (String seen : resume.fieldNames()) {
+                    String seenKey = seen.startsWith(kind + "/") ? seen.substring(kind.length() + 1) : "*";
+                    if (!seenKey.equals("*") && view.get(seen) == null && Scopes.canRead(principal, kind, seenKey, null)) {
+                        sendState(removed(seen, seenKey)); // deleted while the client was away
+                    }
+                }
                 continue;
             }
             if (!mayRead(kind, key, view.get(topic))) {
@@ -394,6 +400,8 @@ final class Session {
             Long known = resume.getLong(topic);
             if (current != null && (known == null || current.version() > known)) {
                 sendState(current);
+            } else if (current == null && known != null) {
+                sendState(removed(topic, key)); // deleted while the client was away
             }
         }
         send(new JsonObject().put("type", "subscribed").put("id", id).put("topics", accepted));
@@ -591,6 +599,26 @@ final class Session {
     }
 
     /** State frames wait, newest value per topic, while the client does not keep up. */
+    /** Whether {@code text} takes more than {@code maxBytes} bytes in UTF-8 (as on the wire), without encoding it. */
+    static boolean longerThan(String text, int maxBytes) {
+        if (text.length() > maxBytes) {
+            return true;
+        }
+        if ((long) text.length() * 3 <= maxBytes) {
+            return false;
+        }
+        long bytes = 0;
+        for (int i = 0; i < text.length() && bytes <= maxBytes; i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3; // a surrogate pair: 4
+        }
+        return bytes > maxBytes;
+    }
+
+    private static StateView.Entry removed(String topic, String key) {
+        return new StateView.Entry(topic, key, Long.MAX_VALUE, null);
+    }
+
     private void sendState(StateView.Entry e) {
         if (!conflated.isEmpty() || ws.writeQueueFull()) {
             if (conflated.isEmpty()) {

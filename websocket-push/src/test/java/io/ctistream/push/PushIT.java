@@ -191,6 +191,9 @@ class PushIT {
         c.await("error", "code", "BAD_JSON");
         c.ws.writeTextMessage(new JsonObject().put("op", "ping").put("pad", "x".repeat(5000)).encode());
         c.await("error", "code", "FRAME_TOO_LARGE");
+        // the limit is in bytes as sent: 3,000 characters of 'é' are 6,000 bytes
+        c.ws.writeTextMessage(new JsonObject().put("op", "ping").put("id", "accented").put("pad", "é".repeat(3000)).encode());
+        await().atMost(Duration.ofSeconds(15)).until(() -> c.frames.stream().filter(f -> "FRAME_TOO_LARGE".equals(f.getString("code"))).count() == 2);
         c.send(new JsonObject().put("op", "ping").put("id", "p"));
         c.await("pong", "id", "p");
         await().atMost(Duration.ofSeconds(5)).until(() -> c.count("heartbeat") >= 1);
@@ -481,6 +484,41 @@ class PushIT {
         assertThat(again.count("state")).isZero();
         agent("a2", "blue", AgentState.READY, a2Version + 1);
         assertThat(again.await("state", "topic", "agent/" + T + "/a2").getLong("version")).isEqualTo(a2Version + 1);
+    }
+
+    /**
+     * Verifies a key deleted while the client was away is reported on resume as {@code removed},
+     * through a wildcard and a named topic, and that keys the token may not read are not answered.
+     */
+    @Test
+    void aKeyDeletedWhileAwayIsReportedOnResume() throws Exception {
+        team("gone", 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> view.get("team/" + T + "/gone") != null);
+        producer.send(new ProducerRecord<>(CtiTopics.TEAM_STATS.topicName(), T + "/gone", null)).get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> view.get("team/" + T + "/gone") == null);
+
+        Client wildcard = new Client();
+        wildcard.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("wallboard", null, List.of(), 600)));
+        wildcard.await("welcome", "id", "a");
+        wildcard.send(new JsonObject().put("op", "subscribe").put("id", "w").put("topics", new JsonArray().add("team/*"))
+                .put("resume", new JsonObject().put("team/" + T + "/gone", 2).put("team/elsewhere/gone", 2)));
+        wildcard.await("subscribed", "id", "w");
+        JsonObject removed = wildcard.await("state", "topic", "team/" + T + "/gone");
+        assertThat(removed.getBoolean("removed")).isTrue();
+        assertThat(removed.getValue("data")).isNull();
+
+        Client named = new Client();
+        named.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("supervisor", null, List.of(T + "/gone"), 600)));
+        named.await("welcome", "id", "a");
+        named.send(new JsonObject().put("op", "subscribe").put("id", "n").put("topics", new JsonArray().add("team/" + T + "/gone"))
+                .put("resume", new JsonObject().put("team/" + T + "/gone", 2)));
+        named.await("subscribed", "id", "n");
+        assertThat(named.await("state", "topic", "team/" + T + "/gone").getBoolean("removed")).isTrue();
+        // a client that never had it gets nothing for it
+        named.send(new JsonObject().put("op", "subscribe").put("id", "m").put("topics", new JsonArray().add("team/" + T + "/gone")));
+        named.await("subscribed", "id", "m");
+        assertThat(named.count("state")).isEqualTo(1);
+        assertThat(wildcard.frames).noneMatch(f -> String.valueOf(f.getString("topic")).contains("elsewhere"));
     }
 
     /**
