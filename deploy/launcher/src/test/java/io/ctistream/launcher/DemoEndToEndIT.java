@@ -47,7 +47,7 @@ class DemoEndToEndIT {
                 EmbeddedConfig.AGENT_PARTITIONS, "2",
                 EmbeddedConfig.DEMO_CALLS_PER_MINUTE, "0", // no ACD day: the test places the calls
                 "CTISTREAM_ENGINE_HTTP_PORT", Integer.toString(ports[2]),
-                "CTISTREAM_ENGINE_CONNECTOR_LIVENESS", "6s",
+                "CTISTREAM_ENGINE_CONNECTOR_LIVENESS", "12s", // the connector refreshes its status every 5 s
                 "CTISTREAM_PUSH_PORT", Integer.toString(ports[3]))), true);
         wallboard = Browser.start();
         panel = Browser.start();

@@ -102,8 +102,10 @@ class SeparateServicesIT {
             }
             assertThat(new JsonObject(get(connectorHttp, "/version").body()).getString("service")).isEqualTo("connector-broadworks");
             assertThat(new JsonObject(get(pushHttp, "/version").body()).getString("service")).isEqualTo("websocket-push");
-            assertThat(get(connectorHttp, "/metrics").body()).contains("ctistream_connector_agents_owned 1").contains("jvm_memory_used_bytes")
-                    .contains("ctistream_kafka_client{group=\"producer-metrics\",name=\"record-send-rate\"}");
+            // ready does not wait for the roster: the agent is owned a moment later
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(connectorHttp, "/metrics").body())
+                    .contains("ctistream_connector_agents_owned 1").contains("jvm_memory_used_bytes")
+                    .contains("ctistream_kafka_client{group=\"producer-metrics\",name=\"record-send-rate\"}"));
             assertThat(get(engineHttp, "/metrics").body()).contains("ctistream_engine_running 1");
             assertThat(get(pushHttp, "/metrics").body()).contains("ctistream_push_connections").contains("jvm_threads_current")
                     .contains("ctistream_kafka_client{group=\"consumer-fetch-manager-metrics\",name=\"records-lag-max\"}");

@@ -367,9 +367,11 @@ final class AgentSession implements Subscription.Owner {
             for (String gone : List.copyOf(calls.keySet())) {
                 if (!present.contains(gone)) {
                     calls.remove(gone);
-                    liveCalls.remove(gone);
-                    emit(AgentCallEvent.newBuilder().setCallId(gone).setDirection(io.ctistream.events.CallDirection.UNKNOWN)
-                            .setCallState(CallState.ENDED).setCause("gone from the full dialog state").build(), gone);
+                    // the end names the call as it was last seen (direction, queue, party), not just its id
+                    AgentCallEvent last = liveCalls.remove(gone);
+                    AgentCallEvent.Builder ended = last != null ? AgentCallEvent.newBuilder(last)
+                            : AgentCallEvent.newBuilder().setCallId(gone).setDirection(io.ctistream.events.CallDirection.UNKNOWN);
+                    emit(ended.setCallState(CallState.ENDED).setCause("gone from the full dialog state").build(), gone);
                 }
             }
         }

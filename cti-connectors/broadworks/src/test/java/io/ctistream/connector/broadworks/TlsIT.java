@@ -95,6 +95,8 @@ class TlsIT {
     @Test
     void certificateForAnotherNameIsRefusedUnlessVerificationIsOff() throws Exception {
         try (Setup s = new Setup("wrong.p12", true)) {
+            // the connector owns the agent (so it tries to subscribe) before the watch starts
+            await().atMost(Duration.ofSeconds(30)).until(() -> s.connector.agentsOwned() == 1);
             await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8))
                     .until(() -> !s.tap.lines(s.agent.getAgentId()).contains("link ACTIVE"));
             assertThat(s.as.activeSubscriptions()).isZero();
