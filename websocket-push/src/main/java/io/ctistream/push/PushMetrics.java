@@ -4,7 +4,10 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
+import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * What a pusher counts, in its Prometheus registry (names in docs/metrics.md). Labels come from
@@ -12,6 +15,8 @@ import java.util.function.IntSupplier;
  */
 public final class PushMetrics {
     public static final String CONNECTIONS = "ctistream_push_connections";
+    public static final String SUBSCRIPTIONS = "ctistream_push_subscriptions";
+    static final List<String> SUBSCRIPTION_KINDS = List.of("agent", "team", "queue", "team/*", "queue/*", "events");
     public static final String CONFLATIONS = "ctistream_push_conflations_total";
     public static final String STATE_FRAMES = "ctistream_push_state_frames_total";
     public static final String COMMANDS = "ctistream_push_commands_total";
@@ -47,6 +52,17 @@ public final class PushMetrics {
 
     void connections(PrometheusRegistry registry, IntSupplier open) {
         GaugeWithCallback.builder().name(CONNECTIONS).help("open WebSocket connections").callback(cb -> cb.call(open.getAsInt())).register(registry);
+    }
+
+    /** @param follows topics followed now by kind; {@code events} is the agent event streams open */
+    void subscriptions(PrometheusRegistry registry, Supplier<Map<String, Integer>> follows) {
+        GaugeWithCallback.builder().name(SUBSCRIPTIONS).help("topics followed by connections now, by kind").labelNames("kind")
+                .callback(cb -> {
+                    Map<String, Integer> now = follows.get();
+                    for (String kind : SUBSCRIPTION_KINDS) {
+                        cb.call(now.getOrDefault(kind, 0), kind);
+                    }
+                }).register(registry);
     }
 
     void merged() {

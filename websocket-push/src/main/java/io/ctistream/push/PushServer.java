@@ -74,6 +74,11 @@ public final class PushServer implements AutoCloseable {
         metrics.connections(registry, sessions::size);
         io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter writer = new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false);
         Subscribers subscribers = new Subscribers();
+        metrics.subscriptions(registry, () -> {
+            java.util.Map<String, Integer> follows = subscribers.countByKind();
+            follows.put("events", events == null ? 0 : events.open());
+            return follows;
+        });
         view.listen(entry -> subscribers.forEach(entry, s -> s.changed(entry)));
         // Vert.x's own limits sit well above ours, so an oversized frame gets our error frame instead of a closed socket
         // a small kernel send buffer: a slow client's backlog stays in our conflating queue (newest value per

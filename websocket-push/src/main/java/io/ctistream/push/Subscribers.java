@@ -1,6 +1,8 @@
 package io.ctistream.push;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -25,6 +27,14 @@ final class Subscribers {
             set.remove(s);
             return set.isEmpty() ? null : set;
         });
+    }
+
+    /** Follows now, by kind ({@code agent}, {@code team}, {@code queue}, {@code team/*}, {@code queue/*}). */
+    Map<String, Integer> countByKind() {
+        Map<String, Integer> counts = new TreeMap<>();
+        byTopic.forEach((topic, followers) -> counts.merge(topic.endsWith("/*") ? topic : topic.substring(0, topic.indexOf('/')),
+                followers.size(), Integer::sum));
+        return counts;
     }
 
     /** Every session that follows this entry's topic or the wildcard of its kind (each at most once per call site). */

@@ -438,6 +438,9 @@ class PushIT {
         double lagCount = metrics.lines().filter(l -> l.startsWith("ctistream_push_e2e_lag_seconds_count")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
                 .sum();
         assertThat(lagCount).as("one live change caused by an event").isGreaterThanOrEqualTo(1);
+        assertThat(metrics.lines().filter(l -> l.startsWith("ctistream_push_subscriptions{kind=\"agent\"}"))
+                .mapToDouble(l -> Double.parseDouble(l.split(" ")[1])).sum()).as("this client follows agent/m1").isGreaterThanOrEqualTo(1);
+        assertThat(metrics).contains("ctistream_push_subscriptions{kind=\"team/*\"}").contains("ctistream_push_subscriptions{kind=\"events\"}");
         String version = http.request(io.vertx.core.http.HttpMethod.GET, server.port(), "127.0.0.1", "/version")
                 .compose(r -> r.send().compose(io.vertx.core.http.HttpClientResponse::body)).await(10, TimeUnit.SECONDS).toString();
         assertThat(new JsonObject(version).getString("service")).isEqualTo("websocket-push");

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 final class ProcessMetrics {
     static final String CONNECTOR_LINKS_ACTIVE = "ctistream_connector_links_active";
     static final String CONNECTOR_AGENTS_OWNED = "ctistream_connector_agents_owned";
+    static final String CONNECTOR_SUBSCRIPTIONS = "ctistream_connector_subscriptions";
     static final String CONNECTOR_PLATFORM_TO_ACK = "ctistream_connector_platform_to_ack_seconds";
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -108,6 +109,13 @@ final class ProcessMetrics {
                 }).register(registry);
         GaugeWithCallback.builder().name(CONNECTOR_LINKS_ACTIVE).help("SIP subscriptions active now (all packages)")
                 .callback(cb -> cb.call(current.get() == null ? 0 : current.get().linksActive())).register(registry);
+        GaugeWithCallback.builder().name(CONNECTOR_SUBSCRIPTIONS).help("SIP subscriptions now, by event package and state")
+                .labelNames("package", "state").callback(cb -> {
+                    BroadWorksConnector c = current.get();
+                    if (c != null) {
+                        c.subscriptionsByState().forEach((pkg, byState) -> byState.forEach((state, n) -> cb.call(n, pkg, state)));
+                    }
+                }).register(registry);
         GaugeWithCallback.builder().name(CONNECTOR_AGENTS_OWNED).help("agents this instance serves now (its share of cti.agents)")
                 .callback(cb -> cb.call(current.get() == null ? 0 : current.get().agentsOwned())).register(registry);
     }

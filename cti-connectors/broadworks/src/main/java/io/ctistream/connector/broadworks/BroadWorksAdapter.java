@@ -139,6 +139,23 @@ public final class BroadWorksAdapter implements PlatformAdapter {
         return n;
     }
 
+    /** SIP subscriptions now: event package → state ({@code SUBSCRIBING}, {@code ACTIVE}, {@code LOST}, …) → how many. */
+    public java.util.Map<String, java.util.Map<String, Integer>> subscriptionsByState() {
+        java.util.Map<String, java.util.Map<String, Integer>> counts = new java.util.TreeMap<>();
+        for (AgentSession s : sessions.values()) {
+            for (Subscription sub : s.subscriptions()) {
+                counts.computeIfAbsent(sub.pkg, k -> {
+                    java.util.Map<String, Integer> byState = new java.util.TreeMap<>();
+                    for (Subscription.State state : Subscription.State.values()) {
+                        byState.put(state.name(), 0); // every state of a package in use, so a dashboard sees zeros, not gaps
+                    }
+                    return byState;
+                }).merge(sub.state().name(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
     /** SIP client transactions the stack holds now (diagnostics). */
     public int sipClientTransactions() {
         return sip == null ? 0 : sip.clientTransactions();

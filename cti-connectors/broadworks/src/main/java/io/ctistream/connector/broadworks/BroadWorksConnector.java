@@ -85,6 +85,11 @@ public final class BroadWorksConnector {
         return adapter.linksActive();
     }
 
+    /** SIP subscriptions now, by event package and state. */
+    public java.util.Map<String, java.util.Map<String, Integer>> subscriptionsByState() {
+        return adapter.subscriptionsByState();
+    }
+
     /** SIP client transactions held by the stack now (diagnostics, benchmarks). */
     public int sipClientTransactions() {
         return adapter.sipClientTransactions();
