@@ -37,6 +37,7 @@ record BroadWorksSettings(ConnectorSettings connector, KafkaSettings kafka, Set<
     static final String EXPIRES = "CTISTREAM_BW_EXPIRES";
     static final String SUBSCRIBE_RATE = "CTISTREAM_BW_SUBSCRIBE_RATE";
     static final String COMMAND_TIMEOUT = "CTISTREAM_BW_COMMAND_TIMEOUT";
+    static final String PROBE_INTERVAL = "CTISTREAM_BW_PROBE_INTERVAL";
     static final String FEATURE_PACKAGE = "CTISTREAM_BW_FEATURE_PACKAGE";
     static final String DIALOG = "CTISTREAM_BW_SUBSCRIBE_DIALOG";
     static final String QUEUES = "CTISTREAM_BW_QUEUES";
@@ -62,6 +63,7 @@ record BroadWorksSettings(ConnectorSettings connector, KafkaSettings kafka, Set<
                     .requestedExpires(config.positiveInt(EXPIRES, 3600))
                     .subscribeRate(config.nonNegativeInt(SUBSCRIBE_RATE, 200))
                     .commandTimeout(config.duration(COMMAND_TIMEOUT, Duration.ofSeconds(5)))
+                    .probeInterval(config.duration(PROBE_INTERVAL, Duration.ofSeconds(5)))
                     .featurePackage(config.string(FEATURE_PACKAGE, BroadWorksConfig.FEATURE_PACKAGE))
                     .subscribeDialog(!"false".equalsIgnoreCase(config.string(DIALOG, "true")))
                     .queueAddresses(pairs(QUEUES, config.string(QUEUES, null)))

@@ -121,6 +121,10 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
     private final AtomicLong notifiesSent = new AtomicLong();
     private int reject503;
     private Duration slowAnswers = Duration.ZERO;
+    /** An outage: nothing is answered and nothing is sent (a crashed AS, a cut network). */
+    private volatile boolean down;
+    private volatile boolean ignoreOptions;
+    private final java.util.concurrent.atomic.AtomicInteger optionsReceived = new java.util.concurrent.atomic.AtomicInteger();
     private long callSeq;
     private AcdMode acd;
 
@@ -423,6 +427,26 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         });
     }
 
+    /**
+     * An outage (the AS down or the network cut) while {@code on}: no request is answered, no NOTIFY
+     * leaves; users' states still change. With {@link #restart()} before it ends, an AS that came back
+     * without its subscriptions.
+     */
+    public void outage(boolean on) {
+        down = on;
+        LOG.info("simulator outage {}", on ? "begins" : "ends");
+    }
+
+    /** OPTIONS are dropped unanswered (an AS or SBC that does not answer them) while {@code on}. */
+    public void ignoreOptions(boolean on) {
+        ignoreOptions = on;
+    }
+
+    /** OPTIONS received (answered or not). */
+    public int optionsReceived() {
+        return optionsReceived.get();
+    }
+
     /** An AS restart: every subscription is forgotten without a word; users keep their state. */
     public void restart() {
         call(() -> {
@@ -449,6 +473,13 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
     @Override
     public void processRequest(RequestEvent event) {
         Request request = event.getRequest();
+        boolean options = Request.OPTIONS.equals(request.getMethod());
+        if (options) {
+            optionsReceived.incrementAndGet();
+        }
+        if (down || options && ignoreOptions) {
+            return; // unanswered: the peer retransmits, then times out
+        }
         ServerTransaction st = event.getServerTransaction();
         try {
             if (st == null) {
@@ -464,6 +495,8 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
             try {
                 if (Request.SUBSCRIBE.equals(request.getMethod())) {
                     onSubscribe(request, tx);
+                } else if (options) {
+                    respond(tx, request, Response.OK); // alive
                 } else {
                     respond(tx, request, Response.METHOD_NOT_ALLOWED);
                 }
@@ -752,6 +785,9 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
 
     /** Sends a NOTIFY; {@code terminatedReason} non-null ends the subscription. */
     private void sendNotify(SimSubscription s, byte[] body, String contentType, String terminatedReason, Integer retryAfter) {
+        if (down) {
+            return;
+        }
         try {
             Address subscriberTo = addresses.createAddress(s.subscriber.getURI());
             ToHeader to = headers.createToHeader(subscriberTo, s.remoteTag);

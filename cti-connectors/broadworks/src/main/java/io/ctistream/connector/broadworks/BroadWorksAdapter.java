@@ -30,6 +30,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
     private ConnectorContext ctx;
     private SipLayer sip;
     private long pacer = -1;
+    private PlatformProbe probe;
 
     public BroadWorksAdapter(BroadWorksConfig config, Credentials credentials) {
         this.config = config;
@@ -42,6 +43,21 @@ public final class BroadWorksAdapter implements PlatformAdapter {
         try {
             sip = new SipLayer(config, Vertx.currentContext());
             sip.start();
+            probe = new PlatformProbe(sip, context.vertx(), config.probeInterval(), new PlatformProbe.Listener() {
+                @Override
+                public void unreachable() {
+                    toOpen.clear();
+                    sessions.values().forEach(s -> s.subscriptions().forEach(sub -> sub.suspend("PLATFORM_UNREACHABLE")));
+                }
+
+                @Override
+                public void reachable() {
+                    // the AS may have restarted without its subscriptions: each one is made anew, paced
+                    sessions.values().forEach(s -> s.subscriptions().stream().filter(Subscription::suspended).forEach(toOpen::add));
+                    pace();
+                }
+            });
+            probe.start(config.outboundProxy() != null);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -98,6 +114,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
 
     @Override
     public Future<Void> stop() {
+        probe.stop();
         if (pacer != -1) {
             ctx.vertx().cancelTimer(pacer);
         }
@@ -116,6 +133,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
 
     @Override
     public void abort() {
+        probe.stop();
         if (pacer != -1) {
             ctx.vertx().cancelTimer(pacer);
         }
@@ -127,7 +145,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
 
     @Override
     public boolean platformUp() {
-        return sip != null && sip.up();
+        return sip != null && sip.up() && !probe.down();
     }
 
     @Override

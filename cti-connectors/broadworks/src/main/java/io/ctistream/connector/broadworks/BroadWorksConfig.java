@@ -21,13 +21,14 @@ import java.util.Map;
  * @param defaultNotReadyReason the reason sent with NOT_READY when a log-on names none
  * @param queueAddresses call-center addresses (the dialed identity of an ACD call) to queue ids
  * @param retryBase first retry delay after a retriable failure; doubles up to retryMax, with jitter
+ * @param probeInterval how often an OPTIONS asks the outbound proxy whether the AS answers at all; zero turns it off
  * @param tls the TLS settings, used with transport tls
  */
 public record BroadWorksConfig(String transport, String bindHost, int bindPort, String contactHost, String outboundProxy,
                                int requestedExpires, double refreshRatio, Duration commandTimeout, int subscribeRate,
                                String featurePackage, boolean subscribeDialog, String defaultNotReadyReason,
                                Map<String, String> queueAddresses, Duration retryBase, Duration retryMax,
-                               Tls tls) {
+                               Duration probeInterval, Tls tls) {
     /**
      * TLS for the SIP link. The trust store decides which AS certificates are accepted (null: the
      * JVM's); the key store holds this connector's own certificate, which it needs because the AS
@@ -84,13 +85,17 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
         queueAddresses = queueAddresses == null ? Map.of() : Map.copyOf(queueAddresses);
         retryBase = retryBase == null ? Duration.ofSeconds(1) : retryBase;
         retryMax = retryMax == null ? Duration.ofMinutes(2) : retryMax;
+        probeInterval = probeInterval == null ? Duration.ofSeconds(5) : probeInterval;
+        if (probeInterval.isNegative() || !probeInterval.isZero() && probeInterval.toMillis() < 200) {
+            throw new IllegalArgumentException("the platform probe interval must be 0 (off) or at least 200 ms, was " + probeInterval);
+        }
         tls = tls == null ? Tls.defaults() : tls;
     }
 
     /** Defaults for a connector on {@code bindHost}, UDP, sending through {@code outboundProxy}. */
     public static BroadWorksConfig defaults(String bindHost, String outboundProxy) {
         return new BroadWorksConfig("udp", bindHost, 0, null, outboundProxy, 3600, 0.8, Duration.ofSeconds(5), 200,
-                FEATURE_PACKAGE, true, null, Map.of(), Duration.ofSeconds(1), Duration.ofMinutes(2), Tls.defaults());
+                FEATURE_PACKAGE, true, null, Map.of(), Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofSeconds(5), Tls.defaults());
     }
 
     public BroadWorksConfig withTransport(String t) {
@@ -138,6 +143,7 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
         private Map<String, String> queueAddresses;
         private Duration retryBase;
         private Duration retryMax;
+        private Duration probeInterval;
         private Tls tls;
 
         private Builder(BroadWorksConfig c) {
@@ -156,6 +162,7 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
             queueAddresses = c.queueAddresses;
             retryBase = c.retryBase;
             retryMax = c.retryMax;
+            probeInterval = c.probeInterval;
             tls = c.tls;
         }
 
@@ -195,12 +202,14 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
 
         public Builder retryMax(Duration v) { retryMax = v; return this; }
 
+        public Builder probeInterval(Duration v) { probeInterval = v; return this; }
+
         public Builder tls(Tls v) { tls = v; return this; }
 
         public BroadWorksConfig build() {
             return new BroadWorksConfig(transport, bindHost, bindPort, contactHost, outboundProxy, requestedExpires, refreshRatio,
                     commandTimeout, subscribeRate, featurePackage, subscribeDialog, defaultNotReadyReason, queueAddresses,
-                    retryBase, retryMax, tls);
+                    retryBase, retryMax, probeInterval, tls);
         }
     }
 
@@ -208,7 +217,7 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
     public String toString() {
         return "BroadWorksConfig[transport=" + transport + ", bind=" + bindHost + ":" + bindPort + ", contactHost=" + contactHost
                 + ", outboundProxy=" + outboundProxy + ", requestedExpires=" + requestedExpires + ", commandTimeout="
-                + commandTimeout + ", subscribeRate=" + subscribeRate + ", featurePackage=" + featurePackage
+                + commandTimeout + ", subscribeRate=" + subscribeRate + ", featurePackage=" + featurePackage + ", probeInterval=" + probeInterval
                 + (transport.equals("tls") ? ", " + tls : "") + "]";
     }
 }

@@ -185,6 +185,23 @@ final class SipLayer implements SipListener {
         return addresses.createAddress(uri);
     }
 
+    /** An OPTIONS to the outbound proxy (the AS as this connector reaches it), or null without one. */
+    Request options() throws Exception {
+        Address proxy = outboundRoute();
+        if (proxy == null) {
+            return null;
+        }
+        SipURI target = (SipURI) proxy.getURI().clone();
+        target.removeParameter("lr");
+        Address us = addresses.createAddress(addresses.createSipURI("ctistream", config.contactHost()));
+        Request req = messages.createRequest(target, Request.OPTIONS, provider.getNewCallId(), headers.createCSeqHeader(1L, Request.OPTIONS),
+                headers.createFromHeader(us, Long.toHexString(System.nanoTime())), headers.createToHeader(addresses.createAddress(target), null),
+                List.of(via()), headers.createMaxForwardsHeader(70));
+        req.addHeader(headers.createContactHeader(contact()));
+        req.addHeader(headers.createUserAgentHeader(List.of("ctistream")));
+        return req;
+    }
+
     javax.sip.header.ViaHeader via() throws Exception {
         return headers.createViaHeader(config.contactHost(), port, config.transport(), null);
     }

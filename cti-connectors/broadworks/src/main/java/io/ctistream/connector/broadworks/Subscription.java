@@ -71,6 +71,8 @@ final class Subscription implements SipLayer.NotifyTarget {
     private int failures;
     private String answeredNonce;
     private String reason;
+    /** Lost because the AS stopped answering: nothing is retried until {@link #open()}. */
+    private boolean suspended;
 
     Subscription(String pkg, String accept, String aor, SipLayer sip, Vertx vertx, BroadWorksConfig config, Owner owner,
                  Credentials.Secret secret) {
@@ -104,6 +106,7 @@ final class Subscription implements SipLayer.NotifyTarget {
             return;
         }
         cancelTimers();
+        suspended = false;
         if (callId != null) {
             sip.unregister(callId);
         }
@@ -130,6 +133,19 @@ final class Subscription implements SipLayer.NotifyTarget {
         Promise<Void> done = Promise.promise();
         subscribe(body, contentType, expires, done);
         return done.future();
+    }
+
+    /** The AS stopped answering: LOST now, and nothing is refreshed or retried until {@link #open()}. */
+    void suspend(String why) {
+        if (state == State.CLOSED || state == State.FAILED) {
+            return;
+        }
+        suspended = true;
+        markLost(why);
+    }
+
+    boolean suspended() {
+        return suspended;
     }
 
     /** Ends the subscription (Expires: 0) and forgets it; a final NOTIFY is answered and ignored. */
@@ -292,6 +308,7 @@ final class Subscription implements SipLayer.NotifyTarget {
         }
         if (state != State.ACTIVE) {
             state = State.ACTIVE;
+            suspended = false; // the AS speaks in this dialog again
             failures = 0;
             reason = null;
             owner.linkChanged(this);
@@ -320,6 +337,9 @@ final class Subscription implements SipLayer.NotifyTarget {
     }
 
     private void lost(String why) {
+        if (suspended) {
+            return; // a transaction sent before the AS went away: the probe brings the subscription back
+        }
         markLost(why);
         Duration wait = backoff();
         LOG.info("subscription lost, re-subscribing [aor={}, package={}, reason={}, in={} ms]", aor, pkg, why, wait.toMillis());

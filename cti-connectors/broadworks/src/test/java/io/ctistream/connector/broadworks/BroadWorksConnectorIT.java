@@ -105,10 +105,15 @@ class BroadWorksConnectorIT {
         }
 
         World start(String transport, Duration commandTimeout, int expires) throws Exception {
+            return start(transport, commandTimeout, expires, Duration.ofSeconds(5));
+        }
+
+        World start(String transport, Duration commandTimeout, int expires, Duration probeInterval) throws Exception {
             BroadWorksConfig config = BroadWorksConfig.defaults("127.0.0.1", "127.0.0.1:" + as.port())
                     .withTransport(transport)
                     .withTimings(expires, commandTimeout, Duration.ofMillis(200), Duration.ofSeconds(2))
-                    .withQueues(Map.of("sip:sales@" + as.domain(), "sales"), "0099");
+                    .withQueues(Map.of("sip:sales@" + as.domain(), "sales"), "0099")
+                    .toBuilder().probeInterval(probeInterval).build();
             Credentials creds = ref -> java.util.Optional.of(new Credentials.Secret(null, "sip-secret", "4321"));
             connector = BroadWorksConnector.start(vertx, ConnectorSettings.of(tenant + "-" + transport),
                     new KafkaSettings(kafka.bootstrapServers(), kafka.registryUrl(), "bw-" + tenant, Duration.ofSeconds(6), Map.of()),
@@ -248,6 +253,58 @@ class BroadWorksConnectorIT {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(after(w.tap.lines(id), mark))
                 .containsSubsequence("link LOST SIP_481", "link ACTIVE").contains("state READY"));
         assertThat(shortSim.activeSubscriptions(user(w, "f1"), BroadWorksSimulator.FEATURE)).isEqualTo(1);
+    }
+
+    /**
+     * Verifies an AS that stops answering is noticed within a few probe intervals — the agent's link
+     * LOST (UNKNOWN on a wallboard), not its last state shown live until the next refresh an hour
+     * away — and that when it answers again, having restarted without its subscriptions, the agent
+     * is subscribed anew and shows the state it took meanwhile.
+     */
+    @Test
+    void anAsThatStopsAnsweringIsNoticedAndTheTruthComesBack() throws Exception {
+        try (BroadWorksSimulator dark = BroadWorksSimulator.start(BroadWorksSimulator.Settings.loopback(0))) {
+            World w = world(dark);
+            AgentProfile a = w.agent("u1", false);
+            dark.setAgentState(user(w, "u1"), "ready", null);
+            w.start("udp", Duration.ofSeconds(5), 3600, Duration.ofSeconds(1));
+            String id = a.getAgentId();
+            int mark = w.settled(a, "state READY");
+            await().atMost(Duration.ofSeconds(10)).until(() -> dark.optionsReceived() >= 2); // the probe is armed
+            // WHEN the AS goes dark, and the agent changes state meanwhile
+            dark.outage(true);
+            dark.setAgentState(user(w, "u1"), "notReady", "0042");
+            // THEN the link is lost within a few probe intervals, and the connector names the platform as what fails
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(after(w.tap.lines(id), mark))
+                    .contains("link LOST PLATFORM_UNREACHABLE"));
+            assertThat(w.connector.failedDependency()).isEqualTo("platform");
+            // WHEN it comes back having forgotten every subscription
+            dark.restart();
+            dark.outage(false);
+            // THEN the agent is subscribed anew and shows the state it has now
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(after(w.tap.lines(id), mark))
+                    .containsSubsequence("link LOST PLATFORM_UNREACHABLE", "link ACTIVE").contains("state NOT_READY 0042"));
+            assertThat(dark.activeSubscriptions(user(w, "u1"), BroadWorksSimulator.FEATURE)).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> w.connector.failedDependency() == null);
+        }
+    }
+
+    /** Verifies an AS that never answers OPTIONS (some SBCs do not) is not judged down: the probe stays off. */
+    @Test
+    void anAsThatNeverAnswersOptionsIsNotJudgedDown() throws Exception {
+        try (BroadWorksSimulator quiet = BroadWorksSimulator.start(BroadWorksSimulator.Settings.loopback(0))) {
+            quiet.ignoreOptions(true);
+            World w = world(quiet);
+            AgentProfile a = w.agent("q1", false);
+            quiet.setAgentState(user(w, "q1"), "ready", null);
+            w.start("udp", Duration.ofSeconds(5), 3600, Duration.ofSeconds(1));
+            int mark = w.settled(a, "state READY");
+            await().atMost(Duration.ofSeconds(10)).until(() -> quiet.optionsReceived() >= 3);
+            // armed, two unanswered probes would take 2 s: watched for twice that
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5))
+                    .until(() -> after(w.tap.lines(a.getAgentId()), mark).stream().noneMatch(l -> l.startsWith("link LOST")));
+            assertThat(w.connector.failedDependency()).isNull();
+        }
     }
 
     /** Verifies that terminated;reason=rejected stops the subscription for good: TERMINATED, LOGGED_OUT, an alarm, no retry. */

@@ -59,9 +59,11 @@ class SippInteropIT {
              KafkaTap tap = new KafkaTap(kafka.bootstrapServers(), kafka.registryUrl(), tenant)) {
             AgentProfile agent = Roster.agent(tenant, "6001", "6001", "as.example", null);
             roster.put(agent);
-            // WHEN the connector subscribes through SIPp as its outbound proxy (the dialog package is not in the scenario)
+            // WHEN the connector subscribes through SIPp as its outbound proxy (the dialog package and the
+            // platform probe's OPTIONS are not in the scenario, which plays one subscription's exchange)
             BroadWorksConfig config = BroadWorksConfig.defaults("127.0.0.1", "127.0.0.1:" + port).withTransport(transport)
-                    .withDialog(false).withTimings(3600, Duration.ofSeconds(5), Duration.ofMillis(300), Duration.ofSeconds(2));
+                    .withDialog(false).withTimings(3600, Duration.ofSeconds(5), Duration.ofMillis(300), Duration.ofSeconds(2))
+                    .toBuilder().probeInterval(Duration.ZERO).build();
             BroadWorksConnector connector = BroadWorksConnector.start(vertx, ConnectorSettings.of(tenant),
                     new KafkaSettings(kafka.bootstrapServers(), kafka.registryUrl(), "bw-" + tenant, Duration.ofSeconds(6), Map.of()),
                     Set.of(tenant), config, ref -> Optional.empty()).await(60, TimeUnit.SECONDS);
