@@ -347,6 +347,7 @@ final class Session {
             return;
         }
         JsonArray accepted = new JsonArray();
+        int[] removedBudget = {config.maxSubscriptions()}; // a resume map cannot make this subscribe send more than that
         for (Object t : wanted) {
             String topic = String.valueOf(t);
             int slash = topic.indexOf('/');
@@ -380,8 +381,8 @@ final class Session {
                 }
                 for (String seen : resume.fieldNames()) {
                     String seenKey = seen.startsWith(kind + "/") ? seen.substring(kind.length() + 1) : "*";
-                    if (!seenKey.equals("*") && view.get(seen) == null && Scopes.canRead(principal, kind, seenKey, null)) {
-                        sendState(removed(seen, seenKey)); // deleted while the client was away
+                    if (!seenKey.equals("*") && !wanted.contains(seen) && reportRemoved(seen, seenKey, kind, removedBudget)) {
+                        removedBudget[0]--;
                     }
                 }
                 continue;
@@ -400,8 +401,8 @@ final class Session {
             Long known = resume.getLong(topic);
             if (current != null && (known == null || current.version() > known)) {
                 sendState(current);
-            } else if (current == null && known != null) {
-                sendState(removed(topic, key)); // deleted while the client was away
+            } else if (known != null && reportRemoved(topic, key, kind, removedBudget)) {
+                removedBudget[0]--;
             }
         }
         send(new JsonObject().put("type", "subscribed").put("id", id).put("topics", accepted));
@@ -615,8 +616,17 @@ final class Session {
         return bytes > maxBytes;
     }
 
-    private static StateView.Entry removed(String topic, String key) {
-        return new StateView.Entry(topic, key, Long.MAX_VALUE, null);
+    /**
+     * Tells the client a key it had is gone (deleted while it was away), if the key is absent from a
+     * fully loaded view (a view still loading would call keys removed it has not read yet) and the
+     * token may read it. Whether it did.
+     */
+    private boolean reportRemoved(String topic, String key, String kind, int[] budget) {
+        if (budget[0] <= 0 || !view.loaded().isDone() || view.get(topic) != null || !Scopes.canRead(principal, kind, key, null)) {
+            return false;
+        }
+        sendState(new StateView.Entry(topic, key, Long.MAX_VALUE, null));
+        return true;
     }
 
     private void sendState(StateView.Entry e) {

@@ -31,6 +31,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
     private SipLayer sip;
     private long pacer = -1;
     private PlatformProbe probe;
+    static final String UNREACHABLE = "PLATFORM_UNREACHABLE";
 
     public BroadWorksAdapter(BroadWorksConfig config, Credentials credentials) {
         this.config = config;
@@ -47,7 +48,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
                 @Override
                 public void unreachable() {
                     toOpen.clear();
-                    sessions.values().forEach(s -> s.subscriptions().forEach(sub -> sub.suspend("PLATFORM_UNREACHABLE")));
+                    sessions.values().forEach(s -> s.subscriptions().forEach(sub -> sub.suspend(UNREACHABLE)));
                 }
 
                 @Override
@@ -90,6 +91,11 @@ public final class BroadWorksAdapter implements PlatformAdapter {
         }
         AgentSession session = new AgentSession(profile, secret.orElse(null), sip, ctx, config);
         sessions.put(profile.getAgentId(), session);
+        if (probe.down()) {
+            // nothing to subscribe to now: lost until the AS answers, then opened with the others
+            session.subscriptions().forEach(sub -> sub.suspend(UNREACHABLE));
+            return;
+        }
         toOpen.addAll(session.subscriptions());
         pace();
     }
@@ -114,7 +120,9 @@ public final class BroadWorksAdapter implements PlatformAdapter {
 
     @Override
     public Future<Void> stop() {
-        probe.stop();
+        if (probe != null) {
+            probe.stop();
+        }
         if (pacer != -1) {
             ctx.vertx().cancelTimer(pacer);
         }
@@ -133,7 +141,9 @@ public final class BroadWorksAdapter implements PlatformAdapter {
 
     @Override
     public void abort() {
-        probe.stop();
+        if (probe != null) {
+            probe.stop();
+        }
         if (pacer != -1) {
             ctx.vertx().cancelTimer(pacer);
         }
@@ -145,7 +155,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
 
     @Override
     public boolean platformUp() {
-        return sip != null && sip.up() && !probe.down();
+        return sip != null && sip.up() && (probe == null || !probe.down());
     }
 
     @Override
@@ -188,7 +198,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
     private void pace() {
         if (config.subscribeRate() == 0) {
             while (!toOpen.isEmpty()) {
-                toOpen.poll().open();
+                toOpen.poll().openQueued();
             }
             return;
         }
@@ -201,7 +211,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
             credit[0] = Math.min(credit[0] + perTick, Math.max(1, perTick));
             while (credit[0] >= 1 && !toOpen.isEmpty()) {
                 credit[0] -= 1;
-                toOpen.poll().open();
+                toOpen.poll().openQueued();
             }
             if (toOpen.isEmpty()) {
                 ctx.vertx().cancelTimer(pacer);

@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
  * Whether the AS answers at all. Subscriptions alone cannot tell: between refreshes (up to ~48 min
  * at the default expiry) a dead AS and a quiet agent look the same, and a wallboard would show the
  * last state as live. So an OPTIONS goes to the outbound proxy every interval; any final answer,
- * whatever its status, means alive. Two probes in a row without an answer make the platform
- * unreachable; the next answer makes it reachable again.
+ * whatever its status, means alive, and so does anything else heard from the AS meanwhile (a
+ * response, a NOTIFY). Two probes in a row without either make the platform unreachable; the next
+ * answer makes it reachable again.
  *
  * <p>The probe arms itself with the first answer: an AS or SBC that never answers OPTIONS leaves
  * it off (with one warning) instead of making every agent unknown. All on the connector's context.
@@ -33,6 +34,7 @@ final class PlatformProbe {
     private long timer = -1;
     private long sent;
     private long settled;
+    private long lastSentAt;
     private int misses;
     private boolean armed;
     private boolean warned;
@@ -68,7 +70,11 @@ final class PlatformProbe {
     private void tick() {
         if (sent > settled) {
             settled = sent; // the last probe went unanswered for a whole interval
-            miss();
+            if (sip.lastHeardAt() - lastSentAt > 0) {
+                misses = 0; // but the AS spoke otherwise (an SBC that throttles OPTIONS)
+            } else {
+                miss();
+            }
         }
         Request options;
         try {
@@ -78,6 +84,7 @@ final class PlatformProbe {
             return;
         }
         long n = ++sent;
+        lastSentAt = System.nanoTime();
         sip.send(options).onComplete(ar -> {
             if (ar.succeeded()) {
                 settled = Math.max(settled, n);

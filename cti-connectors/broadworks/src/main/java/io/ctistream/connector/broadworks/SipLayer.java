@@ -141,6 +141,11 @@ final class SipLayer implements SipListener {
         return stack instanceof gov.nist.javax.sip.stack.SIPTransactionStack s ? s.getClientTransactionTableSize() : -1;
     }
 
+    /** When the AS was last heard: a final response or a NOTIFY (System.nanoTime). */
+    long lastHeardAt() {
+        return lastResponseAt;
+    }
+
     /** True unless the last thing the transport did was fail. */
     boolean up() {
         return stack != null && lastTransportErrorAt <= lastResponseAt;
@@ -239,7 +244,9 @@ final class SipLayer implements SipListener {
     public void processTimeout(TimeoutEvent event) {
         ClientTransaction ct = event.getClientTransaction();
         if (ct != null && ct.getApplicationData() instanceof Promise<?> p) {
-            lastTransportErrorAt = System.nanoTime();
+            if (!Request.OPTIONS.equals(ct.getRequest().getMethod())) {
+                lastTransportErrorAt = System.nanoTime(); // an unanswered probe is the probe's to judge (an SBC may never answer one)
+            }
             context.runOnContext(v -> p.tryFail(Failure.retriable("SIP_TIMEOUT", "the AS did not answer a "
                     + ct.getRequest().getMethod())));
         }

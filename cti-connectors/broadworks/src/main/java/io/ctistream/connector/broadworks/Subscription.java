@@ -148,6 +148,16 @@ final class Subscription implements SipLayer.NotifyTarget {
         return suspended;
     }
 
+    /**
+     * Opens a subscription that waited in the pacer's queue, unless it no longer needs it: opened
+     * meanwhile, or its old dialog spoke again after the AS came back.
+     */
+    void openQueued() {
+        if (state == State.IDLE || suspended) {
+            open();
+        }
+    }
+
     /** Ends the subscription (Expires: 0) and forgets it; a final NOTIFY is answered and ignored. */
     void close() {
         boolean wasLive = state == State.ACTIVE || state == State.SUBSCRIBING;
@@ -191,6 +201,13 @@ final class Subscription implements SipLayer.NotifyTarget {
             if (!sentCallId.equals(callId) || state == State.CLOSED) {
                 if (commandDone != null) {
                     commandDone.tryFail(Failure.retriable("SUBSCRIPTION_RESET", "the subscription was re-created meanwhile"));
+                }
+                return;
+            }
+            if (suspended) {
+                // sent before the AS went away: whatever came back, the subscription is made anew when it answers again
+                if (commandDone != null) {
+                    commandDone.tryFail(Failure.retriable("LINK_DOWN", "the AS does not answer"));
                 }
                 return;
             }
@@ -359,6 +376,7 @@ final class Subscription implements SipLayer.NotifyTarget {
 
     private void failed(String why) {
         cancelTimers();
+        suspended = false; // failed for good: not brought back when the AS answers again
         reason = why;
         state = State.FAILED;
         if (callId != null) {
