@@ -352,6 +352,29 @@ class BroadWorksConnectorIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> shortSim.activeSubscriptions(user(w, "s1"), BroadWorksSimulator.FEATURE) == 1);
     }
 
+    /**
+     * Verifies a call gone from the AS's full dialog state (an AS restart forgot it) is ended naming
+     * the call as it was known — its queue and party — so a CRM can close the right record.
+     */
+    @Test
+    void aCallGoneFromTheFullDialogStateEndsNamingTheCall() throws Exception {
+        World w = world(shortSim);
+        AgentProfile a = w.agent("g1", false);
+        shortSim.setAgentState(user(w, "g1"), "ready", null);
+        w.start("udp", Duration.ofSeconds(5));
+        String id = a.getAgentId();
+        int mark = w.settled(a, "state READY");
+        String q = w.tenant + "/sales";
+        String call = shortSim.offerCall(user(w, "g1"), "sip:sales@" + shortSim.domain(), "sip:+15550777@" + shortSim.domain(), null);
+        shortSim.answerCall(user(w, "g1"), call);
+        await().atMost(Duration.ofSeconds(10)).until(() -> after(w.tap.lines(id), mark).contains("call CONNECTED " + q + " +15550777"));
+        // WHEN the AS restarts and forgets the call along with the subscriptions
+        shortSim.restart();
+        // THEN after the re-subscription its full dialog state lacks the call, which ends, still named
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(after(w.tap.lines(id), mark))
+                .containsSubsequence("link LOST SIP_481", "call ENDED " + q + " +15550777"));
+    }
+
     /** Verifies that a command the AS accepts but never confirms ends TIMED_OUT and changes nothing. */
     @Test
     void ignoredCommandTimesOut() throws Exception {
