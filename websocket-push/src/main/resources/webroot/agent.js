@@ -1,7 +1,7 @@
 // The agent panel: one agent's live state and the buttons that change it. Agents see their own
 // agent; supervisors and admins open /agent?agent=tenant/agent-id.
 import { CtiStreamClient } from './ctistream-client.js';
-import { $, store, takeToken, claims, askToken, showStatus, notice, short, duration, onTokenSubmit, connectionStatus } from './page.js';
+import { $, store, takeToken, claims, askToken, showStatus, notice, short, duration, onTokenSubmit, connectionStatus, showEngine } from './page.js';
 
 let client = null;
 let token = null;
@@ -13,7 +13,7 @@ function start(newToken) {
   store(token);
   $('#token-form').hidden = true;
   if (client) return client.replaceToken(token);
-  client = new CtiStreamClient({ token, onStatus, onWelcome, onState, onError });
+  client = new CtiStreamClient({ token, onStatus, onWelcome, onState, onError, onEngine: showEngine });
   client.connect();
 }
 

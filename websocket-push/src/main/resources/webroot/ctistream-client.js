@@ -42,12 +42,14 @@ export class CtiStreamError extends Error {
  * @property {(frame: object) => void} [onWelcome] a `welcome` frame (`replaced` is true after a token replacement)
  * @property {(error: CtiStreamError) => void} [onError] an error not answered through a promise
  * @property {(frame: object) => void} [onConflated] the server merged updates while this client lagged
+ * @property {(state: 'LIVE'|'SILENT') => void} [onEngine] whether the engine turns events into state (in the welcome, then on every change):
+ *   while SILENT no value can be trusted to be current, whatever its own freshness says
  * @property {typeof WebSocket} [WebSocketImpl] defaults to globalThis.WebSocket
  */
 
 /**
  * The client. Besides the `on*` callbacks, it is an EventTarget dispatching CustomEvents
- * `state`, `event`, `status`, `welcome`, `error` and `conflated` with the same value as `detail`.
+ * `state`, `event`, `status`, `welcome`, `error`, `conflated` and `engine` with the same value as `detail`.
  */
 export class CtiStreamClient extends EventTarget {
   #opts; #token; #ws = null; #status = 'offline'; #stopped = true; #welcomed = false;
@@ -237,6 +239,7 @@ export class CtiStreamClient extends EventTarget {
       case 'pong': this.#clock(f.at); return this.#settle(f.id, null, f);
       case 'heartbeat': return this.#clock(f.at);
       case 'conflated': return this.#emit('conflated', f);
+      case 'engine': return this.#emit('engine', f.state);
       case 'subscribed': return this.#onSubscribed(f);
       default: // unsubscribed, and frame types newer than this client
     }
@@ -253,6 +256,7 @@ export class CtiStreamClient extends EventTarget {
       this.ping().catch(() => {}); // a first clock offset estimate
     }
     this.#emit('welcome', f);
+    if (f.engine) this.#emit('engine', f.engine);
   }
 
   #onError(f) {

@@ -33,6 +33,13 @@ export function showStatus(status) {
   document.body.classList.toggle('offline', status !== 'live');
 }
 
+/** While the engine is SILENT nothing shown can be vouched for: the page greys as when offline, and says why. */
+export function showEngine(state) {
+  const silent = state === 'SILENT';
+  document.body.classList.toggle('engine-silent', silent);
+  $('#engine').hidden = !silent;
+}
+
 export function notice(text) {
   $('#notice').textContent = text;
   $('#notice').hidden = !text;

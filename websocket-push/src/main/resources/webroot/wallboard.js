@@ -1,7 +1,7 @@
 // The supervisor wallboard: team counters, queues and (for supervisors and admins) every agent of
 // the visible teams, updated in place from the push service.
 import { CtiStreamClient } from './ctistream-client.js';
-import { $, store, takeToken, claims, askToken, showStatus, notice, short, duration, onTokenSubmit, connectionStatus } from './page.js';
+import { $, store, takeToken, claims, askToken, showStatus, notice, short, duration, onTokenSubmit, connectionStatus, showEngine } from './page.js';
 
 const CATEGORIES = ['AVAIL', 'RING', 'ACD', 'AUX', 'ACW', 'OFF', 'UNKNOWN'];
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -23,7 +23,7 @@ function start(newToken) {
   store(token);
   $('#token-form').hidden = true;
   if (client) return client.replaceToken(token);
-  client = new CtiStreamClient({ token, onStatus, onWelcome, onState, onError, onConflated: (f) => console.info('ctistream:', f.message) });
+  client = new CtiStreamClient({ token, onStatus, onWelcome, onState, onError, onEngine: showEngine, onConflated: (f) => console.info('ctistream:', f.message) });
   client.connect();
 }
 

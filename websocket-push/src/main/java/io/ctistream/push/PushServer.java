@@ -38,11 +38,19 @@ public final class PushServer implements AutoCloseable {
     private final HttpServer server;
     private final Set<Session> sessions;
     private final EventStreams events;
+    private final java.util.concurrent.atomic.AtomicBoolean engineSilent;
 
-    private PushServer(HttpServer server, Set<Session> sessions, EventStreams events) {
+    private PushServer(HttpServer server, Set<Session> sessions, EventStreams events, java.util.concurrent.atomic.AtomicBoolean engineSilent) {
         this.server = server;
         this.sessions = sessions;
         this.events = events;
+        this.engineSilent = engineSilent;
+    }
+
+    /** The engine fell silent ({@code true}) or works again: every client is told, and every later one in its welcome. */
+    public void engineStatus(boolean silent) {
+        engineSilent.set(silent);
+        sessions.forEach(s -> s.engineStatus(silent));
     }
 
     public static Future<PushServer> start(Vertx vertx, PushConfig config, StateView view, CommandRelay commands) {
@@ -71,6 +79,7 @@ public final class PushServer implements AutoCloseable {
         Buffer configJson = Buffer.buffer(new JsonObject().put("reasons", new JsonArray(config.reasons().stream()
                 .map(r -> new JsonObject().put("code", r.code()).put("label", r.label())).toList())).put("protocol", 1).encode());
         Set<Session> sessions = ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicBoolean engineSilent = new java.util.concurrent.atomic.AtomicBoolean();
         metrics.connections(registry, sessions::size);
         io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter writer = new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false);
         Subscribers subscribers = new Subscribers();
@@ -98,6 +107,7 @@ public final class PushServer implements AutoCloseable {
                     Session s = new Session(ws, connection, vertx.getOrCreateContext(), vertx, config, jwt, view, commands, connections, events,
                             jwks, metrics, subscribers, Clock.systemUTC());
                     sessions.add(s);
+                    s.engineStatus(engineSilent.get());
                     s.start();
                     // browsers cannot set headers, other clients may: a bearer token on the upgrade is the first auth
                     String authorization = req.getHeader("authorization");
@@ -140,7 +150,7 @@ public final class PushServer implements AutoCloseable {
         });
         return server.listen(config.port(), config.host()).map(s -> {
             LOG.info("push service listening [ws://{}:{}/ws], wallboard [http://{}:{}/]", config.host(), s.actualPort(), config.host(), s.actualPort());
-            return new PushServer(s, sessions, events);
+            return new PushServer(s, sessions, events, engineSilent);
         });
     }
 

@@ -57,6 +57,8 @@ final class Session {
     private Principal principal;
     private long expiryTimer = -1;
     private boolean stopped;
+    /** Whether the engine is judged not working (EngineWatch): in every welcome, and told when it changes. */
+    private boolean engineSilent;
     private long heartbeatTimer = -1;
 
     Session(ServerWebSocket ws, io.vertx.core.http.HttpConnection connection, Context context, Vertx vertx, PushConfig config, Jwt jwt, StateView view, CommandRelay commands,
@@ -289,7 +291,7 @@ final class Session {
         send(new JsonObject().put("type", "welcome").put("id", id).put("subject", p.subject()).put("tenant", p.tenant())
                 .put("role", p.role().name().toLowerCase()).put("agentId", p.agentId()).put("teams", new JsonArray(p.teams().stream().sorted().toList()))
                 .put("expiresAt", p.expiresAt().toString()).put("replaced", replacement)
-                .put("heartbeatMillis", config.heartbeat().toMillis()).put("protocol", 1));
+                .put("heartbeatMillis", config.heartbeat().toMillis()).put("protocol", 1).put("engine", engineSilent ? "SILENT" : "LIVE"));
     }
 
     private void scheduleExpiry(Instant expiresAt) {
@@ -600,6 +602,19 @@ final class Session {
     }
 
     /** State frames wait, newest value per topic, while the client does not keep up. */
+    /** The engine fell silent or works again: an authenticated client is told at once, later ones in their welcome. */
+    void engineStatus(boolean silent) {
+        context.runOnContext(v -> {
+            if (engineSilent == silent) {
+                return;
+            }
+            engineSilent = silent;
+            if (principal != null && !stopped) {
+                send(new JsonObject().put("type", "engine").put("state", silent ? "SILENT" : "LIVE").put("at", clock.instant().toString()));
+            }
+        });
+    }
+
     /** Whether {@code text} takes more than {@code maxBytes} bytes in UTF-8 (as on the wire), without encoding it. */
     static boolean longerThan(String text, int maxBytes) {
         if (text.length() > maxBytes) {

@@ -531,6 +531,52 @@ class PushIT {
     }
 
     /**
+     * Verifies the engine watch: events waiting on the engine's inputs while its group's committed
+     * offsets stand still make every client hear {@code engine SILENT} (and later ones read it in
+     * their welcome); the group moving again makes it {@code LIVE}.
+     */
+    @Test
+    void anEngineThatStopsWorkingIsToldToClients(io.ctistream.embedded.testing.TestKafka kafka) throws Exception {
+        String group = "engine-watch-it-" + java.util.UUID.randomUUID();
+        try (var engine = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of(
+                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, group),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+             EngineWatch watch = EngineWatch.start(kafka.bootstrapServers(), group, Duration.ofSeconds(1), server::engineStatus)) {
+            // GIVEN an "engine" group that has consumed every agent event so far
+            List<org.apache.kafka.common.TopicPartition> parts = engine.partitionsFor(CtiTopics.AGENT_EVENTS.topicName()).stream()
+                    .map(pi -> new org.apache.kafka.common.TopicPartition(pi.topic(), pi.partition())).toList();
+            engine.assign(parts);
+            engine.seekToEnd(parts);
+            Runnable caughtUp = () -> {
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> at = new java.util.HashMap<>();
+                engine.seekToEnd(parts);
+                parts.forEach(tp -> at.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(engine.position(tp))));
+                engine.commitSync(at);
+            };
+            caughtUp.run();
+            Client c = new Client();
+            c.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("wallboard", null, List.of(), 600)));
+            assertThat(c.await("welcome", "id", "a").getString("engine")).isEqualTo("LIVE");
+            // WHEN an event waits and the group does not move for the window
+            agentEvent("ew1", AgentState.READY, null);
+            // THEN the client is told the engine is silent, and a client arriving now reads it in its welcome
+            assertThat(c.await("engine", "state", "SILENT").getString("at")).isNotNull();
+            Client late = new Client();
+            late.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("wallboard", null, List.of(), 600)));
+            assertThat(late.await("welcome", "id", "a").getString("engine")).isEqualTo("SILENT");
+            // WHEN the group consumes again
+            caughtUp.run();
+            // THEN both hear it works again
+            c.await("engine", "state", "LIVE");
+            late.await("engine", "state", "LIVE");
+            assertThat(watch.silent()).isFalse();
+        } finally {
+            server.engineStatus(false);
+        }
+    }
+
+    /**
      * Stands in for a connector: answers every command on cti.agent-commands for agent a1 with
      * COMPLETED on cti.command-results, and keeps what it saw; commands for other agents go unanswered.
      */

@@ -128,6 +128,18 @@ class WebPagesBrowserIT {
         awaitPage(() -> String.valueOf(browser.attribute("tr[data-agent='web/ann']", "class")).contains("stale"), "ann is greyed out");
         assertThat(String.valueOf(browser.attribute("tr[data-agent='web/bob']", "class"))).doesNotContain("stale");
         browser.screenshot(Path.of("target", "screenshots", "wallboard.png"));
+
+        // the engine stops working: the whole board greys and says why; it comes back when the engine does
+        try {
+            server.engineStatus(true);
+            awaitPage(() -> String.valueOf(browser.attribute("body", "class")).contains("engine-silent")
+                    && browser.element("#engine").isDisplayed(), "the board greys while the engine is silent");
+            browser.screenshot(Path.of("target", "screenshots", "wallboard-engine-silent.png"));
+        } finally {
+            server.engineStatus(false);
+        }
+        awaitPage(() -> !String.valueOf(browser.attribute("body", "class")).contains("engine-silent")
+                && !browser.element("#engine").isDisplayed(), "the board is live again");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.ctistream.launcher;
 
 import io.ctistream.push.CommandRelay;
+import io.ctistream.push.EngineWatch;
 import io.ctistream.push.EventStreams;
 import io.ctistream.push.PushServer;
 import io.ctistream.push.StateView;
@@ -12,11 +13,13 @@ final class PushService implements AutoCloseable {
     private final StateView view;
     private final CommandRelay relay;
     private final PushServer server;
+    private final EngineWatch engineWatch;
 
-    private PushService(StateView view, CommandRelay relay, PushServer server) {
+    private PushService(StateView view, CommandRelay relay, PushServer server, EngineWatch engineWatch) {
         this.view = view;
         this.relay = relay;
         this.server = server;
+        this.engineWatch = engineWatch;
     }
 
     static PushService start(Vertx vertx, PushSettings settings, ProcessMetrics metrics) throws Exception {
@@ -35,7 +38,9 @@ final class PushService implements AutoCloseable {
             }
             relay.ready().get(60, TimeUnit.SECONDS);
             view.loaded().get(120, TimeUnit.SECONDS);
-            return new PushService(view, relay, server);
+            EngineWatch watch = settings.engineGroup() == null ? null
+                    : EngineWatch.start(settings.bootstrapServers(), settings.engineGroup(), settings.engineLiveness(), server::engineStatus);
+            return new PushService(view, relay, server, watch);
         } catch (Exception e) {
             if (relay != null) {
                 relay.close();
@@ -51,6 +56,9 @@ final class PushService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (engineWatch != null) {
+            engineWatch.close();
+        }
         server.close();
         relay.close();
         view.close();

@@ -14,7 +14,8 @@ import java.util.List;
  * The push service's settings, read from the environment (documented in docs/config/push.md):
  * the typed {@link PushConfig} plus where Kafka and the registry are and the instance id.
  */
-record PushSettings(PushConfig push, String bootstrapServers, String registryUrl, String instanceId) {
+record PushSettings(PushConfig push, String bootstrapServers, String registryUrl, String instanceId, String engineGroup,
+                    java.time.Duration engineLiveness) {
     static final String HOST = "CTISTREAM_PUSH_HOST";
     static final String PORT = "CTISTREAM_PUSH_PORT";
     static final String JWT_SECRET = "CTISTREAM_PUSH_JWT_SECRET";
@@ -31,6 +32,8 @@ record PushSettings(PushConfig push, String bootstrapServers, String registryUrl
     static final String INSTANCE_ID = "CTISTREAM_PUSH_INSTANCE_ID";
     static final String JWT_AUDIENCE = "CTISTREAM_PUSH_JWT_AUDIENCE";
     static final String JWT_LEEWAY = "CTISTREAM_PUSH_JWT_LEEWAY";
+    static final String ENGINE_GROUP = "CTISTREAM_PUSH_ENGINE_GROUP";
+    static final String ENGINE_LIVENESS = "CTISTREAM_PUSH_ENGINE_LIVENESS";
 
     /** For {@code ctistream push}: Kafka, the registry and the token secret (or a JWKS URL) come from the environment. */
     static PushSettings standalone(ConfigSource config) {
@@ -79,7 +82,14 @@ record PushSettings(PushConfig push, String bootstrapServers, String registryUrl
         } catch (IllegalArgumentException e) {
             throw new ConfigSource.ConfigException("push settings: " + e.getMessage());
         }
-        return new PushSettings(push, bootstrap, registry, config.string(INSTANCE_ID, defaultInstance));
+        // the engine's consumer group is its application id; blank turns the watch off
+        String engineGroup = config.string(ENGINE_GROUP, config.string(EngineSettings.APPLICATION_ID, "ctistream-engine"));
+        java.time.Duration engineLiveness = config.duration(ENGINE_LIVENESS, java.time.Duration.ofSeconds(15));
+        if (engineLiveness.toMillis() < 1000) {
+            throw new ConfigSource.ConfigException(ENGINE_LIVENESS + " must be at least 1s");
+        }
+        return new PushSettings(push, bootstrap, registry, config.string(INSTANCE_ID, defaultInstance),
+                engineGroup == null || engineGroup.isBlank() ? null : engineGroup, engineLiveness);
     }
 
     /** {@code 0010=Break,0012=Lunch}: codes stay opaque strings. */
