@@ -256,7 +256,7 @@ export class CtiStreamClient extends EventTarget {
       this.ping().catch(() => {}); // a first clock offset estimate
     }
     this.#emit('welcome', f);
-    if (f.engine) this.#emit('engine', f.engine);
+    this.#emit('engine', f.engine ?? 'LIVE'); // a server too old to say is not taken for a silent engine
   }
 
   #onError(f) {

@@ -50,7 +50,7 @@ public final class PushServer implements AutoCloseable {
     /** The engine fell silent ({@code true}) or works again: every client is told, and every later one in its welcome. */
     public void engineStatus(boolean silent) {
         engineSilent.set(silent);
-        sessions.forEach(s -> s.engineStatus(silent));
+        sessions.forEach(Session::engineChanged);
     }
 
     public static Future<PushServer> start(Vertx vertx, PushConfig config, StateView view, CommandRelay commands) {
@@ -106,8 +106,8 @@ public final class PushServer implements AutoCloseable {
                 req.toWebSocket().onSuccess(ws -> {
                     Session s = new Session(ws, connection, vertx.getOrCreateContext(), vertx, config, jwt, view, commands, connections, events,
                             jwks, metrics, subscribers, Clock.systemUTC());
+                    s.engine(engineSilent::get);
                     sessions.add(s);
-                    s.engineStatus(engineSilent.get());
                     s.start();
                     // browsers cannot set headers, other clients may: a bearer token on the upgrade is the first auth
                     String authorization = req.getHeader("authorization");

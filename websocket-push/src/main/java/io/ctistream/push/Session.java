@@ -57,8 +57,9 @@ final class Session {
     private Principal principal;
     private long expiryTimer = -1;
     private boolean stopped;
-    /** Whether the engine is judged not working (EngineWatch): in every welcome, and told when it changes. */
+    /** Whether the engine is judged not working (EngineWatch), as last told to this client. */
     private boolean engineSilent;
+    private java.util.function.BooleanSupplier engineSilentNow = () -> false;
     private long heartbeatTimer = -1;
 
     Session(ServerWebSocket ws, io.vertx.core.http.HttpConnection connection, Context context, Vertx vertx, PushConfig config, Jwt jwt, StateView view, CommandRelay commands,
@@ -291,7 +292,8 @@ final class Session {
         send(new JsonObject().put("type", "welcome").put("id", id).put("subject", p.subject()).put("tenant", p.tenant())
                 .put("role", p.role().name().toLowerCase()).put("agentId", p.agentId()).put("teams", new JsonArray(p.teams().stream().sorted().toList()))
                 .put("expiresAt", p.expiresAt().toString()).put("replaced", replacement)
-                .put("heartbeatMillis", config.heartbeat().toMillis()).put("protocol", 1).put("engine", engineSilent ? "SILENT" : "LIVE"));
+                .put("heartbeatMillis", config.heartbeat().toMillis()).put("protocol", 1)
+                .put("engine", (engineSilent = engineSilentNow.getAsBoolean()) ? "SILENT" : "LIVE"));
     }
 
     private void scheduleExpiry(Instant expiresAt) {
@@ -602,14 +604,20 @@ final class Session {
     }
 
     /** State frames wait, newest value per topic, while the client does not keep up. */
-    /** The engine fell silent or works again: an authenticated client is told at once, later ones in their welcome. */
-    void engineStatus(boolean silent) {
+    /** Where this session reads whether the engine works (set before {@link #start()}). */
+    void engine(java.util.function.BooleanSupplier silentNow) {
+        engineSilentNow = silentNow;
+    }
+
+    /** The engine fell silent or works again: an authenticated client is told at once (the newest verdict), later ones in their welcome. */
+    void engineChanged() {
         context.runOnContext(v -> {
-            if (engineSilent == silent) {
+            boolean silent = engineSilentNow.getAsBoolean();
+            if (engineSilent == silent || principal == null) {
                 return;
             }
             engineSilent = silent;
-            if (principal != null && !stopped) {
+            if (!stopped) {
                 send(new JsonObject().put("type", "engine").put("state", silent ? "SILENT" : "LIVE").put("at", clock.instant().toString()));
             }
         });

@@ -82,14 +82,15 @@ record PushSettings(PushConfig push, String bootstrapServers, String registryUrl
         } catch (IllegalArgumentException e) {
             throw new ConfigSource.ConfigException("push settings: " + e.getMessage());
         }
-        // the engine's consumer group is its application id; blank turns the watch off
+        // the engine's consumer group is its application id; "off" turns the watch off
         String engineGroup = config.string(ENGINE_GROUP, config.string(EngineSettings.APPLICATION_ID, "ctistream-engine"));
+        engineGroup = "off".equalsIgnoreCase(engineGroup) ? null : engineGroup;
         java.time.Duration engineLiveness = config.duration(ENGINE_LIVENESS, java.time.Duration.ofSeconds(15));
         if (engineLiveness.toMillis() < 1000) {
             throw new ConfigSource.ConfigException(ENGINE_LIVENESS + " must be at least 1s");
         }
         return new PushSettings(push, bootstrap, registry, config.string(INSTANCE_ID, defaultInstance),
-                engineGroup == null || engineGroup.isBlank() ? null : engineGroup, engineLiveness);
+                engineGroup, engineLiveness);
     }
 
     /** {@code 0010=Break,0012=Lunch}: codes stay opaque strings. */

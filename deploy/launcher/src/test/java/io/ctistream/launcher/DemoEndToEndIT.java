@@ -75,6 +75,9 @@ class DemoEndToEndIT {
         String tile = "section[data-team='" + TEAM + "']";
         awaitOn(panel, () -> "LOGGED_OUT".equals(panel.attribute("#state", "data-state")), "the panel shows agent001 logged out");
         awaitOn(wallboard, () -> "OFF".equals(wallboard.attribute(row, "data-category")), "the wallboard shows agent001 OFF");
+        // the engine works throughout: the board must never be greyed for a silent engine (checked at the end)
+        wallboard.script("window.engineSilentSeen = false; new MutationObserver(() => { if (document.body.classList.contains('engine-silent'))"
+                + " window.engineSilentSeen = true; }).observe(document.body, { attributes: true, attributeFilter: ['class'] });");
 
         // the agent signs in as a hoteling guest at the hot desk, then goes READY
         panel.script("const g = document.getElementById('guest'); g.value = arguments[0]; g.dispatchEvent(new Event('input'));",
@@ -119,6 +122,7 @@ class DemoEndToEndIT {
         awaitOn(wallboard, () -> "AUX".equals(wallboard.attribute(row, "data-category")), "back, with the change made meanwhile");
         awaitOn(wallboard, () -> !String.valueOf(wallboard.attribute(row, "class")).contains("stale"), "live again");
         assertThat(wallboard.text(row + " [data-field='reason']")).as("the code named by the reason list").contains("Lunch");
+        assertThat(wallboard.script("return window.engineSilentSeen")).as("a healthy engine was never called silent").isEqualTo(false);
     }
 
     private static void awaitOn(Browser b, Callable<Boolean> condition, String what) {
