@@ -89,10 +89,8 @@ public final class EngineWatch implements AutoCloseable {
     private void judge() throws Exception {
         // ends first: an event that arrives between the two reads is not taken for one the engine left waiting
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (String topic : INPUTS) {
-            admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
-                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        }
+        admin.describeTopics(INPUTS).allTopicNames().get(10, TimeUnit.SECONDS).forEach((topic, d) -> d.partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
         var listed = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)); // not open transactions
         Map<TopicPartition, Long> ends = new HashMap<>();
         for (TopicPartition tp : latest.keySet()) {

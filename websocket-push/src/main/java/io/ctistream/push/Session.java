@@ -321,8 +321,7 @@ final class Session {
             int slash = topic.indexOf('/');
             String kind = topic.substring(0, slash);
             String key = topic.substring(slash + 1);
-            boolean ok = key.equals("*") ? principal.role() != Jwt.Role.AGENT : mayRead(kind, key, view.get(topic));
-            if (!ok) {
+            if (!mayFollow(kind, key, topic)) {
                 unfollow(topic);
                 conflated.remove(topic);
                 error(id, "FORBIDDEN", "the new token may not read " + topic + "; it is unsubscribed");
@@ -367,31 +366,7 @@ final class Session {
                 error(id, "BAD_TOPIC", "topics are agent/{id}, team/{id}, queue/{id}, team/*, queue/* or events/agent/{id}, not '" + topic + "'");
                 continue;
             }
-            if (key.equals("*")) {
-                if (kind.equals("agent") || principal.role() == Jwt.Role.AGENT) {
-                    error(id, "FORBIDDEN", "this token may not read " + topic);
-                    continue;
-                }
-                if (noRoomFor(id, topic)) {
-                    continue;
-                }
-                follow(topic);
-                accepted.add(topic);
-                for (StateView.Entry e : view.entries(kind, principal.tenant())) {
-                    Long known = resume.getLong(e.topic());
-                    if (Scopes.canRead(principal, kind, e.key(), e) && (known == null || e.version() > known)) {
-                        sendState(e);
-                    }
-                }
-                for (String seen : resume.fieldNames()) {
-                    String seenKey = seen.startsWith(kind + "/") ? seen.substring(kind.length() + 1) : "*";
-                    if (!seenKey.equals("*") && !wanted.contains(seen) && reportRemoved(seen, seenKey, kind, removedBudget)) {
-                        removedBudget[0]--;
-                    }
-                }
-                continue;
-            }
-            if (!mayRead(kind, key, view.get(topic))) {
+            if (!mayFollow(kind, key, topic)) {
                 error(id, "FORBIDDEN", "this token may not read " + topic);
                 continue;
             }
@@ -401,15 +376,45 @@ final class Session {
             follow(topic);
             accepted.add(topic);
             // read after following: a change stored in between is either in this read or on its way to this session
-            StateView.Entry current = view.get(topic);
-            Long known = resume.getLong(topic);
-            if (current != null && (known == null || current.version() > known)) {
-                sendState(current);
-            } else if (known != null && reportRemoved(topic, key, kind, removedBudget)) {
-                removedBudget[0]--;
+            if (key.equals("*")) {
+                sendWildcardSnapshot(kind, resume, wanted, removedBudget);
+            } else {
+                sendSnapshot(topic, key, kind, resume.getLong(topic), removedBudget);
             }
         }
         send(new JsonObject().put("type", "subscribed").put("id", id).put("topics", accepted));
+    }
+
+    /** Whether this token may follow a topic: {@code team/*} and {@code queue/*} for all but agents, else what it may read. */
+    private boolean mayFollow(String kind, String key, String topic) {
+        return key.equals("*") ? !kind.equals("agent") && principal.role() != Jwt.Role.AGENT : mayRead(kind, key, view.get(topic));
+    }
+
+    /** One topic's current value unless {@code known} shows the client has it; a key it had that is gone is reported removed. */
+    private void sendSnapshot(String topic, String key, String kind, Long known, int[] removedBudget) {
+        StateView.Entry current = view.get(topic);
+        if (current != null && (known == null || current.version() > known)) {
+            sendState(current);
+        } else if (known != null) {
+            reportRemoved(topic, key, kind, removedBudget);
+        }
+    }
+
+    /** Every readable key of a kind the client does not have at its version, and the keys it had that are gone. */
+    private void sendWildcardSnapshot(String kind, JsonObject resume, JsonArray wanted, int[] removedBudget) {
+        for (StateView.Entry e : view.entries(kind, principal.tenant())) {
+            Long known = resume.getLong(e.topic());
+            if (Scopes.canRead(principal, kind, e.key(), e) && (known == null || e.version() > known)) {
+                sendState(e);
+            }
+        }
+        String prefix = kind + "/";
+        for (String seen : resume.fieldNames()) {
+            // a key also named on its own in this subscribe is answered there
+            if (seen.startsWith(prefix) && !seen.equals(prefix + "*") && !wanted.contains(seen)) {
+                reportRemoved(seen, seen.substring(prefix.length()), kind, removedBudget);
+            }
+        }
     }
 
     /**
@@ -642,14 +647,14 @@ final class Session {
     /**
      * Tells the client a key it had is gone (deleted while it was away), if the key is absent from a
      * fully loaded view (a view still loading would call keys removed it has not read yet) and the
-     * token may read it. Whether it did.
+     * token may read it; each report spends one of the subscribe's budget.
      */
-    private boolean reportRemoved(String topic, String key, String kind, int[] budget) {
+    private void reportRemoved(String topic, String key, String kind, int[] budget) {
         if (budget[0] <= 0 || !view.loaded().isDone() || view.get(topic) != null || !Scopes.canRead(principal, kind, key, null)) {
-            return false;
+            return;
         }
+        budget[0]--;
         sendState(new StateView.Entry(topic, key, Long.MAX_VALUE, null));
-        return true;
     }
 
     private void sendState(StateView.Entry e) {

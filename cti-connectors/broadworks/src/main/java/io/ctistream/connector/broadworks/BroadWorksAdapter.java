@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,12 +169,12 @@ public final class BroadWorksAdapter implements PlatformAdapter {
     }
 
     /** SIP subscriptions now: event package → state ({@code SUBSCRIBING}, {@code ACTIVE}, {@code LOST}, …) → how many. */
-    public java.util.Map<String, java.util.Map<String, Integer>> subscriptionsByState() {
-        java.util.Map<String, java.util.Map<String, Integer>> counts = new java.util.TreeMap<>();
+    public Map<String, Map<String, Integer>> subscriptionsByState() {
+        Map<String, Map<String, Integer>> counts = new TreeMap<>();
         for (AgentSession s : sessions.values()) {
             for (Subscription sub : s.subscriptions()) {
                 counts.computeIfAbsent(sub.pkg, k -> {
-                    java.util.Map<String, Integer> byState = new java.util.TreeMap<>();
+                    Map<String, Integer> byState = new TreeMap<>();
                     for (Subscription.State state : Subscription.State.values()) {
                         byState.put(state.name(), 0); // every state of a package in use, so a dashboard sees zeros, not gaps
                     }
