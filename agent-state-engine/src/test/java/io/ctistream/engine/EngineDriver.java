@@ -45,6 +45,11 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 /** The engine's topology in a {@code TopologyTestDriver}, with builders for canonical events. */
 final class EngineDriver implements AutoCloseable {
     static final String TENANT = "acme";
+    /**
+     * Where {@code TopologyTestDriver} tests start: a fixed instant is right there (no retention
+     * applies, and the day-rollover tests need a known time of day). Never stamp records for a real
+     * broker from it; {@link Scenario#endingBefore} and the clock are for that (issue #12).
+     */
     static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
 
     final EngineConfig config;
@@ -65,6 +70,11 @@ final class EngineDriver implements AutoCloseable {
     }
 
     EngineDriver(EngineConfig base) throws Exception {
+        this(base, T0);
+    }
+
+    /** @param wallClock where the driver's wall clock starts (a replay of a broker test's input starts it where that input starts) */
+    EngineDriver(EngineConfig base, Instant wallClock) throws Exception {
         Path stateDir = Files.createTempDirectory("engine-ttd-");
         config = base.withStateDir(stateDir.toString()).withStores(EngineConfig.StoreKind.IN_MEMORY); // TTD commits (and RocksDB would flush) after every record
         Properties props = new Properties();
@@ -72,7 +82,7 @@ final class EngineDriver implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        driver = new TopologyTestDriver(EngineTopology.build(config, ValueSerdes.plain(), metrics), props, T0);
+        driver = new TopologyTestDriver(EngineTopology.build(config, ValueSerdes.plain(), metrics), props, wallClock);
         var bytes = new ByteArraySerializer();
         roster = driver.createInputTopic(CtiTopics.AGENTS.topicName(), new StringSerializer(), bytes);
         events = driver.createInputTopic(CtiTopics.AGENT_EVENTS.topicName(), new StringSerializer(), bytes);

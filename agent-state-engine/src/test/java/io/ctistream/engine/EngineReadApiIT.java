@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ctistream.embedded.LoopbackPorts;
 import io.ctistream.embedded.testing.CtiKafkaExtension;
+import io.ctistream.embedded.testing.RecordTimes;
 import io.ctistream.embedded.testing.TestKafka;
 import io.ctistream.events.AgentEvent;
 import io.ctistream.events.AgentProfile;
@@ -18,7 +19,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,7 +53,7 @@ class EngineReadApiIT {
             new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
         }
         EngineConfig base = EngineConfig.defaults(kafka.bootstrapServers(), kafka.registryUrl()).withApplicationId("engine-api-" + UUID.randomUUID())
-                .withHousekeepingInterval(Duration.ofHours(1)); // the events are dated T0: no rollover to today mid-test
+                .withHousekeepingInterval(Duration.ofHours(1)); // no day rollover mid-test, whatever the time of day
         Vertx vertx = Vertx.vertx();
         int[] ports = LoopbackPorts.free(2);
         int portOne = ports[0];
@@ -68,16 +71,19 @@ class EngineReadApiIT {
             // (a tenant of its own: the broker is shared with the other ITs of this module)
             List<AgentProfile> roster = java.util.stream.IntStream.range(0, 12).mapToObj(i -> AgentProfile.newBuilder(Scenario.profile(i, i % 2))
                     .setTenant("api").setAgentId("api/u" + i).setTeamId("api/t" + (i % 2)).setQueues(List.of("api/q0")).build()).toList();
+            // (stamped from the clock: a real broker deletes what is older than retention, issue #12)
+            Instant now = Instant.now();
+            RecordTimes.requireKept(Clock.systemUTC(), now, now.plusSeconds(5), CtiTopics.AGENT_EVENTS);
             try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                     new StringSerializer(), CtiSerdes.<SpecificRecord>valueSerializer(kafka.registryUrl()))) {
                 for (AgentProfile p : roster) {
                     producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), p.getAgentId(), p));
-                    AgentEvent ready = EngineDriver.event(p.getAgentId(), EngineDriver.T0, EngineDriver.state(AgentState.READY), 1L);
+                    AgentEvent ready = EngineDriver.event(p.getAgentId(), now, EngineDriver.state(AgentState.READY), 1L);
                     producer.send(new ProducerRecord<>(CtiTopics.AGENT_EVENTS.topicName(), p.getAgentId(), ready));
                 }
                 String caller = roster.get(0).getAgentId();
                 producer.send(new ProducerRecord<>(CtiTopics.AGENT_EVENTS.topicName(), caller, EngineDriver.event(caller,
-                        EngineDriver.T0.plusSeconds(5), EngineDriver.call("c1", io.ctistream.events.CallState.RINGING, "api/q0"), 2L)));
+                        now.plusSeconds(5), EngineDriver.call("c1", io.ctistream.events.CallState.RINGING, "api/q0"), 2L)));
             }
 
             // THEN both instances answer for every agent, whichever owns it

@@ -6,6 +6,7 @@ import io.ctistream.events.AgentState;
 import io.ctistream.events.CallState;
 import io.ctistream.events.LinkState;
 import io.ctistream.events.Platform;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,13 +18,26 @@ import java.util.UUID;
  * A deterministic contact-center morning for many agents: a roster over teams, and per agent a
  * realistic sequence (link up, log on, ready, queue calls with hold and wrap-up, breaks, the odd
  * link loss), interleaved across agents in time order, with a few roster moves among them.
+ *
+ * <p>The seed decides everything but where the morning sits in time: {@link #endingBefore} puts
+ * it just behind a clock, which is what a test that writes it to a real broker must do (issue #12:
+ * a morning pinned to a calendar date is deleted by retention a week later).
  */
-record Scenario(List<AgentProfile> roster, List<Step> steps) {
+record Scenario(Instant start, List<AgentProfile> roster, List<Step> steps) {
+    /** How long before the clock the last record of {@link #endingBefore} is stamped. */
+    static final Duration LEAD = Duration.ofMinutes(1);
+
     /** One input record, in the order it is sent: an event, or a roster change. */
     record Step(AgentEvent event, AgentProfile profile, Instant at) {
     }
 
-    static Scenario generate(long seed, int agents, int teams, int callsPerAgent) {
+    /** The morning of {@code seed}, placed so that its last record is stamped {@link #LEAD} before {@code clock} reads now. */
+    static Scenario endingBefore(Clock clock, long seed, int agents, int teams, int callsPerAgent) {
+        Duration span = generate(seed, agents, teams, callsPerAgent, Instant.EPOCH).span();
+        return generate(seed, agents, teams, callsPerAgent, clock.instant().minus(LEAD).minus(span));
+    }
+
+    static Scenario generate(long seed, int agents, int teams, int callsPerAgent, Instant start) {
         Random random = new Random(seed);
         List<AgentProfile> roster = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
@@ -31,7 +45,7 @@ record Scenario(List<AgentProfile> roster, List<Step> steps) {
         }
         List<List<AgentEvent>> perAgent = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
-            perAgent.add(agentDay(random, seed, roster.get(i).getAgentId(), callsPerAgent));
+            perAgent.add(agentDay(random, start, roster.get(i).getAgentId(), callsPerAgent));
         }
         // interleave by occurrence time, keeping each agent's order
         List<Step> steps = new ArrayList<>();
@@ -53,7 +67,7 @@ record Scenario(List<AgentProfile> roster, List<Step> steps) {
                 steps.add(new Step(null, profile(who, random.nextInt(teams)), steps.get(steps.size() - 1).at()));
             }
         }
-        return new Scenario(roster, steps);
+        return new Scenario(start, roster, steps);
     }
 
     static AgentProfile profile(int i, int team) {
@@ -62,9 +76,9 @@ record Scenario(List<AgentProfile> roster, List<Step> steps) {
                 .setPlatform(Platform.BROADWORKS).setPlatformUserId(String.format("u%05d@example.test", i)).build();
     }
 
-    private static List<AgentEvent> agentDay(Random random, long seed, String agentId, int calls) {
+    private static List<AgentEvent> agentDay(Random random, Instant start, String agentId, int calls) {
         List<AgentEvent> out = new ArrayList<>();
-        Instant t = EngineDriver.T0.plusMillis(random.nextInt(60_000));
+        Instant t = start.plusMillis(random.nextInt(60_000));
         String queue = EngineDriver.queue("q" + Math.floorMod(agentId.hashCode(), 3));
         long seq = 0;
         out.add(event(random, agentId, t, EngineDriver.link(LinkState.ACTIVE), null));
@@ -100,7 +114,13 @@ record Scenario(List<AgentProfile> roster, List<Step> steps) {
         return (int) steps.stream().filter(s -> s.event() != null).count();
     }
 
+    /** From {@link #start} to the stamp of the last record. */
     Duration span() {
-        return Duration.between(EngineDriver.T0, steps.get(steps.size() - 1).at());
+        return Duration.between(start, last());
+    }
+
+    /** The record timestamp of the last step (steps are in time order). */
+    Instant last() {
+        return steps.get(steps.size() - 1).at();
     }
 }

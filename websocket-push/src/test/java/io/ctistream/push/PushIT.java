@@ -100,7 +100,7 @@ class PushIT {
         return AgentSnapshot.newBuilder().setTenant(T).setAgentId(T + "/" + id).setTeamId(T + "/" + team).setState(state)
                 .setCategory(state == AgentState.READY ? WallboardCategory.AVAIL : WallboardCategory.AUX).setStateSince(now)
                 .setLink(LinkState.ACTIVE).setFreshness(Freshness.LIVE)
-                .setToday(DailyCounters.newBuilder().setDay("2026-11-26").setCallsHandled(0).setTalkTimeMillis(0).setHoldTimeMillis(0)
+                .setToday(DailyCounters.newBuilder().setDay(now.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString()).setCallsHandled(0).setTalkTimeMillis(0).setHoldTimeMillis(0)
                         .setWrapUpTimeMillis(0).setNotReadyTimeMillis(0).build())
                 .setVersion(version).setUpdatedAt(now).build();
     }

@@ -190,7 +190,7 @@ class WebPagesBrowserIT {
         AgentSnapshot s = AgentSnapshot.newBuilder().setTenant(T).setAgentId(agentId).setDisplayName(name).setTeamId(T + "/red").setState(state)
                 .setCategory(category(state)).setReasonCode(reason).setStateSince(now)
                 .setLink(freshness == Freshness.LIVE ? LinkState.ACTIVE : LinkState.LOST).setFreshness(freshness)
-                .setToday(DailyCounters.newBuilder().setDay("2026-11-26").setCallsHandled(0).setTalkTimeMillis(0).setHoldTimeMillis(0)
+                .setToday(DailyCounters.newBuilder().setDay(now.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString()).setCallsHandled(0).setTalkTimeMillis(0).setHoldTimeMillis(0)
                         .setWrapUpTimeMillis(0).setNotReadyTimeMillis(0).build())
                 .setVersion(versions.merge(agentId, 1L, Long::sum)).setUpdatedAt(now).build();
         producer.send(new ProducerRecord<>(CtiTopics.AGENT_STATE.topicName(), agentId, s)).get();
@@ -219,7 +219,7 @@ class WebPagesBrowserIT {
 
     static void queue(long version, int offered, int answered, int abandoned) throws Exception {
         Instant now = Instant.now();
-        QueueSnapshot q = QueueSnapshot.newBuilder().setTenant(T).setQueueId(T + "/sales").setCallsInQueue(0).setDay("2026-11-26")
+        QueueSnapshot q = QueueSnapshot.newBuilder().setTenant(T).setQueueId(T + "/sales").setCallsInQueue(0).setDay(now.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString())
                 .setOfferedToday(offered).setAnsweredToday(answered).setAbandonedToday(abandoned).setAverageHandleTimeMillis(185_000L)
                 .setServiceLevelPercent(91.7).setServiceLevelThresholdSeconds(20).setVersion(version).setUpdatedAt(now).build();
         producer.send(new ProducerRecord<>(CtiTopics.QUEUE_STATS.topicName(), q.getQueueId(), q)).get();
