@@ -124,9 +124,74 @@ final class AgentApplier {
         return publish(false, AgentProjection.newBuilder(current).setSilencedBy(silencedBy).build(), before, after.build(), now);
     }
 
+    /**
+     * The connector run ({@code instance@run}) an event comes from, or null when it names none (a
+     * connector from before runs were named, or ctistream's own events).
+     */
+    static String runOf(EventHeader header) {
+        var source = header.getSource();
+        if (source.getConnectorRun() == null || source.getPlatform() == io.ctistream.events.Platform.CTISTREAM) {
+            return null;
+        }
+        return source.getConnectorInstance() + "@" + source.getConnectorRun();
+    }
+
+    /**
+     * Applies one event. Runs are distinct (ADR 009): a run that did not report the agent before is
+     * a new authority that knows nothing of what an earlier run said, so the ACD state that run
+     * reported is no longer vouched for (UNKNOWN until the new run says it), and the new run's link
+     * ACTIVE — it has told its full state by then — ends a call only an earlier run reported, counted
+     * once, as a call that ended. A call the new run reports again carries on (not offered twice).
+     */
     Applied applyEvent(AgentProjection current, AgentEvent event, long now) {
         EventHeader header = event.getHeader();
+        String run = runOf(header);
         AgentProjection p = current != null ? current : unknown(header.getTenant(), header.getAgentId(), now);
+        if (run == null) {
+            return applyPayload(current, p, header, event.getPayload(), true, now);
+        }
+        AgentSnapshot original = p.getSnapshot();
+        List<QueueSignal> signals = new ArrayList<>();
+        if (p.getServedByRun() != null && !run.equals(p.getServedByRun())) {
+            p = AgentProjection.newBuilder(p).setAcdState(AgentState.UNKNOWN).build();
+        }
+        CurrentCall earlier = p.getSnapshot().getCurrentCall();
+        if (earlier != null && !run.equals(p.getCallRun()) && event.getPayload() instanceof SubscriptionChanged s
+                && s.getLinkState() == LinkState.ACTIVE) {
+            AgentCallEvent end = AgentCallEvent.newBuilder().setCallId(earlier.getCallId()).setDirection(earlier.getDirection())
+                    .setCallState(CallState.ENDED).setQueueId(earlier.getQueueId()).setRemoteParty(earlier.getRemoteParty())
+                    .setCause("not in the full state of a new connector run").build();
+            Applied ended = applyPayload(p, p, header, end, false, now);
+            signals.addAll(ended.signals());
+            p = ended.projection();
+        }
+        Applied applied = applyPayload(p, p, header, event.getPayload(), false, now);
+        signals.addAll(applied.signals());
+        AgentProjection after = applied.projection();
+        CurrentCall call = after.getSnapshot().getCurrentCall();
+        String callRun = call == null ? null : event.getPayload() instanceof AgentCallEvent ? run : after.getCallRun();
+        AgentProjection next = AgentProjection.newBuilder(after).setServedByRun(run).setCallRun(callRun).build();
+        Applied published = republish(current == null, next, original, now);
+        return new Applied(published.projection(), signals, published.changed());
+    }
+
+    /** Versions and stamps a projection reached in more than one step as one change from {@code original}. */
+    private static Applied republish(boolean isNew, AgentProjection next, AgentSnapshot original, long now) {
+        AgentSnapshot after = next.getSnapshot();
+        boolean changed = isNew || !material(original).equals(material(after));
+        AgentSnapshot published = changed
+                ? AgentSnapshot.newBuilder(after).setVersion(original.getVersion() + 1).setUpdatedAt(java.time.Instant.ofEpochMilli(now)).build()
+                : AgentSnapshot.newBuilder(after).setVersion(original.getVersion()).setUpdatedAt(original.getUpdatedAt()).build();
+        return new Applied(AgentProjection.newBuilder(next).setSnapshot(published).build(), List.of(), changed);
+    }
+
+    /**
+     * @param current    the stored projection (null for an agent seen for the first time)
+     * @param p          what to apply the payload to
+     * @param legacyRuns true for an event that names no run: a link ACTIVE after the engine's silence
+     *                   verdict then drops the call the silent connector reported (uncounted)
+     */
+    private Applied applyPayload(AgentProjection current, AgentProjection p, EventHeader header, Object payload, boolean legacyRuns, long now) {
         ZoneId zone = zoneOf(p, header.getTenant());
         long at = (header.getOccurredAt() != null ? header.getOccurredAt() : header.getIngestedAt()).toEpochMilli();
         AgentSnapshot before = p.getSnapshot();
@@ -144,7 +209,6 @@ final class AgentApplier {
         DailyCounters today = AgentRules.countersFor(before.getToday(), at, zone);
         int handledNow = 0;
 
-        Object payload = event.getPayload();
         if (payload instanceof AgentStateChanged s) {
             acd = s.getState();
             snap.setReasonCode(s.getReasonCode()).setReasonLabel(s.getReasonLabel());
@@ -161,7 +225,7 @@ final class AgentApplier {
         } else if (payload instanceof ForwardingChanged f) {
             snap.setForwarding(withRule(before.getForwarding(), f.getRule()));
         } else if (payload instanceof SubscriptionChanged s) {
-            if (p.getSilencedBy() != null && s.getLinkState() == LinkState.ACTIVE) {
+            if (legacyRuns && p.getSilencedBy() != null && s.getLinkState() == LinkState.ACTIVE) {
                 // a new run of the connector subscribed again: its full state tells which calls still exist
                 call = null;
                 connectedAt = null;

@@ -199,14 +199,17 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
 
     /** Connector runs judged silent at the last check; null until the first check (then every agent is looked at once). */
     private Map<String, String> lastSilent;
+    /** Connector runs alive at the last check (instance -> run): a new run of an instance makes every agent be looked at. */
+    private Map<String, String> lastAlive;
 
     /**
      * Connectors publish their status at least every 5 s. A run whose status has not been refreshed
      * within the liveness window (killed, partitioned away) or that said it stopped no longer speaks
      * for its agents: they turn UNKNOWN (not live) instead of showing their last state as current.
      * The same run alive again gives back what it last reported; a new run (a restart) re-reports its
-     * agents itself. Agents are looked at only when the set of silent runs changes, so a retired
-     * instance left in the compacted status topic costs nothing.
+     * agents itself, and until it does, the agents the old run spoke for are UNKNOWN too, even when
+     * the restart was quicker than the liveness window (ADR 009). Agents are looked at only when the
+     * set of silent or alive runs changes, so a retired instance left in the compacted status topic costs nothing.
      */
     private void checkConnectors(long now) {
         Map<String, String> silent = new java.util.HashMap<>(); // instance -> run (instance@start)
@@ -235,10 +238,11 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
                 }
             }
         }
-        if (silent.equals(lastSilent)) {
+        if (silent.equals(lastSilent) && alive.equals(lastAlive)) {
             return;
         }
         lastSilent = silent;
+        lastAlive = alive;
         Map<String, Boolean> stoppedRuns = new java.util.HashMap<>();
         silent.keySet().forEach(k -> stoppedRuns.put(k, now - lastHeard.get(k) <= config.connectorLiveness().toMillis()));
         List<KeyValue<String, AgentApplier.Applied>> changed = new ArrayList<>();
@@ -262,6 +266,11 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
                     }
                 } else if (p.getSilencedBy() != null && by != null && p.getSilencedBy().equals(alive.get(by))) {
                     applied = applier.connectorBack(p, alive.get(by), now);
+                } else if (p.getSilencedBy() == null && p.getServedByRun() != null && by != null && alive.containsKey(by)
+                        && !alive.get(by).equals(p.getServedByRun())) {
+                    // the instance restarted before its old run was judged silent: the new run knows nothing of what
+                    // the old one reported, so nobody vouches for this agent until the new run reports it (ADR 009)
+                    applied = applier.connectorSilent(p, p.getServedByRun(), now);
                 }
                 if (applied != null) {
                     changed.add(KeyValue.pair(entry.key, applied));

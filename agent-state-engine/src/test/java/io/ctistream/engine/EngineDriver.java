@@ -132,6 +132,15 @@ final class EngineDriver implements AutoCloseable {
         return e;
     }
 
+    /** Sends an event as run {@code runStart} of connector {@code instance} reports it (ADR 009), {@code offset} after {@link #T0}. */
+    AgentEvent sendFromRun(String instance, Instant runStart, String agentId, Duration offset, Object payload) {
+        AgentEvent e = event(agentId, T0.plus(offset), payload, null);
+        e.getHeader().getSource().setConnectorInstance(instance);
+        e.getHeader().getSource().setConnectorRun(String.valueOf(runStart.toEpochMilli()));
+        send(e);
+        return e;
+    }
+
     void send(AgentEvent e) {
         events.pipeInput(e.getHeader().getAgentId(), write(e, AgentEvent.class), e.getHeader().getIngestedAt());
     }

@@ -28,6 +28,8 @@ public final class Main {
                        CTISTREAM_DEMO_AGENTS agents in CTISTREAM_DEMO_TEAMS teams on
                        CTISTREAM_DEMO_QUEUES queues, the BroadWorks connector subscribed to it,
                        and a continuous ACD day; prints the wallboard and agent panel links
+              kafka    the embedded Kafka broker and schema registry alone (as in 'all', same
+                       settings and data directory), for the separate services on one machine
               engine   the agent-state engine alone, against the Kafka cluster and Apicurio
                        Registry named by CTISTREAM_KAFKA_BOOTSTRAP and CTISTREAM_REGISTRY_URL
               connector broadworks
@@ -51,6 +53,7 @@ public final class Main {
             switch (command) {
                 case "all" -> runUntilStopped(false);
                 case "demo" -> runUntilStopped(true);
+                case "kafka" -> runKafka();
                 case "engine" -> runEngine();
                 case "push" -> runPush();
                 case "connector" -> runConnector(args.length > 1 ? args[1] : "");
@@ -89,6 +92,17 @@ public final class Main {
         // printed, not logged: the links carry tokens
         System.out.println(all.links());
         LOG.info("press Ctrl-C to stop");
+        stopped.await();
+    }
+
+    private static void runKafka() throws Exception {
+        EmbeddedConfig config = EmbeddedConfig.from(ConfigSource.fromEnvironment());
+        LOG.info("ctistream {} starting (kafka), data in [{}]", version(), config.dataDir());
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        CountDownLatch stopped = stopOnShutdown(running);
+        EmbeddedStack stack = EmbeddedStack.start(config);
+        running.push(stack);
+        LOG.info("ctistream kafka ready: bootstrap [{}], registry [{}]", stack.bootstrapServers(), stack.registryUrl());
         stopped.await();
     }
 

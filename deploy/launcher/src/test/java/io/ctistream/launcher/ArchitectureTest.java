@@ -86,7 +86,7 @@ class ArchitectureTest {
     void productionCodeKeepsTheRule(ArchRule rule) {
         assertThat(production.stream().map(c -> c.getPackageName()))
                 .as("the import sees the production classes of the modules").contains("io.ctistream.schemas", "io.ctistream.embedded", "io.ctistream.launcher", "io.ctistream.connector.core",
-                        "io.ctistream.connector.broadworks", "io.ctistream.connector.broadworks.codec", "io.ctistream.simulator.broadworks", "io.ctistream.push");
+                        "io.ctistream.connector.broadworks", "io.ctistream.connector.broadworks.codec", "io.ctistream.codec", "io.ctistream.simulator.broadworks", "io.ctistream.push");
         rule.check(production);
     }
 

@@ -18,14 +18,8 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,15 +48,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(CtiKafkaExtension.class)
 class SeparateServicesIT {
-    private static final Path JAR = Path.of("target/ctistream.jar");
     private static final String TENANT = "svc";
     private static final String SECRET = "separate-services-it-secret-0123456789";
-    private final List<Process> processes = new CopyOnWriteArrayList<>();
-    private final Map<String, List<String>> outputs = new HashMap<>();
+    private final ServiceProcesses processes = new ServiceProcesses();
 
     @AfterEach
     void stop() {
-        processes.forEach(Process::destroyForcibly);
+        processes.close();
     }
 
     @Test
@@ -97,7 +89,7 @@ class SeparateServicesIT {
 
             for (int port : new int[] {connectorHttp, engineHttp, pushHttp}) {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                        .failFast("a service exited: " + outputs, () -> processes.stream().anyMatch(p -> !p.isAlive()))
+                        .failFast("a service exited", processes::anyExited)
                         .until(() -> get(port, "/health/ready").statusCode() == 200);
             }
             assertThat(new JsonObject(get(connectorHttp, "/version").body()).getString("service")).isEqualTo("connector-broadworks");
@@ -134,31 +126,12 @@ class SeparateServicesIT {
     }
 
     private void launch(String name, Map<String, String> common, Map<String, String> env, String... command) throws IOException {
-        assertThat(JAR).as("the launcher jar is built in the package phase, before this IT").exists();
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
-                JAR.toString()));
-        cmd.addAll(List.of(command));
-        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(k -> k.startsWith("CTISTREAM_"));
-        builder.environment().putAll(common);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        processes.add(process);
-        List<String> output = new CopyOnWriteArrayList<>();
-        outputs.put(name, output);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                in.lines().forEach(output::add);
-            } catch (IOException e) {
-                output.add("[output closed: " + e.getMessage() + "]");
-            }
-        }, name + "-output");
-        reader.setDaemon(true);
-        reader.start();
+        Map<String, String> all = new HashMap<>(common);
+        all.putAll(env);
+        processes.launch(name, all, command);
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return ServiceProcesses.get(port, path);
     }
 }

@@ -387,6 +387,11 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
     }
 
     /** Command SUBSCRIBEs for the user are accepted (200) and then ignored: no state change, no NOTIFY. */
+    /** Command documents (SetAgentState, SetHoteling, …) the user's subscriptions carried so far, ignored ones included. */
+    public int commandsReceived(String user) {
+        return call(() -> user(user).commandsReceived);
+    }
+
     public void ignoreCommands(String user, boolean ignore) {
         call(() -> user(user).ignoreCommands = ignore);
     }
@@ -623,6 +628,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         s.expiresAt = System.currentTimeMillis() + granted * 1000L;
         ok(tx, request, s, granted);
         SimUser u = s.user;
+        u.commandsReceived++;
         if (u.ignoreCommands) {
             LOG.info("simulator ignores a command [user={}, command={}]", u.user, doc.root());
             return;

@@ -22,7 +22,7 @@ final class CommandXml {
             if (body.length > 65536) {
                 throw new IllegalArgumentException("body too large");
             }
-            Element root = io.ctistream.sip.HardenedXml.builder().parse(new ByteArrayInputStream(body)).getDocumentElement();
+            Element root = io.ctistream.codec.HardenedXml.builder().parse(new ByteArrayInputStream(body)).getDocumentElement();
             Map<String, String> values = new HashMap<>();
             collect(root, values);
             return new Doc(root.getLocalName(), values);

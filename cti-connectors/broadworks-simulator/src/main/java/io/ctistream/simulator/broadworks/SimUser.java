@@ -28,6 +28,7 @@ final class SimUser {
     /** This user's live subscriptions (an index over the simulator's table, kept in step with it). */
     final List<SimSubscription> subscriptions = new ArrayList<>();
     boolean ignoreCommands;
+    int commandsReceived;
     int dropNotifies;
     boolean fail481OnRefresh;
     long subscribes;

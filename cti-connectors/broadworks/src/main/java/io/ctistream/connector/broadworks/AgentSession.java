@@ -10,7 +10,7 @@ import io.ctistream.connector.broadworks.codec.FeatureEventXml.FeatureEvent;
 import io.ctistream.connector.broadworks.codec.FeatureEventXml.ForwardingEvent;
 import io.ctistream.connector.broadworks.codec.HotelingXml;
 import io.ctistream.connector.broadworks.codec.HotelingXml.HotelingEvent;
-import io.ctistream.connector.broadworks.codec.MalformedBodyException;
+import io.ctistream.codec.MalformedBodyException;
 import io.ctistream.connector.core.ConnectorContext;
 import io.ctistream.events.AgentCallEvent;
 import io.ctistream.events.AgentProfile;
@@ -167,10 +167,10 @@ final class AgentSession implements Subscription.Owner {
         if (link != LinkState.ACTIVE) {
             forgetPublished(); // downstream now shows the agent UNKNOWN: everything must be told again
         }
-        emit(SubscriptionChanged.newBuilder().setLinkState(link).setChannel(s.pkg).setReason(reason).build(), null);
         if (link == LinkState.ACTIVE) {
-            republish();
+            republish(); // first: ACTIVE tells the engine the full state is in, and what this run still knows is part of it (ADR 009)
         }
+        emit(SubscriptionChanged.newBuilder().setLinkState(link).setChannel(s.pkg).setReason(reason).build(), null);
         if (link == LinkState.TERMINATED && !alarmed) {
             alarmed = true;
             ctx.metrics().alarm("subscription_refused");
@@ -287,6 +287,10 @@ final class AgentSession implements Subscription.Owner {
         } catch (MalformedBodyException e) {
             ctx.metrics().malformed(s.pkg);
             LOG.warn("malformed notify ignored, nothing changed [agentId={}, package={}]: {}", agentId(), s.pkg, e.getMessage());
+        } catch (RuntimeException e) {
+            // a body the codec could not cope with is still only a bad body: counted, one line, the session lives
+            ctx.metrics().malformed(s.pkg);
+            LOG.warn("notify not understood, ignored [agentId={}, package={}]: {}", agentId(), s.pkg, e.toString());
         } finally {
             notifyNanos = 0;
         }
@@ -391,6 +395,6 @@ final class AgentSession implements Subscription.Owner {
                         ctx.metrics().platformToAck(System.nanoTime() - from);
                     }
                 })
-                .onFailure(e -> LOG.warn("event not published [agentId={}]: {}", agentId(), e.toString()));
+                .onFailure(e -> LOG.debug("event not published [agentId={}]: {}", agentId(), e.toString())); // the connector says it once, and re-reads
     }
 }

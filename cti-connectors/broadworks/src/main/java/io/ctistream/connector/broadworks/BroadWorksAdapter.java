@@ -33,6 +33,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
     private long pacer = -1;
     private PlatformProbe probe;
     static final String UNREACHABLE = "PLATFORM_UNREACHABLE";
+    static final String RESYNC = "RESYNC_AFTER_KAFKA_LOSS";
 
     public BroadWorksAdapter(BroadWorksConfig config, Credentials credentials) {
         this.config = config;
@@ -108,6 +109,27 @@ public final class BroadWorksAdapter implements PlatformAdapter {
             toOpen.removeIf(s -> session.subscriptions().contains(s));
             session.close();
         }
+    }
+
+    /**
+     * Reads every owned agent's full state again: each subscription is made anew, paced, and answered
+     * with a full-state NOTIFY; meanwhile the agent's link is LOST (UNKNOWN downstream, not a stale live state).
+     */
+    @Override
+    public void resync() {
+        if (probe.down()) {
+            return; // the AS does not answer: its recovery re-creates every subscription anyway
+        }
+        toOpen.clear();
+        for (AgentSession s : sessions.values()) {
+            for (Subscription sub : s.subscriptions()) {
+                sub.suspend(RESYNC);
+                if (sub.suspended()) {
+                    toOpen.add(sub);
+                }
+            }
+        }
+        pace();
     }
 
     @Override

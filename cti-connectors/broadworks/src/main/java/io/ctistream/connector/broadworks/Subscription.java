@@ -323,15 +323,19 @@ final class Subscription implements SipLayer.NotifyTarget {
         if (ss != null && ss.getExpires() > 0) {
             scheduleRefresh(ss.getExpires());
         }
-        if (state != State.ACTIVE) {
+        boolean activated = state != State.ACTIVE;
+        if (activated) {
             state = State.ACTIVE;
             suspended = false; // the AS speaks in this dialog again
             failures = 0;
             reason = null;
-            owner.linkChanged(this);
         }
         if (body != null && body.length > 0) {
             owner.notified(this, SipLayer.contentType(notify), body, receivedNanos);
+        }
+        if (activated) {
+            // told after the first body is applied: a link that reads ACTIVE has told its full state (ADR 009)
+            owner.linkChanged(this);
         }
     }
 

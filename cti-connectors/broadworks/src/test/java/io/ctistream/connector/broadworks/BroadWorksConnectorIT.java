@@ -503,7 +503,10 @@ class BroadWorksConnectorIT {
         assertThat(w.tap.lines(a.getAgentId())).doesNotContain("state READY");
     }
 
-    /** Verifies RFC 6665 terminations that call for a new subscription: deactivated at once, probation after retry-after. */
+    /**
+     * Verifies RFC 6665 terminations that call for a new subscription: deactivated at once, probation after
+     * retry-after; the new subscription's full state comes before its link says ACTIVE (ADR 009).
+     */
     @Test
     void deactivatedAndProbationAreResubscribed() throws Exception {
         World w = world(sim);
@@ -513,11 +516,11 @@ class BroadWorksConnectorIT {
         int mark = w.settled(a, "state READY");
         sim.terminate(user(w, "p1"), BroadWorksSimulator.FEATURE, "deactivated", null);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(after(w.tap.lines(a.getAgentId()), mark))
-                .containsSubsequence("link LOST TERMINATED_DEACTIVATED", "link ACTIVE", "state READY"));
+                .containsSubsequence("link LOST TERMINATED_DEACTIVATED", "state READY", "link ACTIVE"));
         int mark2 = w.tap.lines(a.getAgentId()).size();
         sim.terminate(user(w, "p1"), BroadWorksSimulator.FEATURE, "probation", 1);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(after(w.tap.lines(a.getAgentId()), mark2))
-                .containsSubsequence("link LOST TERMINATED_PROBATION", "link ACTIVE", "state READY"));
+                .containsSubsequence("link LOST TERMINATED_PROBATION", "state READY", "link ACTIVE"));
         assertThat(sim.activeSubscriptions(user(w, "p1"), BroadWorksSimulator.FEATURE)).isEqualTo(1);
     }
 

@@ -40,6 +40,8 @@ public final class ConnectorVerticle extends VerticleBase {
     private long statusTimer = -1;
     private ConnectorStatus lastStatus;
     private volatile ConnectorState state = ConnectorState.STARTING;
+    /** An agent event of this run was not acknowledged: downstream no longer has what this run reported. */
+    private boolean undelivered;
 
     public ConnectorVerticle(ConnectorSettings settings, PlatformAdapter adapter, CommandSource source, EventSink sink,
                              Events events, ConnectorMetrics metrics) {
@@ -49,17 +51,13 @@ public final class ConnectorVerticle extends VerticleBase {
         this.sink = sink;
         this.events = events;
         this.metrics = metrics;
-        this.startedAt = events.clock().instant();
     }
-
-    /** When this run started: the engine tells a restart under the same instance id (a new run) from a stall. */
-    private final java.time.Instant startedAt;
 
     @Override
     public Future<?> start() {
         seenCommands = new RecentIds(settings.commandMemory());
         Context ctx = context;
-        return adapter.start(new ConnectorContext(vertx, sink, events, metrics)).map(v -> {
+        return adapter.start(new ConnectorContext(vertx, new TrackingSink(), events, metrics)).map(v -> {
             source.start(new CommandSource.Listener() {
                 @Override
                 public void agentsGained(List<AgentProfile> profiles) {
@@ -222,7 +220,7 @@ public final class ConnectorVerticle extends VerticleBase {
                 .setLinksActive(adapter.linksActive())
                 .setDetail(detail)
                 .setUpdatedAt(events.clock().instant())
-                .setStartedAt(startedAt)
+                .setStartedAt(events.startedAt()) // the run: the engine tells a restart under the same instance id from a stall
                 .build();
     }
 
@@ -232,6 +230,14 @@ public final class ConnectorVerticle extends VerticleBase {
      * unknown (its liveness window is a few heartbeats).
      */
     private void publishStatusIfChanged() {
+        if (undelivered && sink.healthy() && state == ConnectorState.RUNNING) {
+            // Kafka is back after losing events: the new run (begun at the loss) re-reads the platform's full state
+            undelivered = false;
+            LOG.warn("kafka is back after events were lost: re-reading the platform's state [instance={}, run={}, agents={}]",
+                    settings.instanceId(), events.run(), owned.size());
+            metrics.alarm("resync_after_kafka_loss");
+            adapter.resync();
+        }
         ConnectorStatus now = status();
         if (lastStatus != null && sameApartFromTime(lastStatus, now)
                 && now.getUpdatedAt().toEpochMilli() - lastStatus.getUpdatedAt().toEpochMilli() < STATUS_HEARTBEAT.toMillis()) {
@@ -241,8 +247,41 @@ public final class ConnectorVerticle extends VerticleBase {
         sink.publish(now).onFailure(e -> LOG.debug("connector status not published", e));
     }
 
+    /** The sink the adapter publishes through: notes an agent event Kafka did not acknowledge, once per outage. */
+    private final class TrackingSink implements EventSink {
+        @Override
+        public Future<Void> publish(io.ctistream.events.AgentEvent event) {
+            return sink.publish(event).onFailure(e -> {
+                if (!undelivered) {
+                    // A new run at once: even the status that tells the engine Kafka is back must not vouch for
+                    // what this run reported, or the engine gives the old states back live (ADR 009)
+                    undelivered = true;
+                    events.newRun();
+                    LOG.warn("agent events not delivered, kafka unreachable [instance={}, newRun={}]: {}; the platform's state is read again when kafka is back",
+                            settings.instanceId(), events.run(), e.toString());
+                }
+            });
+        }
+
+        @Override
+        public Future<Void> publish(CommandResult result) {
+            return sink.publish(result);
+        }
+
+        @Override
+        public Future<Void> publish(ConnectorStatus status) {
+            return sink.publish(status);
+        }
+
+        @Override
+        public boolean healthy() {
+            return sink.healthy();
+        }
+    }
+
+    /** Compared as both would be published (timestamps in millis: a builder's copy drops finer digits, issue #19). */
     private static boolean sameApartFromTime(ConnectorStatus a, ConnectorStatus b) {
-        ConnectorStatus bAtA = ConnectorStatus.newBuilder(b).setUpdatedAt(a.getUpdatedAt()).build();
-        return a.equals(bAtA);
+        java.time.Instant at = java.time.Instant.EPOCH;
+        return ConnectorStatus.newBuilder(a).setUpdatedAt(at).build().equals(ConnectorStatus.newBuilder(b).setUpdatedAt(at).build());
     }
 }

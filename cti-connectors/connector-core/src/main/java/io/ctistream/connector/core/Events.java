@@ -5,18 +5,45 @@ import io.ctistream.events.EventHeader;
 import io.ctistream.events.EventSource;
 import io.ctistream.events.Platform;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-/** Builds canonical events with their header filled: id, tenant, agent, source, times, correlation. */
+/**
+ * Builds canonical events with their header filled: id, tenant, agent, source (with this run of the
+ * connector), times, correlation.
+ *
+ * <p>A run starts when this object is made: its id is the start in epoch millis, the same instant the
+ * connector's status carries as {@code startedAt}. Every event names its run, so the engine tells
+ * a restarted instance (which knows nothing of what the previous run reported, e.g. the calls in
+ * progress) from the one that reported an agent before (ADR 009).
+ */
 public final class Events {
     private final Platform platform;
     private final String instanceId;
     private final Clock clock;
+    private volatile Instant startedAt;
+    private volatile String run;
 
     public Events(Platform platform, String instanceId, Clock clock) {
         this.platform = platform;
         this.instanceId = instanceId;
         this.clock = clock;
+        newRun();
+    }
+
+    /**
+     * Starts a new run of this instance: from now on events say they come from a connector that
+     * vouches for nothing an earlier run reported. Used at start, and when this instance could not
+     * deliver what it reported (Kafka unreachable): it then re-reads the platform's full state.
+     */
+    public void newRun() {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        if (startedAt != null && !now.isAfter(startedAt)) {
+            now = startedAt.plusMillis(1); // distinct even within one millisecond
+        }
+        startedAt = now;
+        run = String.valueOf(now.toEpochMilli());
     }
 
     /**
@@ -31,8 +58,8 @@ public final class Events {
                 .setTenant(tenant)
                 .setAgentId(agentId)
                 .setSource(EventSource.newBuilder().setPlatform(platform).setConnectorInstance(instanceId)
-                        .setPlatformEventId(platformEventId).setPlatformSequence(null).build())
-                .setOccurredAt(occurredAt == null ? null : java.time.Instant.ofEpochMilli(occurredAt))
+                        .setPlatformEventId(platformEventId).setPlatformSequence(null).setConnectorRun(run).build())
+                .setOccurredAt(occurredAt == null ? null : Instant.ofEpochMilli(occurredAt))
                 .setIngestedAt(clock.instant())
                 .setCorrelationId(correlationId)
                 .build();
@@ -49,5 +76,15 @@ public final class Events {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** When this run of the connector started (millisecond precision, as published). */
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** This run's id, as events carry it in {@code source.connectorRun}. */
+    public String run() {
+        return run;
     }
 }

@@ -25,6 +25,14 @@ public interface PlatformAdapter {
      */
     Future<Outcome> execute(AgentCommand command, AgentProfile profile);
 
+    /**
+     * Re-reads the platform's full state for every owned agent and reports it in full, as after a
+     * (re)connect: called when this instance could not deliver what it reported (Kafka was
+     * unreachable), after a new run began. What was published before is no longer assumed known
+     * downstream; corrections follow from the platform's answers.
+     */
+    void resync();
+
     /** Releases every agent and closes the platform link. */
     Future<Void> stop();
 

@@ -1,5 +1,7 @@
 package io.ctistream.connector.broadworks.codec;
 
+import io.ctistream.codec.MalformedBodyException;
+import io.ctistream.codec.SafeXml;
 import java.util.ArrayList;
 import java.util.List;
 import org.w3c.dom.Element;

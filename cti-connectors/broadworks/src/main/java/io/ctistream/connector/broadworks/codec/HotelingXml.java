@@ -1,5 +1,7 @@
 package io.ctistream.connector.broadworks.codec;
 
+import io.ctistream.codec.MalformedBodyException;
+import io.ctistream.codec.SafeXml;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -3,6 +3,7 @@ package io.ctistream.connector.broadworks.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ctistream.codec.MalformedBodyException;
 import io.ctistream.connector.broadworks.codec.DialogInfoXml.Dialog;
 import io.ctistream.connector.broadworks.codec.DialogInfoXml.DialogInfo;
 import io.ctistream.connector.broadworks.codec.FeatureEventXml.AgentStateEvent;
@@ -117,7 +118,7 @@ class CodecVectorsTest {
         throw new IllegalArgumentException(requestValue);
     }
 
-    private static List<String> decode(Vector v, byte[] body) {
+    static List<String> decode(Vector v, byte[] body) {
         try {
             return switch (v.kind()) {
                 case "hoteling-notify" -> List.of(render(HotelingXml.decode(body)));

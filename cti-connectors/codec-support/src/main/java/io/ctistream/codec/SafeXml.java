@@ -1,4 +1,4 @@
-package io.ctistream.connector.broadworks.codec;
+package io.ctistream.codec;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,9 +13,10 @@ import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 
 /**
- * The one way this connector reads XML: the project's hardened parser ({@code HardenedXml}: no DTD
- * at all, so no external entities and no entity expansion) and a size limit checked before parsing. The
- * prolog's encoding is honoured because the parser is given bytes.
+ * The one way a codec reads XML: the project's hardened parser ({@link HardenedXml}: no DTD at all,
+ * so no external entities and no entity expansion; a depth limit) and a size limit checked before
+ * parsing. The prolog's encoding is honoured because the parser is given bytes. Every refusal is a
+ * {@link MalformedBodyException}, so a caller counts it as malformed and carries on.
  */
 public final class SafeXml {
     /** Larger than any feature, hoteling or dialog body a single user produces. */
@@ -40,21 +41,30 @@ public final class SafeXml {
     private SafeXml() {
     }
 
-    /** Parses a body; anything but a well-formed, DTD-free document within the limit is refused. */
+    /** Parses a body of at most {@link #MAX_BODY_BYTES}; anything but a well-formed, DTD-free document within the limits is refused. */
     public static Element parse(byte[] body) {
+        return parse(body, MAX_BODY_BYTES);
+    }
+
+    /** Parses a body of at most {@code maxBytes}; anything but a well-formed, DTD-free document within the limits is refused. */
+    public static Element parse(byte[] body, int maxBytes) {
         if (body == null || body.length == 0) {
             throw new MalformedBodyException("empty body");
         }
-        if (body.length > MAX_BODY_BYTES) {
-            throw new MalformedBodyException("body of " + body.length + " bytes exceeds the limit of " + MAX_BODY_BYTES);
+        if (body.length > maxBytes) {
+            throw new MalformedBodyException("body of " + body.length + " bytes exceeds the limit of " + maxBytes);
         }
-        DocumentBuilder builder = io.ctistream.sip.HardenedXml.builder();
+        DocumentBuilder builder = HardenedXml.builder();
         try {
             builder.setErrorHandler(SILENT);
             Document doc = builder.parse(new ByteArrayInputStream(body));
             return doc.getDocumentElement();
         } catch (SAXException e) {
-            throw new MalformedBodyException("not well-formed XML: " + e.getMessage(), e);
+            String why = String.valueOf(e.getMessage());
+            if (why.contains("maxElementDepth")) {
+                throw new MalformedBodyException("more than " + HardenedXml.MAX_ELEMENT_DEPTH + " nested elements", e);
+            }
+            throw new MalformedBodyException("not well-formed XML: " + why, e);
         } catch (IOException e) {
             throw new MalformedBodyException("cannot read XML: " + e.getMessage(), e);
         }

@@ -1,6 +1,6 @@
-package io.ctistream.connector.broadworks.codec;
+package io.ctistream.codec;
 
-/** A body that is not what its package promises: not XML, hostile XML, too large, a broken multipart. */
+/** A body that is not what its protocol promises: not XML, hostile XML, too large, too deep, a broken frame. */
 public final class MalformedBodyException extends RuntimeException {
     public MalformedBodyException(String message) {
         super(message);

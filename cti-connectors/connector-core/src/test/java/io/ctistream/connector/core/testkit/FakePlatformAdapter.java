@@ -1,0 +1,128 @@
+package io.ctistream.connector.core.testkit;
+
+import io.ctistream.connector.core.ConnectorContext;
+import io.ctistream.connector.core.Outcome;
+import io.ctistream.connector.core.PlatformAdapter;
+import io.ctistream.events.AgentCommand;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.AgentState;
+import io.ctistream.events.AgentStateChanged;
+import io.ctistream.events.LinkState;
+import io.ctistream.events.SetState;
+import io.ctistream.events.SubscriptionChanged;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The smallest platform adapter that keeps the SPI's promises, over an in-memory "platform": an
+ * agent taken is reported in full (its state, then its link ACTIVE), a SetState changes the
+ * platform and is confirmed by the state it reports, a resync reports every agent in full again.
+ * It is both the contract test's second subject and the example of what an adapter does.
+ */
+public final class FakePlatformAdapter implements PlatformAdapter {
+    /** What the in-memory platform holds: agent id → state. Tests change it as "the platform acting on its own". */
+    public final Map<String, AgentState> platform = new ConcurrentHashMap<>();
+    public final List<AgentCommand> executed = new CopyOnWriteArrayList<>();
+    public final List<String> released = new CopyOnWriteArrayList<>();
+    public final AtomicInteger resyncs = new AtomicInteger();
+    private final Map<String, AgentProfile> taken = new ConcurrentHashMap<>();
+    private volatile boolean ignoreCommands;
+    private ConnectorContext ctx;
+
+    /** While set, commands reach the platform but it never answers them (the connector's deadline must). */
+    public void ignoreCommands(boolean ignore) {
+        this.ignoreCommands = ignore;
+    }
+
+    /** The platform changes an agent's state on its own (a supervisor, the ACD): reported like a NOTIFY would be. */
+    public void platformSets(String agentId, AgentState state) {
+        platform.put(agentId, state);
+        AgentProfile p = taken.get(agentId);
+        if (p != null) {
+            ctx.vertx().runOnContext(v -> report(p, state, null));
+        }
+    }
+
+    @Override
+    public Future<Void> start(ConnectorContext context) {
+        this.ctx = context;
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public void take(AgentProfile profile) {
+        taken.put(profile.getAgentId(), profile);
+        reportInFull(profile, null);
+    }
+
+    @Override
+    public void release(String agentId) {
+        if (taken.remove(agentId) != null) {
+            released.add(agentId);
+        }
+    }
+
+    @Override
+    public Future<Outcome> execute(AgentCommand command, AgentProfile profile) {
+        executed.add(command);
+        if (ignoreCommands) {
+            return Promise.<Outcome>promise().future();
+        }
+        if (command.getCommand() instanceof SetState s) {
+            platform.put(profile.getAgentId(), s.getState());
+            report(profile, s.getState(), command.getCommandId());
+            return Future.succeededFuture(Outcome.completed());
+        }
+        return Future.succeededFuture(Outcome.rejected("NOT_SUPPORTED", "the fake platform knows only SetState"));
+    }
+
+    @Override
+    public void resync() {
+        resyncs.incrementAndGet();
+        taken.values().forEach(p -> reportInFull(p, "RESYNC"));
+    }
+
+    @Override
+    public Future<Void> stop() {
+        taken.keySet().forEach(released::add);
+        taken.clear();
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public void abort() {
+        taken.clear();
+    }
+
+    @Override
+    public boolean platformUp() {
+        return true;
+    }
+
+    @Override
+    public int linksActive() {
+        return taken.size();
+    }
+
+    /** Snapshot then stream: the full state first, then the link ACTIVE that says it is in (ADR 009). */
+    private void reportInFull(AgentProfile p, String reason) {
+        if (reason != null) {
+            emit(p, SubscriptionChanged.newBuilder().setLinkState(LinkState.LOST).setChannel("fake").setReason(reason).build(), null);
+        }
+        report(p, platform.getOrDefault(p.getAgentId(), AgentState.LOGGED_OUT), null);
+        emit(p, SubscriptionChanged.newBuilder().setLinkState(LinkState.ACTIVE).setChannel("fake").build(), null);
+    }
+
+    private void report(AgentProfile p, AgentState state, String commandId) {
+        emit(p, AgentStateChanged.newBuilder().setState(state).build(), commandId);
+    }
+
+    private void emit(AgentProfile p, Object payload, String correlation) {
+        ctx.sink().publish(ctx.events().event(p.getTenant(), p.getAgentId(), payload, null, null, correlation));
+    }
+}
