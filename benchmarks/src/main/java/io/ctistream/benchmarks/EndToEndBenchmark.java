@@ -1,8 +1,8 @@
 package io.ctistream.benchmarks;
 
+import io.ctistream.settings.ConfigSource;
 import io.ctistream.embedded.LoopbackPorts;
 import io.ctistream.launcher.AllInOne;
-import io.ctistream.launcher.ConfigSource;
 import io.ctistream.launcher.DemoRoster;
 import io.ctistream.launcher.EmbeddedConfig;
 import io.ctistream.simulator.broadworks.BroadWorksSimulator;

@@ -1,10 +1,10 @@
 package io.ctistream.benchmarks;
 
+import io.ctistream.settings.ConfigSource;
 import io.ctistream.embedded.LoopbackPorts;
 import io.ctistream.events.CategoryCounts;
 import io.ctistream.events.TeamSnapshot;
 import io.ctistream.launcher.AllInOne;
-import io.ctistream.launcher.ConfigSource;
 import io.ctistream.launcher.EmbeddedConfig;
 import io.ctistream.push.Jwt;
 import io.ctistream.schemas.CtiSerdes;

@@ -1,5 +1,6 @@
 package io.ctistream.launcher;
 
+import io.ctistream.settings.ConfigSource;
 import io.ctistream.events.AgentProfile;
 import io.ctistream.push.Jwt;
 import io.vertx.core.Vertx;

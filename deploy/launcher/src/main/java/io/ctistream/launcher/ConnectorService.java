@@ -1,47 +1,49 @@
 package io.ctistream.launcher;
 
-import io.ctistream.connector.broadworks.BroadWorksConnector;
-import io.prometheus.metrics.core.metrics.Histogram;
+import io.ctistream.connector.core.PlatformAdapter;
+import io.ctistream.connector.core.runtime.ConnectorExporter;
+import io.ctistream.connector.core.runtime.ConnectorHttp;
+import io.ctistream.connector.core.runtime.ConnectorPlatform;
+import io.ctistream.connector.core.runtime.ConnectorRuntime;
+import io.ctistream.connector.core.runtime.RuntimeSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The BroadWorks connector as one unit the launcher starts and stops, with its HTTP endpoints
- * ({@code /health/live}, {@code /health/ready} naming the failed dependency, {@code /version},
- * {@code /metrics}) when it runs as its own process. {@link #kill()} dies as a crashed process would.
+ * A platform connector as one unit the launcher starts and stops: core's runtime around the
+ * platform's adapter, with its metrics in the process registry and, when it runs as its own process,
+ * its HTTP endpoints. {@link #kill()} dies as a crashed process would.
  */
 final class ConnectorService implements AutoCloseable {
-    private final AtomicReference<BroadWorksConnector> connector;
+    private final AtomicReference<ConnectorRuntime> connector;
     private final HttpServer http;
 
-    private ConnectorService(AtomicReference<BroadWorksConnector> connector, HttpServer http) {
+    private ConnectorService(AtomicReference<ConnectorRuntime> connector, HttpServer http) {
         this.connector = connector;
         this.http = http;
     }
 
-    /** @param metrics where the connector's metrics go; null to leave them out (a second connector in one process) */
-    static ConnectorService start(Vertx vertx, BroadWorksSettings settings, ProcessMetrics metrics, boolean serveHttp) throws Exception {
-        AtomicReference<BroadWorksConnector> ref = new AtomicReference<>();
-        BroadWorksConnector c;
+    /** @param metrics where the connector's metrics go; null to leave them out (a restarted connector in one process) */
+    static ConnectorService start(Vertx vertx, ConnectorPlatform platform, RuntimeSettings settings, PlatformAdapter adapter, ProcessMetrics metrics,
+                                  boolean serveHttp) throws Exception {
+        AtomicReference<ConnectorRuntime> ref = new AtomicReference<>();
+        ConnectorRuntime c;
         try {
-            c = BroadWorksConnector.start(vertx, settings.connector(), settings.kafka(), settings.tenants(), settings.sip(), settings.credentials())
-                    .await(60, TimeUnit.SECONDS);
+            c = ConnectorRuntime.start(vertx, platform, settings, adapter).await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("the BroadWorks connector did not start: " + e.getMessage(), e);
+            throw new IllegalStateException("the " + platform.name() + " connector did not start: " + e.getMessage(), e);
         }
         ref.set(c);
         if (metrics != null) {
-            metrics.connector(ref::get);
-            Histogram toAck = metrics.platformToAck();
-            c.metrics().onPlatformToAck(nanos -> toAck.observe(nanos / 1e9));
+            ConnectorExporter.register(metrics.registry(), ref::get).observe(c);
         }
         HttpServer http = null;
         if (serveHttp) {
             try {
-                http = serve(vertx, settings, metrics, ref);
+                http = ConnectorHttp.serve(vertx, settings, ref::get, Main.version(), metrics == null ? () -> "" : metrics::scrape)
+                        .await(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 c.stop().await(20, TimeUnit.SECONDS);
                 throw new IllegalStateException("the connector's health and metrics could not listen on [" + settings.httpHost() + ":"
@@ -51,29 +53,7 @@ final class ConnectorService implements AutoCloseable {
         return new ConnectorService(ref, http);
     }
 
-    private static HttpServer serve(Vertx vertx, BroadWorksSettings settings, ProcessMetrics metrics, AtomicReference<BroadWorksConnector> ref)
-            throws Exception {
-        return vertx.createHttpServer().requestHandler(req -> {
-                switch (req.path()) {
-                    case "/health/live" -> json(req, 200, new JsonObject().put("status", "UP"));
-                    case "/health/ready" -> {
-                        String failed = ref.get().failedDependency();
-                        json(req, failed == null ? 200 : 503, new JsonObject().put("status", failed == null ? "UP" : "DOWN").put("failed", failed)
-                                .put("agentsOwned", ref.get().agentsOwned()).put("linksActive", ref.get().linksActive()));
-                    }
-                    case "/version" -> json(req, 200, new JsonObject().put("service", "connector-broadworks").put("version", Main.version()));
-                    case "/metrics" -> req.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-                            .end(metrics == null ? "" : metrics.scrape());
-                    default -> req.response().setStatusCode(404).end();
-                }
-            }).listen(settings.httpPort(), settings.httpHost()).await(30, TimeUnit.SECONDS);
-    }
-
-    private static void json(io.vertx.core.http.HttpServerRequest req, int status, JsonObject body) {
-        req.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
-    }
-
-    BroadWorksConnector connector() {
+    ConnectorRuntime connector() {
         return connector.get();
     }
 

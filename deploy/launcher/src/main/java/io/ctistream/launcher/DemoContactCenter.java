@@ -1,8 +1,12 @@
 package io.ctistream.launcher;
 
+import io.ctistream.connector.broadworks.BroadWorksAdapter;
 import io.ctistream.connector.broadworks.BroadWorksConfig;
+import io.ctistream.connector.broadworks.BroadWorksPlatform;
 import io.ctistream.connector.broadworks.Credentials;
 import io.ctistream.connector.core.ConnectorSettings;
+import io.ctistream.connector.core.PlatformAdapter;
+import io.ctistream.connector.core.runtime.RuntimeSettings;
 import io.ctistream.connector.core.kafka.KafkaSettings;
 import io.ctistream.events.AgentProfile;
 import io.ctistream.simulator.broadworks.AcdPlan;
@@ -15,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +38,17 @@ public final class DemoContactCenter implements AutoCloseable {
     static final String GUEST_PASSWORD = "4321";
 
     private final BroadWorksSimulator sim;
-    private final BroadWorksSettings connectorSettings;
+    private static final BroadWorksPlatform PLATFORM = new BroadWorksPlatform();
+    private final RuntimeSettings connectorSettings;
+    private final Supplier<PlatformAdapter> adapters;
     private final List<String> plainUsers;
     private final Random random;
     private final java.util.concurrent.ScheduledExecutorService shifts;
     private volatile ConnectorService connector;
 
-    private DemoContactCenter(BroadWorksSimulator sim, BroadWorksSettings connectorSettings, List<String> plainUsers, long seed) {
+    private DemoContactCenter(BroadWorksSimulator sim, RuntimeSettings connectorSettings, Supplier<PlatformAdapter> adapters, List<String> plainUsers,
+                              long seed) {
+        this.adapters = adapters;
         this.sim = sim;
         this.connectorSettings = connectorSettings;
         this.plainUsers = plainUsers;
@@ -76,11 +85,13 @@ public final class DemoContactCenter implements AutoCloseable {
                 }
             }
             BroadWorksConfig sip = BroadWorksConfig.defaults("127.0.0.1", "127.0.0.1:" + sim.port()).withQueues(queueAddresses, "0000");
-            BroadWorksSettings settings = new BroadWorksSettings(ConnectorSettings.of("demo-broadworks-1"),
+            RuntimeSettings settings = new RuntimeSettings(ConnectorSettings.of("demo-broadworks-1"),
                     new KafkaSettings(bootstrap, registryUrl, "ctistream-demo-broadworks", Duration.ofSeconds(6), Map.of()),
-                    Set.of(DemoRoster.TENANT), sip, ref -> java.util.Optional.of(new Credentials.Secret(null, SIP_SECRET, GUEST_PASSWORD)), "127.0.0.1", 0);
-            DemoContactCenter center = new DemoContactCenter(sim, settings, plain, seed);
-            center.connector = ConnectorService.start(vertx, settings, metrics, false);
+                    Set.of(DemoRoster.TENANT), "127.0.0.1", 0);
+            Supplier<PlatformAdapter> adapters = () -> new BroadWorksAdapter(sip,
+                    ref -> java.util.Optional.of(new Credentials.Secret(null, SIP_SECRET, GUEST_PASSWORD)));
+            DemoContactCenter center = new DemoContactCenter(sim, settings, adapters, plain, seed);
+            center.connector = ConnectorService.start(vertx, PLATFORM, settings, adapters.get(), metrics, false);
             if (callsPerMinute > 0) {
                 center.openTheFloor(queues, callsPerMinute);
             }
@@ -148,7 +159,7 @@ public final class DemoContactCenter implements AutoCloseable {
 
     /** Starts the connector again, as an orchestrator restarts a crashed process (same instance id). */
     void restartConnector(Vertx vertx) throws Exception {
-        connector = ConnectorService.start(vertx, connectorSettings, null, false);
+        connector = ConnectorService.start(vertx, PLATFORM, connectorSettings, adapters.get(), null, false);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ctistream.launcher;
 
+import io.ctistream.settings.ConfigSource;
 import java.nio.file.Path;
 
 /**

@@ -1,5 +1,7 @@
 package io.ctistream.launcher;
 
+import io.ctistream.settings.ConfigSource;
+import io.ctistream.settings.KafkaEndpoints;
 import io.ctistream.engine.EngineConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,8 +12,8 @@ import java.time.ZoneId;
  * docs/config/engine.md): the typed {@link EngineConfig} plus where its read API listens.
  */
 record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String advertisedHost, String staticMemberId) {
-    static final String BOOTSTRAP = "CTISTREAM_KAFKA_BOOTSTRAP";
-    static final String REGISTRY_URL = "CTISTREAM_REGISTRY_URL";
+    static final String BOOTSTRAP = KafkaEndpoints.BOOTSTRAP;
+    static final String REGISTRY_URL = KafkaEndpoints.REGISTRY_URL;
     static final String APPLICATION_ID = "CTISTREAM_ENGINE_APPLICATION_ID";
     static final String STATE_DIR = "CTISTREAM_ENGINE_STATE_DIR";
     static final String STANDBY_REPLICAS = "CTISTREAM_ENGINE_STANDBY_REPLICAS";
@@ -32,12 +34,12 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
 
     /** The Kafka bootstrap servers every separate service needs. */
     static String bootstrap(ConfigSource config) {
-        return config.required(BOOTSTRAP, "the Kafka bootstrap servers (host:port,...)");
+        return KafkaEndpoints.bootstrap(config);
     }
 
     /** The Apicurio Registry every separate service needs. */
     static String registry(ConfigSource config) {
-        return config.required(REGISTRY_URL, "the Apicurio Registry v3 API base, e.g. http://registry:8080/apis/registry/v3");
+        return KafkaEndpoints.registry(config);
     }
 
     /** For the single-machine run: the embedded broker and registry, state under the data directory, loopback only. */

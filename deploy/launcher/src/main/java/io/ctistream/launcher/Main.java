@@ -1,5 +1,10 @@
 package io.ctistream.launcher;
 
+import io.ctistream.settings.ConfigSource;
+import io.ctistream.connector.core.PlatformAdapter;
+import io.ctistream.connector.core.runtime.ConnectorPlatform;
+import io.ctistream.connector.core.runtime.ConnectorPlatforms;
+import io.ctistream.connector.core.runtime.RuntimeSettings;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -32,9 +37,10 @@ public final class Main {
                        settings and data directory), for the separate services on one machine
               engine   the agent-state engine alone, against the Kafka cluster and Apicurio
                        Registry named by CTISTREAM_KAFKA_BOOTSTRAP and CTISTREAM_REGISTRY_URL
-              connector broadworks
-                       the BroadWorks connector alone (SIP to the AS named by
-                       CTISTREAM_BW_OUTBOUND_PROXY), against the same Kafka and registry
+              connector <platform>
+                       a platform connector alone, against the same Kafka and registry;
+                       platforms found on the class path: broadworks (SIP to the AS named
+                       by CTISTREAM_BW_OUTBOUND_PROXY)
               push     the WebSocket push service (wallboard, agent panel, /ws) alone, against
                        the same; tokens verified with CTISTREAM_PUSH_JWT_SECRET or
                        CTISTREAM_PUSH_JWKS_URL
@@ -106,22 +112,21 @@ public final class Main {
         stopped.await();
     }
 
-    private static void runConnector(String platform) throws Exception {
-        if (!"broadworks".equals(platform)) {
-            throw new ConfigSource.ConfigException("connector platforms: broadworks (Finesse and AES come later), not [" + platform + "]");
-        }
-        BroadWorksSettings settings = BroadWorksSettings.from(ConfigSource.fromEnvironment());
-        LOG.info("ctistream {} starting (connector broadworks), instance [{}], kafka [{}], registry [{}], {}", version(),
-                settings.connector().instanceId(), settings.kafka().bootstrapServers(), settings.kafka().registryUrl(), settings.sip());
+    private static void runConnector(String name) throws Exception {
+        ConnectorPlatform platform = ConnectorPlatforms.named(name);
+        ConfigSource config = ConfigSource.fromEnvironment();
+        RuntimeSettings settings = RuntimeSettings.from(config, platform.name());
+        PlatformAdapter adapter = platform.adapter(config);
+        LOG.info("ctistream {} starting (connector {}), instance [{}], kafka [{}], registry [{}], group [{}]", version(), platform.name(),
+                settings.connector().instanceId(), settings.kafka().bootstrapServers(), settings.kafka().registryUrl(), settings.kafka().groupId());
         Deque<AutoCloseable> running = new ArrayDeque<>();
         CountDownLatch stopped = stopOnShutdown(running);
         Vertx vertx = Vertx.vertx();
         running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         try {
-            ConnectorService connector = ConnectorService.start(vertx, settings, new ProcessMetrics(), true);
+            ConnectorService connector = ConnectorService.start(vertx, platform, settings, adapter, new ProcessMetrics(), true);
             running.push(connector);
-            LOG.info("ctistream connector broadworks ready: sip [{} port {}], health and metrics [http://{}:{}/]", settings.sip().transport(),
-                    connector.connector().sipPort(), settings.httpHost(), connector.httpPort());
+            LOG.info("ctistream connector {} ready: health and metrics [http://{}:{}/]", platform.name(), settings.httpHost(), connector.httpPort());
         } catch (Exception | Error e) {
             closeAll(running);
             throw e;

@@ -1,5 +1,6 @@
 package io.ctistream.launcher;
 
+import io.ctistream.settings.ConfigSource;
 import io.ctistream.push.PushConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.ctistream.launcher;
 
+import io.ctistream.settings.ConfigSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,10 @@
 package io.ctistream.launcher;
 
+import io.ctistream.connector.broadworks.BroadWorksConfig;
+import io.ctistream.connector.broadworks.BroadWorksPlatform;
+import io.ctistream.connector.core.runtime.RuntimeSettings;
+import io.ctistream.settings.ConfigSource;
+import io.ctistream.settings.KafkaEndpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctistream.schemas.CtiTopics;
@@ -45,15 +50,15 @@ class DeployManifestsTest {
     private static final Path METRICS_DOC = DEPLOY.resolve("..").resolve("docs").resolve("metrics.md");
 
     private static final String PREFIX = "CTISTREAM_";
-    private static final List<Class<?>> SETTINGS_CLASSES = List.of(EngineSettings.class, PushSettings.class, BroadWorksSettings.class,
-            EmbeddedConfig.class, ConfigSource.class);
+    private static final List<Class<?>> SETTINGS_CLASSES = List.of(EngineSettings.class, PushSettings.class, RuntimeSettings.class,
+            BroadWorksPlatform.class, EmbeddedConfig.class, ConfigSource.class, KafkaEndpoints.class);
     private static final Pattern METRIC = Pattern.compile("ctistream_[a-zA-Z0-9_]+");
     private static final Pattern HISTOGRAM_SUFFIX = Pattern.compile("_(bucket|sum|count)$");
     private static final Pattern COMPOSE_TOPIC = Pattern.compile("(?m)^\\s*create\\s+(\\S+)\\s+(\\d+)\\s+(\\S+)(?:\\s+(\\d+))?\\s*$");
 
     /** A ctistream service: how its container is started, and the setting that names its HTTP port. */
     private enum Service {
-        CONNECTOR_BROADWORKS(List.of("connector", "broadworks"), BroadWorksSettings.HTTP_PORT),
+        CONNECTOR_BROADWORKS(List.of("connector", "broadworks"), RuntimeSettings.HTTP_PORT),
         ENGINE(List.of("engine"), EngineSettings.HTTP_PORT),
         PUSH(List.of("push"), PushSettings.PORT);
 
@@ -77,7 +82,7 @@ class DeployManifestsTest {
         /** The HTTP port the code listens on when the setting is absent. */
         int defaultHttpPort() {
             return switch (this) {
-                case CONNECTOR_BROADWORKS -> minimalConnector().httpPort();
+                case CONNECTOR_BROADWORKS -> RuntimeSettings.from(ConfigSource.from(minimalEnv()), "broadworks").httpPort();
                 case ENGINE -> EngineSettings.standalone(ConfigSource.from(minimalEnv())).httpPort();
                 case PUSH -> {
                     Map<String, String> env = minimalEnv();
@@ -172,10 +177,10 @@ class DeployManifestsTest {
                 Map<String, String> env = containerEnv(container);
                 checkPort(problems, where, container, "http", expectedPort(problems, where, env, service.portKey, service.defaultHttpPort()), "TCP");
                 if (service == Service.CONNECTOR_BROADWORKS) {
-                    String transport = env.get(BroadWorksSettings.TRANSPORT) != null ? env.get(BroadWorksSettings.TRANSPORT)
-                            : minimalConnector().sip().transport();
+                    String transport = env.get(BroadWorksPlatform.TRANSPORT) != null ? env.get(BroadWorksPlatform.TRANSPORT)
+                            : minimalConnector().transport();
                     checkPort(problems, where, container, "sip",
-                            expectedPort(problems, where, env, BroadWorksSettings.BIND_PORT, minimalConnector().sip().bindPort()),
+                            expectedPort(problems, where, env, BroadWorksPlatform.BIND_PORT, minimalConnector().bindPort()),
                             "udp".equalsIgnoreCase(transport) ? "UDP" : "TCP");
                 }
                 checkProbe(problems, where, container, "livenessProbe", "/health/live", true);
@@ -398,11 +403,11 @@ class DeployManifestsTest {
         return env;
     }
 
-    /** The connector's settings with nothing but the required keys: its defaults. */
-    private static BroadWorksSettings minimalConnector() {
+    /** The connector's SIP settings with nothing but the required keys: its defaults. */
+    private static BroadWorksConfig minimalConnector() {
         Map<String, String> env = minimalEnv();
-        env.put(BroadWorksSettings.OUTBOUND_PROXY, "as.example.invalid:5060");
-        return BroadWorksSettings.from(ConfigSource.from(env));
+        env.put(BroadWorksPlatform.OUTBOUND_PROXY, "as.example.invalid:5060");
+        return BroadWorksPlatform.config(ConfigSource.from(env));
     }
 
     /**

@@ -115,8 +115,8 @@ class SeparateServicesIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> frames.stream().anyMatch(f -> "state".equals(f.getString("type"))
                         && "READY".equals(f.getJsonObject("data").getString("state")) && f.getJsonObject("freshness").getBoolean("live")));
                 // the SIP subscriptions by package and state, and this socket's subscription
-                assertThat(get(connectorHttp, "/metrics").body()).contains("ctistream_connector_subscriptions{package=\"as-feature-event\",state=\"ACTIVE\"} 1")
-                        .contains("ctistream_connector_subscriptions{package=\"as-feature-event\",state=\"LOST\"} 0");
+                assertThat(get(connectorHttp, "/metrics").body()).contains("ctistream_connector_links{channel=\"as-feature-event\",state=\"ACTIVE\"} 1")
+                        .contains("ctistream_connector_links{channel=\"as-feature-event\",state=\"LOST\"} 0");
                 assertThat(get(pushHttp, "/metrics").body()).contains("ctistream_push_subscriptions{kind=\"agent\"} 1");
                 client.close();
             } finally {

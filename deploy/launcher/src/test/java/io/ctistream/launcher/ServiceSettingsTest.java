@@ -1,11 +1,18 @@
 package io.ctistream.launcher;
 
+import io.ctistream.connector.broadworks.BroadWorksConfig;
+import io.ctistream.connector.broadworks.BroadWorksPlatform;
+import io.ctistream.connector.broadworks.Credentials;
+import io.ctistream.connector.core.runtime.ConnectorPlatforms;
+import io.ctistream.connector.core.runtime.RuntimeSettings;
+import io.ctistream.settings.ConfigSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,18 +58,45 @@ class ServiceSettingsTest {
     /** Verifies the connector needs the AS address, reads queue maps and the credentials file, and keeps passwords out of its description. */
     @Test
     void connectorSettingsFromTheEnvironment(@TempDir Path dir) throws Exception {
-        assertThatThrownBy(() -> BroadWorksSettings.from(ConfigSource.from(KAFKA))).hasMessageContaining("CTISTREAM_BW_OUTBOUND_PROXY");
+        assertThatThrownBy(() -> BroadWorksPlatform.config(ConfigSource.from(KAFKA))).hasMessageContaining("CTISTREAM_BW_OUTBOUND_PROXY");
         Path creds = dir.resolve("credentials.properties");
         Files.writeString(creds, "a1.sipPassword=s3cret-sip\na1.guestPassword=s3cret-guest\n");
-        BroadWorksSettings s = BroadWorksSettings.from(ConfigSource.from(with(Map.of("CTISTREAM_BW_OUTBOUND_PROXY", "as.example:5060",
+        ConfigSource config = ConfigSource.from(with(Map.of("CTISTREAM_BW_OUTBOUND_PROXY", "as.example:5060",
                 "CTISTREAM_BW_QUEUES", "sip:sales@as.example=acme/sales,sip:support@as.example=acme/support",
                 "CTISTREAM_BW_CREDENTIALS_FILE", creds.toString(), "CTISTREAM_CONNECTOR_TENANTS", "acme, globex",
-                "CTISTREAM_BW_TLS_KEYSTORE_PASSWORD", "s3cret-store"))));
-        assertThat(s.sip().queueAddresses()).containsEntry("sip:sales@as.example", "acme/sales").hasSize(2);
-        assertThat(s.tenants()).containsExactly("acme", "globex");
-        assertThat(s.credentials().resolve("a1")).get().satisfies(x -> assertThat(x.sipPassword()).isEqualTo("s3cret-sip"));
-        assertThat(s.sip().toString() + s.credentials().resolve("a1").get()).doesNotContain("s3cret");
-        assertThatThrownBy(() -> BroadWorksSettings.from(ConfigSource.from(with(Map.of("CTISTREAM_BW_OUTBOUND_PROXY", "as:5060",
+                "CTISTREAM_BW_TLS_KEYSTORE_PASSWORD", "s3cret-store")));
+        BroadWorksConfig sip = BroadWorksPlatform.config(config);
+        Credentials credentials = BroadWorksPlatform.credentials(config.string(BroadWorksPlatform.CREDENTIALS_FILE, null));
+        assertThat(sip.queueAddresses()).containsEntry("sip:sales@as.example", "acme/sales").hasSize(2);
+        assertThat(RuntimeSettings.from(config, "broadworks").tenants()).containsExactlyInAnyOrder("acme", "globex");
+        assertThat(credentials.resolve("a1")).get().satisfies(x -> assertThat(x.sipPassword()).isEqualTo("s3cret-sip"));
+        assertThat(sip.toString() + credentials.resolve("a1").get()).doesNotContain("s3cret");
+        assertThatThrownBy(() -> BroadWorksPlatform.config(ConfigSource.from(with(Map.of("CTISTREAM_BW_OUTBOUND_PROXY", "as:5060",
                 "CTISTREAM_BW_QUEUES", "no-equals-sign"))))).hasMessageContaining("CTISTREAM_BW_QUEUES");
+    }
+
+    /** Verifies that platforms are found by name, and that each platform's roster group is its own (issue #14). */
+    @Test
+    void platformsAreFoundAndKeepTheirOwnGroup() {
+        assertThat(ConnectorPlatforms.named("broadworks")).isInstanceOf(BroadWorksPlatform.class);
+        assertThatThrownBy(() -> ConnectorPlatforms.named("pbx9000")).hasMessageContaining("broadworks").hasMessageContaining("[pbx9000]");
+        assertThat(RuntimeSettings.from(ConfigSource.from(KAFKA), "broadworks").kafka().groupId()).isEqualTo("ctistream-connector-broadworks");
+        assertThat(RuntimeSettings.from(ConfigSource.from(with(Map.of("CTISTREAM_CONNECTOR_GROUP_ID", "acme-cti"))), "finesse").kafka().groupId())
+                .isEqualTo("acme-cti-finesse");
+        assertThat(RuntimeSettings.from(ConfigSource.from(with(Map.of("CTISTREAM_CONNECTOR_GROUP_ID", "ctistream-connector-broadworks"))), "broadworks")
+                .kafka().groupId()).isEqualTo("ctistream-connector-broadworks");
+    }
+
+    /** Verifies that the engine's settings come from the environment with the documented defaults. */
+    @Test
+    void engineSettingsForAStandaloneEngine() {
+        var settings = EngineSettings.standalone(ConfigSource.from(Map.of(
+                "CTISTREAM_KAFKA_BOOTSTRAP", "k1:9092,k2:9092", "CTISTREAM_REGISTRY_URL", "http://registry:8080/apis/registry/v3",
+                "CTISTREAM_ENGINE_STANDBY_REPLICAS", "1", "CTISTREAM_ENGINE_ADVERTISED_HOST", "engine-0.engine")));
+        assertThat(settings.engine().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(settings.engine().standbyReplicas()).isEqualTo(1);
+        assertThat(settings.engine().commitInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(settings.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(settings.applicationServer()).isEqualTo("engine-0.engine:8082");
     }
 }

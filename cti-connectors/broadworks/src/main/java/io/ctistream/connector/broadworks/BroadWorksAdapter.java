@@ -190,8 +190,9 @@ public final class BroadWorksAdapter implements PlatformAdapter {
         return n;
     }
 
-    /** SIP subscriptions now: event package → state ({@code SUBSCRIBING}, {@code ACTIVE}, {@code LOST}, …) → how many. */
-    public Map<String, Map<String, Integer>> subscriptionsByState() {
+    /** SIP subscriptions now: event package (the channel) → state ({@code SUBSCRIBING}, {@code ACTIVE}, {@code LOST}, …) → how many. */
+    @Override
+    public Map<String, Map<String, Integer>> linksByChannelAndState() {
         Map<String, Map<String, Integer>> counts = new TreeMap<>();
         for (AgentSession s : sessions.values()) {
             for (Subscription sub : s.subscriptions()) {

@@ -2,75 +2,57 @@ package io.ctistream.connector.broadworks;
 
 import io.ctistream.connector.core.ConnectorMetrics;
 import io.ctistream.connector.core.ConnectorSettings;
-import io.ctistream.connector.core.ConnectorVerticle;
-import io.ctistream.connector.core.Events;
-import io.ctistream.connector.core.kafka.KafkaAgentDirectory;
-import io.ctistream.connector.core.kafka.KafkaEventSink;
 import io.ctistream.connector.core.kafka.KafkaSettings;
-import io.ctistream.events.Platform;
+import io.ctistream.connector.core.runtime.ConnectorRuntime;
+import io.ctistream.connector.core.runtime.RuntimeSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * A running BroadWorks connector instance: the adapter, Kafka ownership and sink, and the verticle
- * that joins them, deployed on a Vert.x instance. Wiring only.
+ * A BroadWorks connector instance in this JVM, for tests, benchmarks and the demo: core's runtime
+ * around a {@link BroadWorksAdapter}, with the SIP side's own figures at hand. A connector process
+ * needs none of this: {@code ctistream connector broadworks} finds {@link BroadWorksPlatform}.
  */
 public final class BroadWorksConnector {
-    private final Vertx vertx;
-    private final ConnectorVerticle verticle;
+    private final ConnectorRuntime runtime;
     private final BroadWorksAdapter adapter;
-    private final KafkaEventSink sink;
-    private final ConnectorMetrics metrics;
-    private String deploymentId;
 
-    private BroadWorksConnector(Vertx vertx, ConnectorVerticle verticle, BroadWorksAdapter adapter, KafkaEventSink sink,
-                                ConnectorMetrics metrics) {
-        this.vertx = vertx;
-        this.verticle = verticle;
+    private BroadWorksConnector(ConnectorRuntime runtime, BroadWorksAdapter adapter) {
+        this.runtime = runtime;
         this.adapter = adapter;
-        this.sink = sink;
-        this.metrics = metrics;
     }
 
     /** Builds and deploys an instance; the future fails fast on bad configuration or an unreachable Kafka. */
-    public static Future<BroadWorksConnector> start(Vertx vertx, ConnectorSettings settings, KafkaSettings kafka,
-                                                    java.util.Set<String> tenants, BroadWorksConfig config,
-                                                    Credentials credentials) {
-        ConnectorMetrics metrics = new ConnectorMetrics();
-        return vertx.executeBlocking(() -> {
-            KafkaEventSink sink = new KafkaEventSink(kafka, settings.instanceId() + "-sink", metrics);
-            KafkaAgentDirectory directory = new KafkaAgentDirectory(kafka, Platform.BROADWORKS, tenants, settings.instanceId());
-            BroadWorksAdapter adapter = new BroadWorksAdapter(config, credentials);
-            ConnectorVerticle verticle = new ConnectorVerticle(settings, adapter, directory, sink,
-                    new Events(Platform.BROADWORKS, settings.instanceId(), Clock.systemUTC()), metrics);
-            return new BroadWorksConnector(vertx, verticle, adapter, sink, metrics);
-        }).compose(c -> vertx.deployVerticle(c.verticle).map(id -> {
-            c.deploymentId = id;
-            return c;
-        }));
+    public static Future<BroadWorksConnector> start(Vertx vertx, ConnectorSettings settings, KafkaSettings kafka, Set<String> tenants,
+                                                    BroadWorksConfig config, Credentials credentials) {
+        BroadWorksAdapter adapter = new BroadWorksAdapter(config, credentials);
+        BroadWorksPlatform platform = new BroadWorksPlatform();
+        return ConnectorRuntime.start(vertx, platform, new RuntimeSettings(settings, kafka, tenants, "127.0.0.1", 0), adapter)
+                .map(runtime -> new BroadWorksConnector(runtime, adapter));
+    }
+
+    public ConnectorRuntime runtime() {
+        return runtime;
     }
 
     public Future<Void> stop() {
-        return vertx.undeploy(deploymentId).eventually(() -> vertx.executeBlocking(() -> {
-            sink.close();
-            return null;
-        }));
+        return runtime.stop();
     }
 
     /** Dies as a killed process would: nothing unsubscribed, no group leave, no last words. */
     public void abort() {
-        verticle.abort();
-        sink.abort();
+        runtime.abort();
     }
 
     public boolean ready() {
-        return verticle.ready();
+        return runtime.ready();
     }
 
     /** {@code starting}, {@code kafka} or {@code platform}; null when ready. */
     public String failedDependency() {
-        return verticle.failedDependency();
+        return runtime.failedDependency();
     }
 
     public int sipPort() {
@@ -78,16 +60,16 @@ public final class BroadWorksConnector {
     }
 
     public int agentsOwned() {
-        return adapter.sessions();
+        return runtime.agentsOwned();
     }
 
     public int linksActive() {
-        return adapter.linksActive();
+        return runtime.linksActive();
     }
 
     /** SIP subscriptions now, by event package and state. */
-    public java.util.Map<String, java.util.Map<String, Integer>> subscriptionsByState() {
-        return adapter.subscriptionsByState();
+    public Map<String, Map<String, Integer>> subscriptionsByState() {
+        return adapter.linksByChannelAndState();
     }
 
     /** SIP client transactions held by the stack now (diagnostics, benchmarks). */
@@ -96,6 +78,6 @@ public final class BroadWorksConnector {
     }
 
     public ConnectorMetrics metrics() {
-        return metrics;
+        return runtime.metrics();
     }
 }

@@ -57,29 +57,35 @@ public final class ConnectorVerticle extends VerticleBase {
     public Future<?> start() {
         seenCommands = new RecentIds(settings.commandMemory());
         Context ctx = context;
-        return adapter.start(new ConnectorContext(vertx, new TrackingSink(), events, metrics)).map(v -> {
-            source.start(new CommandSource.Listener() {
-                @Override
-                public void agentsGained(List<AgentProfile> profiles) {
-                    ctx.runOnContext(x -> gained(profiles));
-                }
+        CommandSource.Listener listener = new CommandSource.Listener() {
+            @Override
+            public void agentsGained(List<AgentProfile> profiles) {
+                ctx.runOnContext(x -> gained(profiles));
+            }
 
-                @Override
-                public void agentsLost(List<String> agentIds) {
-                    ctx.runOnContext(x -> lost(agentIds));
-                }
+            @Override
+            public void agentsLost(List<String> agentIds) {
+                ctx.runOnContext(x -> lost(agentIds));
+            }
 
-                @Override
-                public void command(AgentCommand command) {
-                    ctx.runOnContext(x -> onCommand(command));
-                }
-            });
-            state = ConnectorState.RUNNING;
-            statusTimer = vertx.setPeriodic(settings.statusInterval().toMillis(), id -> publishStatusIfChanged());
-            publishStatusIfChanged();
-            LOG.info("connector started [instance={}, platform={}]", settings.instanceId(), events.platform());
-            return v;
-        });
+            @Override
+            public void command(AgentCommand command) {
+                ctx.runOnContext(x -> onCommand(command));
+            }
+        };
+        return adapter.start(new ConnectorContext(vertx, new TrackingSink(), events, metrics))
+                // joining the group may wait for metadata (up to 30 s): never on the event loop
+                .compose(v -> vertx.executeBlocking(() -> {
+                    source.start(listener);
+                    return v;
+                }))
+                .map(v -> {
+                    state = ConnectorState.RUNNING;
+                    statusTimer = vertx.setPeriodic(settings.statusInterval().toMillis(), id -> publishStatusIfChanged());
+                    publishStatusIfChanged();
+                    LOG.info("connector started [instance={}, platform={}]", settings.instanceId(), events.platform());
+                    return v;
+                });
     }
 
     @Override
@@ -88,8 +94,11 @@ public final class ConnectorVerticle extends VerticleBase {
         if (state == ConnectorState.FAILED) {
             return Future.succeededFuture();
         }
-        source.stop();
-        return adapter.stop().eventually(() -> {
+        // leaving the group joins the directory's thread: never on the event loop
+        return vertx.executeBlocking(() -> {
+            source.stop();
+            return null;
+        }).eventually(adapter::stop).eventually(() -> {
             state = ConnectorState.STOPPED;
             return sink.publish(status()).otherwiseEmpty();
         });

@@ -44,4 +44,13 @@ public interface PlatformAdapter {
 
     /** Agent links (subscriptions, sessions) that are active now. */
     int linksActive();
+
+    /**
+     * Agent links now, by channel (a SIP event package, an XMPP session, a DMCC monitor) and state;
+     * every state of a channel in use, zeros included, so a dashboard sees zeros, not gaps. Read
+     * from a scrape, off the adapter's context: a racy read is fine.
+     */
+    default java.util.Map<String, java.util.Map<String, Integer>> linksByChannelAndState() {
+        return java.util.Map.of();
+    }
 }

@@ -1,4 +1,4 @@
-package io.ctistream.launcher;
+package io.ctistream.settings;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,4 +1,4 @@
-package io.ctistream.launcher;
+package io.ctistream.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,16 +17,15 @@ class ConfigSourceTest {
     void defaultsApplyAndEnvironmentWinsOverTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("ctistream.properties");
         Files.writeString(file, "CTISTREAM_KAFKA_PORT=19092\nCTISTREAM_REGISTRY_PORT=18081\n");
-        var config = EmbeddedConfig.from(ConfigSource.from(Map.of(ConfigSource.CONFIG_FILE, file.toString(), "CTISTREAM_REGISTRY_PORT", "28081")));
-        assertThat(config.kafkaPort()).isEqualTo(19092);
-        assertThat(config.registryPort()).isEqualTo(28081);
-        assertThat(config.agentPartitions()).isEqualTo(12);
-        assertThat(config.dataDir()).isAbsolute().endsWithRaw(Path.of(".ctistream", "data"));
+        var config = ConfigSource.from(Map.of(ConfigSource.CONFIG_FILE, file.toString(), "CTISTREAM_REGISTRY_PORT", "28081"));
+        assertThat(config.port("CTISTREAM_KAFKA_PORT", 9092)).isEqualTo(19092);
+        assertThat(config.port("CTISTREAM_REGISTRY_PORT", 8081)).isEqualTo(28081);
+        assertThat(config.positiveInt("CTISTREAM_AGENT_PARTITIONS", 12)).isEqualTo(12);
     }
 
     @Test
     void malformedValuesNameKeyAndValueButNeverASecret() {
-        assertThatThrownBy(() -> EmbeddedConfig.from(ConfigSource.from(Map.of("CTISTREAM_AGENT_PARTITIONS", "0"))))
+        assertThatThrownBy(() -> ConfigSource.from(Map.of("CTISTREAM_AGENT_PARTITIONS", "0")).positiveInt("CTISTREAM_AGENT_PARTITIONS", 12))
                 .hasMessage("CTISTREAM_AGENT_PARTITIONS must be a whole number of at least 1, was [0]");
         assertThatThrownBy(() -> ConfigSource.from(Map.of("CTISTREAM_JWT_SECRET_LENGTH", "hunter2")).positiveInt("CTISTREAM_JWT_SECRET_LENGTH", 1))
                 .hasMessageNotContaining("hunter2").hasMessageContaining("***");
@@ -52,18 +51,5 @@ class ConfigSourceTest {
                 .containsEntry("globex", java.time.ZoneId.of("America/Chicago"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> config.zones("CTISTREAM_BAD"))
                 .hasMessageContaining("CTISTREAM_BAD must be tenant=Zone pairs").hasMessageContaining("[acme=Mars/Olympus]");
-    }
-
-    /** Verifies that the engine's settings come from the environment with the documented defaults. */
-    @Test
-    void engineSettingsForAStandaloneEngine() {
-        var settings = EngineSettings.standalone(ConfigSource.from(Map.of(
-                "CTISTREAM_KAFKA_BOOTSTRAP", "k1:9092,k2:9092", "CTISTREAM_REGISTRY_URL", "http://registry:8080/apis/registry/v3",
-                "CTISTREAM_ENGINE_STANDBY_REPLICAS", "1", "CTISTREAM_ENGINE_ADVERTISED_HOST", "engine-0.engine")));
-        assertThat(settings.engine().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
-        assertThat(settings.engine().standbyReplicas()).isEqualTo(1);
-        assertThat(settings.engine().commitInterval()).isEqualTo(Duration.ofMillis(100));
-        assertThat(settings.httpHost()).isEqualTo("0.0.0.0");
-        assertThat(settings.applicationServer()).isEqualTo("engine-0.engine:8082");
     }
 }

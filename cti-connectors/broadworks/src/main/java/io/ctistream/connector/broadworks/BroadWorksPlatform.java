@@ -1,0 +1,130 @@
+package io.ctistream.connector.broadworks;
+
+import io.ctistream.connector.core.PlatformAdapter;
+import io.ctistream.connector.core.runtime.ConnectorPlatform;
+import io.ctistream.events.Platform;
+import io.ctistream.settings.ConfigSource;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * BroadWorks as the launcher finds it ({@code ctistream connector broadworks}): its settings
+ * ({@code CTISTREAM_BW_*}, docs/config/connector-broadworks.md) and its adapter. Everything else a
+ * connector process needs comes from connector-core's runtime.
+ */
+public final class BroadWorksPlatform implements ConnectorPlatform {
+    public static final String TRANSPORT = "CTISTREAM_BW_TRANSPORT";
+    public static final String BIND_HOST = "CTISTREAM_BW_BIND_HOST";
+    public static final String BIND_PORT = "CTISTREAM_BW_BIND_PORT";
+    public static final String CONTACT_HOST = "CTISTREAM_BW_CONTACT_HOST";
+    public static final String OUTBOUND_PROXY = "CTISTREAM_BW_OUTBOUND_PROXY";
+    public static final String EXPIRES = "CTISTREAM_BW_EXPIRES";
+    public static final String SUBSCRIBE_RATE = "CTISTREAM_BW_SUBSCRIBE_RATE";
+    public static final String COMMAND_TIMEOUT = "CTISTREAM_BW_COMMAND_TIMEOUT";
+    public static final String PROBE_INTERVAL = "CTISTREAM_BW_PROBE_INTERVAL";
+    public static final String FEATURE_PACKAGE = "CTISTREAM_BW_FEATURE_PACKAGE";
+    public static final String DIALOG = "CTISTREAM_BW_SUBSCRIBE_DIALOG";
+    public static final String QUEUES = "CTISTREAM_BW_QUEUES";
+    public static final String DEFAULT_NOT_READY_REASON = "CTISTREAM_BW_DEFAULT_NOT_READY_REASON";
+    public static final String CREDENTIALS_FILE = "CTISTREAM_BW_CREDENTIALS_FILE";
+    public static final String TLS_KEYSTORE = "CTISTREAM_BW_TLS_KEYSTORE";
+    public static final String TLS_KEYSTORE_PASSWORD = "CTISTREAM_BW_TLS_KEYSTORE_PASSWORD";
+    public static final String TLS_TRUSTSTORE = "CTISTREAM_BW_TLS_TRUSTSTORE";
+    public static final String TLS_TRUSTSTORE_PASSWORD = "CTISTREAM_BW_TLS_TRUSTSTORE_PASSWORD";
+    public static final String TLS_VERIFY_HOSTNAME = "CTISTREAM_BW_TLS_VERIFY_HOSTNAME";
+
+    @Override
+    public String name() {
+        return "broadworks";
+    }
+
+    @Override
+    public Platform platform() {
+        return Platform.BROADWORKS;
+    }
+
+    @Override
+    public PlatformAdapter adapter(ConfigSource config) {
+        return new BroadWorksAdapter(config(config), credentials(config.string(CREDENTIALS_FILE, null)));
+    }
+
+    /** The SIP side from the settings. */
+    public static BroadWorksConfig config(ConfigSource config) {
+        String proxy = config.required(OUTBOUND_PROXY, "where SUBSCRIBEs go: the BroadWorks AS (or its SBC), host:port");
+        try {
+            return BroadWorksConfig.defaults(config.string(BIND_HOST, "0.0.0.0"), proxy).toBuilder()
+                    .transport(config.string(TRANSPORT, "udp"))
+                    .bind(config.string(BIND_HOST, "0.0.0.0"), config.nonNegativeInt(BIND_PORT, 5060))
+                    .contactHost(config.string(CONTACT_HOST, null))
+                    .requestedExpires(config.positiveInt(EXPIRES, 3600))
+                    .subscribeRate(config.nonNegativeInt(SUBSCRIBE_RATE, 200))
+                    .commandTimeout(config.duration(COMMAND_TIMEOUT, Duration.ofSeconds(5)))
+                    .probeInterval(config.duration(PROBE_INTERVAL, Duration.ofSeconds(5)))
+                    .featurePackage(config.string(FEATURE_PACKAGE, BroadWorksConfig.FEATURE_PACKAGE))
+                    .subscribeDialog(!"false".equalsIgnoreCase(config.string(DIALOG, "true")))
+                    .queueAddresses(pairs(QUEUES, config.string(QUEUES, null)))
+                    .defaultNotReadyReason(config.string(DEFAULT_NOT_READY_REASON, null))
+                    .tls(new BroadWorksConfig.Tls(config.string(TLS_KEYSTORE, null), config.string(TLS_KEYSTORE_PASSWORD, null),
+                            config.string(TLS_TRUSTSTORE, null), config.string(TLS_TRUSTSTORE_PASSWORD, null),
+                            !"false".equalsIgnoreCase(config.string(TLS_VERIFY_HOSTNAME, "true"))))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigSource.ConfigException("broadworks settings: " + e.getMessage());
+        }
+    }
+
+    /** {@code sip:sales@as.example=acme/sales,...}: call-center addresses to queue ids. */
+    static Map<String, String> pairs(String key, String value) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (value == null) {
+            return out;
+        }
+        for (String item : value.split(",")) {
+            int eq = item.lastIndexOf('=');
+            if (eq <= 0 || eq == item.length() - 1) {
+                throw new ConfigSource.ConfigException(key + " must look like sip:sales@as.example=acme/sales,...; [" + item.trim() + "] does not");
+            }
+            out.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    /**
+     * The secrets of each credential reference, from a properties file ({@code <ref>.sipUser},
+     * {@code <ref>.sipPassword}, {@code <ref>.guestPassword}): mounted from a secret store, never on Kafka.
+     */
+    public static Credentials credentials(String file) {
+        if (file == null) {
+            return Credentials.none();
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of(file))) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigSource.ConfigException(CREDENTIALS_FILE + " names [" + file + "], which cannot be read: " + e.getMessage());
+        }
+        Map<String, String[]> byRef = new HashMap<>();
+        for (String name : p.stringPropertyNames()) {
+            int dot = name.lastIndexOf('.');
+            String field = dot <= 0 ? "" : name.substring(dot + 1);
+            int index = switch (field) {
+                case "sipUser" -> 0;
+                case "sipPassword" -> 1;
+                case "guestPassword" -> 2;
+                default -> throw new ConfigSource.ConfigException(CREDENTIALS_FILE + ": keys are <reference>.sipUser, .sipPassword or .guestPassword, not ["
+                        + name + "]");
+            };
+            byRef.computeIfAbsent(name.substring(0, dot), k -> new String[3])[index] = p.getProperty(name);
+        }
+        Map<String, Credentials.Secret> secrets = new HashMap<>();
+        byRef.forEach((ref, s) -> secrets.put(ref, new Credentials.Secret(s[0], s[1], s[2])));
+        return Credentials.of(secrets);
+    }
+}
