@@ -387,6 +387,11 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
     }
 
     /** Command SUBSCRIBEs for the user are accepted (200) and then ignored: no state change, no NOTIFY. */
+    /** The Expires the last command SUBSCRIBE of the user asked for. */
+    public int lastCommandExpires(String user) {
+        return call(() -> user(user).lastCommandExpires);
+    }
+
     /** Command documents (SetAgentState, SetHoteling, …) the user's subscriptions carried so far, ignored ones included. */
     public int commandsReceived(String user) {
         return call(() -> user(user).commandsReceived);
@@ -629,6 +634,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         ok(tx, request, s, granted);
         SimUser u = s.user;
         u.commandsReceived++;
+        u.lastCommandExpires = requested;
         if (u.ignoreCommands) {
             LOG.info("simulator ignores a command [user={}, command={}]", u.user, doc.root());
             return;

@@ -29,6 +29,7 @@ final class SimUser {
     final List<SimSubscription> subscriptions = new ArrayList<>();
     boolean ignoreCommands;
     int commandsReceived;
+    int lastCommandExpires;
     int dropNotifies;
     boolean fail481OnRefresh;
     long subscribes;

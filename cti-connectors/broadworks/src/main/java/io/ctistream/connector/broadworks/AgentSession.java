@@ -128,6 +128,16 @@ final class AgentSession implements Subscription.Owner {
         return n;
     }
 
+    /** Why the AS refused one of this agent's subscriptions for good, or null. */
+    String refusal() {
+        for (Subscription s : subscriptions()) {
+            if (s.state() == Subscription.State.FAILED) {
+                return s.reason() == null ? "REFUSED" : s.reason();
+            }
+        }
+        return null;
+    }
+
     void close() {
         commands.cancelAll("OWNERSHIP_MOVED", "the agent moved to another connector instance; send the command again");
         subscriptions().forEach(Subscription::close);

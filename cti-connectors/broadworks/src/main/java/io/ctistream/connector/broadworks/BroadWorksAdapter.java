@@ -68,6 +68,10 @@ public final class BroadWorksAdapter implements PlatformAdapter {
             LOG.warn("subscribing to the feature package under its alias [{}] instead of [{}]: use it only for an AS that needs it",
                     BroadWorksConfig.FEATURE_PACKAGE_ALIAS, BroadWorksConfig.FEATURE_PACKAGE);
         }
+        if (BroadWorksConfig.wildcard(config.bindHost())) {
+            LOG.info("sip contact host not set and the bind host [{}] is a wildcard: the AS is asked to send NOTIFYs to [{}]; "
+                    + "set CTISTREAM_BW_CONTACT_HOST when it must reach another address", config.bindHost(), config.contactHost());
+        }
         LOG.info("broadworks adapter started [{}]", config);
         return Future.succeededFuture();
     }
@@ -206,6 +210,19 @@ public final class BroadWorksAdapter implements PlatformAdapter {
             }
         }
         return counts;
+    }
+
+    /** Agents with a subscription the AS refused for good, by its reason (e.g. {@code TERMINATED_REJECTED}). */
+    @Override
+    public Map<String, Integer> refusedLinks() {
+        Map<String, Integer> out = new TreeMap<>();
+        for (AgentSession s : sessions.values()) {
+            String why = s.refusal();
+            if (why != null) {
+                out.merge(why, 1, Integer::sum);
+            }
+        }
+        return out;
     }
 
     /** SIP client transactions the stack holds now (diagnostics). */

@@ -64,7 +64,11 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
         if (bindPort < 0 || bindPort > 65535) {
             throw new IllegalArgumentException("the sip bind port must be 0..65535, was " + bindPort);
         }
-        contactHost = contactHost == null || contactHost.isBlank() ? bindHost : contactHost;
+        if (contactHost != null && !contactHost.isBlank() && wildcard(contactHost)) {
+            throw new IllegalArgumentException("the contact host [" + contactHost + "] is a wildcard the AS cannot send NOTIFYs to: name this host's address");
+        }
+        // a wildcard bind is no address for the AS to reach: the Contact names one of this host's addresses (issue #19)
+        contactHost = contactHost == null || contactHost.isBlank() ? (wildcard(bindHost) ? routableAddress() : bindHost) : contactHost;
         if (requestedExpires < 10) {
             throw new IllegalArgumentException("requested expires must be at least 10 s, was " + requestedExpires);
         }
@@ -90,6 +94,35 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
             throw new IllegalArgumentException("the platform probe interval must be 0 (off) or at least 200 ms, was " + probeInterval);
         }
         tls = tls == null ? Tls.defaults() : tls;
+    }
+
+    /** True for an address that means "every interface" ({@code 0.0.0.0}, {@code ::}). */
+    static boolean wildcard(String host) {
+        String h = host.trim();
+        return h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]") || h.equals("0:0:0:0:0:0:0:0");
+    }
+
+    /**
+     * An address of this host another host can send to: the first IPv4 address of an interface that
+     * is up and not loopback (a site address before others), else the loopback address (an AS on this host).
+     */
+    static String routableAddress() {
+        try {
+            java.util.List<java.net.InetAddress> candidates = new java.util.ArrayList<>();
+            for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (ni.isUp() && !ni.isLoopback()) {
+                    for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                        if (a instanceof java.net.Inet4Address && !a.isLinkLocalAddress()) {
+                            candidates.add(a);
+                        }
+                    }
+                }
+            }
+            return candidates.stream().sorted(java.util.Comparator.comparing(a -> a.isSiteLocalAddress() ? 0 : 1)).findFirst()
+                    .orElse(java.net.InetAddress.getLoopbackAddress()).getHostAddress();
+        } catch (java.net.SocketException e) {
+            return java.net.InetAddress.getLoopbackAddress().getHostAddress();
+        }
     }
 
     /** Defaults for a connector on {@code bindHost}, UDP, sending through {@code outboundProxy}. */
@@ -168,9 +201,9 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
 
         public Builder transport(String v) { transport = v; return this; }
 
-        /** Binds elsewhere; a Contact host that only defaulted to the old bind host follows the new one. */
+        /** Binds elsewhere; a Contact host that only defaulted from the old bind host follows the new one. */
         public Builder bind(String host, int port) {
-            if (java.util.Objects.equals(contactHost, bindHost)) {
+            if (java.util.Objects.equals(contactHost, bindHost) || wildcard(bindHost)) {
                 contactHost = null;
             }
             bindHost = host;

@@ -66,6 +66,8 @@ final class Subscription implements SipLayer.NotifyTarget {
     /** The highest NOTIFY CSeq seen in this dialog: the stack may hand NOTIFYs over out of order. */
     private long lastNotifyCseq = -1;
     private int expires;
+    /** What the AS granted at the last 2xx (0 before any): commands in the dialog ask for it, not for more (issue #19). */
+    private int granted;
     private long refreshTimer = -1;
     private long retryTimer = -1;
     private int failures;
@@ -111,6 +113,7 @@ final class Subscription implements SipLayer.NotifyTarget {
             sip.unregister(callId);
         }
         callId = sip.newCallId();
+        granted = 0;
         localTag = hex(6);
         lastNotifyCseq = -1;
         remoteTag = null;
@@ -131,7 +134,7 @@ final class Subscription implements SipLayer.NotifyTarget {
             return Future.failedFuture(Failure.retriable("LINK_DOWN", "the " + pkg + " subscription is not active"));
         }
         Promise<Void> done = Promise.promise();
-        subscribe(body, contentType, expires, done);
+        subscribe(body, contentType, granted > 0 ? granted : expires, done);
         return done.future();
     }
 
@@ -240,9 +243,10 @@ final class Subscription implements SipLayer.NotifyTarget {
                 routeSet = rr;
             }
             ExpiresHeader e = r.getExpires();
-            int granted = e != null ? e.getExpires() : exp;
+            int grantedNow = e != null ? e.getExpires() : exp;
             if (exp > 0) {
-                scheduleRefresh(granted);
+                granted = grantedNow;
+                scheduleRefresh(grantedNow);
             }
             if (commandDone != null) {
                 commandDone.tryComplete();

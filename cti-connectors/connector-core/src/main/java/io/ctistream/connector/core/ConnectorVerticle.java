@@ -128,6 +128,20 @@ public final class ConnectorVerticle extends VerticleBase {
         return adapter.platformUp() ? null : "platform";
     }
 
+    /** {@code 2 agent links refused by the platform (TERMINATED_REJECTED: 2)}: what status and health say of refusals. */
+    static String refusedDescription(java.util.Map<String, Integer> refused) {
+        int total = refused.values().stream().mapToInt(Integer::intValue).sum();
+        StringBuilder b = new StringBuilder().append(total).append(total == 1 ? " agent link" : " agent links").append(" refused by the platform (");
+        new java.util.TreeMap<>(refused).forEach((reason, n) -> b.append(reason).append(": ").append(n).append(", "));
+        b.setLength(b.length() - 2);
+        return b.append(')').toString();
+    }
+
+    /** Agent links the platform refused for good, by reason (read from any thread: a racy read of the adapter's view). */
+    public java.util.Map<String, Integer> refusedLinks() {
+        return adapter.refusedLinks();
+    }
+
     /** Agents this instance owns now (a copy; call on the context or accept a racy read). */
     public int agentsOwned() {
         return owned.size();
@@ -217,8 +231,16 @@ public final class ConnectorVerticle extends VerticleBase {
     private ConnectorStatus status() {
         boolean platformUp = adapter.platformUp();
         boolean kafkaUp = sink.healthy() && source.healthy();
-        ConnectorState s = state == ConnectorState.RUNNING && !(platformUp && kafkaUp) ? ConnectorState.DEGRADED : state;
-        String detail = s == ConnectorState.DEGRADED ? (kafkaUp ? "platform link down" : "kafka unreachable") : null;
+        java.util.Map<String, Integer> refused = state == ConnectorState.RUNNING ? adapter.refusedLinks() : java.util.Map.of();
+        ConnectorState s = state == ConnectorState.RUNNING && !(platformUp && kafkaUp && refused.isEmpty()) ? ConnectorState.DEGRADED : state;
+        String detail = null;
+        if (s == ConnectorState.DEGRADED) {
+            detail = !kafkaUp ? "kafka unreachable" : !platformUp ? "platform link down" : null;
+            if (!refused.isEmpty()) {
+                String agents = refusedDescription(refused);
+                detail = detail == null ? agents : detail + "; " + agents;
+            }
+        }
         return ConnectorStatus.newBuilder()
                 .setInstanceId(settings.instanceId())
                 .setPlatform(events.platform())

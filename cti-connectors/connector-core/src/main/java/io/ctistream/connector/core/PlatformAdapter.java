@@ -53,4 +53,13 @@ public interface PlatformAdapter {
     default java.util.Map<String, java.util.Map<String, Integer>> linksByChannelAndState() {
         return java.util.Map.of();
     }
+
+    /**
+     * Agents whose link the platform refused for good (no retry), by the platform's reason: told in
+     * the connector's status and health without failing readiness (one refused agent is not a
+     * broken connector). Called on the connector's context.
+     */
+    default java.util.Map<String, Integer> refusedLinks() {
+        return java.util.Map.of();
+    }
 }

@@ -41,6 +41,11 @@ class FakeAdapterContractTest extends ConnectorContract {
     }
 
     @Override
+    protected void platformRefusesTheLink() {
+        adapter.refuse(AGENT.getAgentId(), "LICENCE_REFUSED");
+    }
+
+    @Override
     protected void tearDownPlatform() {
     }
 }

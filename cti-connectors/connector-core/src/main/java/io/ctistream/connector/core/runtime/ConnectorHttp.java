@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * A connector process's HTTP endpoints: {@code /health/live}, {@code /health/ready} (503 naming the
- * failed dependency: {@code starting}, {@code kafka} or {@code platform}), {@code /version} and
+ * failed dependency: {@code starting}, {@code kafka} or {@code platform}; 200 with the agent links the
+ * platform refused, by reason, when only some agents are refused), {@code /version} and
  * Prometheus {@code /metrics}. The runtime is read through a supplier, so a restarted one is served.
  */
 public final class ConnectorHttp {
@@ -29,7 +30,8 @@ public final class ConnectorHttp {
                 case "/health/ready" -> {
                     String failed = c.failedDependency();
                     json(req, failed == null ? 200 : 503, new JsonObject().put("status", failed == null ? "UP" : "DOWN").put("failed", failed)
-                            .put("agentsOwned", c.agentsOwned()).put("linksActive", c.linksActive()));
+                            .put("agentsOwned", c.agentsOwned()).put("linksActive", c.linksActive())
+                            .put("linksRefused", new JsonObject(new java.util.TreeMap<String, Object>(c.refusedLinks()))));
                 }
                 case "/version" -> json(req, 200, new JsonObject().put("service", "connector-" + c.name()).put("version", version));
                 case "/metrics" -> req.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(scrape.get());

@@ -83,6 +83,11 @@ public final class ConnectorRuntime {
         return verticle.failedDependency();
     }
 
+    /** Agent links the platform refused for good, by reason (health tells them; readiness stays). */
+    public java.util.Map<String, Integer> refusedLinks() {
+        return verticle.refusedLinks();
+    }
+
     public int agentsOwned() {
         return verticle.agentsOwned();
     }

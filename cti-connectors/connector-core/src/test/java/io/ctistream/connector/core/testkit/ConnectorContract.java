@@ -70,6 +70,9 @@ public abstract class ConnectorContract {
         return state;
     }
 
+    /** The platform refuses the agent's link for good (BroadWorks: the AS terminates a subscription with reason=rejected). */
+    protected abstract void platformRefusesTheLink();
+
     protected abstract void tearDownPlatform() throws Exception;
 
     @BeforeEach
@@ -208,6 +211,24 @@ public abstract class ConnectorContract {
                     s -> assertThat(s.getLinkState()).isEqualTo(LinkState.ACTIVE)));
         });
         assertThat(connector.failedDependency()).isNull();
+    }
+
+    /**
+     * Verifies issue #19 (9): a link the platform refused for good is told in the status (DEGRADED,
+     * how many and why) and in health, without failing readiness.
+     */
+    @Test
+    void aRefusedLinkIsToldWithoutFailingReadiness() {
+        takeAgent();
+        platformRefusesTheLink();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(connector.refusedLinks()).hasSize(1).containsValue(1);
+            assertThat(sink.statuses).last().satisfies(s -> {
+                assertThat(s.getState()).isEqualTo(ConnectorState.DEGRADED);
+                assertThat(s.getDetail()).startsWith("1 agent link refused by the platform (").contains(connector.refusedLinks().keySet().iterator().next());
+            });
+        });
+        assertThat(connector.failedDependency()).as("one refused agent is not a broken connector").isNull();
     }
 
     /** Takes {@link #agent()} and waits until it is reported in full (link ACTIVE). */

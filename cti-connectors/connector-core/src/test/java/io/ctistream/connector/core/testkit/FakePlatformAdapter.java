@@ -34,6 +34,29 @@ public final class FakePlatformAdapter implements PlatformAdapter {
     private volatile boolean ignoreCommands;
     private ConnectorContext ctx;
 
+    private final Map<String, String> refused = new ConcurrentHashMap<>();
+
+    /** The platform refuses the agent's link for good (a rejected subscription, a licence refused). */
+    public void refuse(String agentId, String reason) {
+        refused.put(agentId, reason);
+        AgentProfile p = taken.get(agentId);
+        if (p != null) {
+            ctx.vertx().runOnContext(v -> emit(p, SubscriptionChanged.newBuilder().setLinkState(LinkState.TERMINATED).setChannel("fake")
+                    .setReason(reason).build(), null));
+        }
+    }
+
+    @Override
+    public Map<String, Integer> refusedLinks() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        refused.forEach((agent, reason) -> {
+            if (taken.containsKey(agent)) {
+                out.merge(reason, 1, Integer::sum);
+            }
+        });
+        return out;
+    }
+
     /** While set, commands reach the platform but it never answers them (the connector's deadline must). */
     public void ignoreCommands(boolean ignore) {
         this.ignoreCommands = ignore;
