@@ -3,11 +3,17 @@ package io.ctistream.launcher;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
+import io.ctistream.codec.HardenedXml;
+import io.ctistream.codec.SafeXml;
+import io.ctistream.connector.core.runtime.ConnectorPlatform;
+import io.ctistream.connector.core.runtime.ConnectorPlatforms;
 import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,6 +21,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -33,7 +40,17 @@ class ArchitectureTest {
             .because("platform adapters must not import org.apache.kafka: publish through connector-core's event sink and take commands from its command source")
             .allowEmptyShould(true);
 
-    static final ArchRule CODECS_ARE_PURE = noClasses().that().resideInAPackage("..codec..")
+    /** A codec is what parses platform bytes: a class in a codec package, named *Codec, or calling the hardened XML parser. */
+    static final DescribedPredicate<JavaClass> CODECS = new DescribedPredicate<>("codecs (in a codec package, named *Codec, or parsing with SafeXml/HardenedXml)") {
+        @Override
+        public boolean test(JavaClass c) {
+            return c.getPackageName().contains(".codec") && !c.getPackageName().equals("io.ctistream.codec") || c.getSimpleName().endsWith("Codec")
+                    || c.getMethodCallsFromSelf().stream().anyMatch(call -> (call.getTargetOwner().isEquivalentTo(SafeXml.class) && call.getName().equals("parse"))
+                            || (call.getTargetOwner().isEquivalentTo(HardenedXml.class) && call.getName().equals("builder")));
+        }
+    };
+
+    static final ArchRule CODECS_ARE_PURE = noClasses().that(CODECS)
             .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "org.apache.kafka..", "javax.sip..", "gov.nist.javax.sip.stack..")
             .orShould().dependOnClassesThat().belongToAnyOf(Socket.class, ServerSocket.class, DatagramSocket.class, SocketChannel.class, DatagramChannel.class)
             .because("codecs must not import io.vertx, Kafka or sockets: bytes in, values out, tested with vector files")
@@ -88,6 +105,38 @@ class ArchitectureTest {
                 .as("the import sees the production classes of the modules").contains("io.ctistream.schemas", "io.ctistream.embedded", "io.ctistream.launcher", "io.ctistream.connector.core",
                         "io.ctistream.connector.broadworks", "io.ctistream.connector.broadworks.codec", "io.ctistream.codec", "io.ctistream.simulator.broadworks", "io.ctistream.push");
         rule.check(production);
+    }
+
+    /**
+     * Verifies that the rules see every platform connector of the repository: each module that
+     * declares a {@code ConnectorPlatform} (its services file) is on this class path and found, so a
+     * connector module left out of the launcher fails here instead of passing the rules unseen.
+     */
+    @Test
+    void everyConnectorModuleOfTheRepositoryIsSeen() throws java.io.IOException {
+        java.nio.file.Path root = java.nio.file.Path.of("../..").toAbsolutePath().normalize();
+        java.util.Set<String> declared = new java.util.TreeSet<>();
+        try (var files = java.nio.file.Files.walk(root)) {
+            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith("src/main/resources/META-INF/services/" + ConnectorPlatform.class.getName()))
+                    .filter(p -> !p.toString().contains("/target/")).toList()) {
+                java.nio.file.Files.readAllLines(f).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(declared::add);
+            }
+        }
+        assertThat(declared).as("platform connectors declared in the repository").isNotEmpty();
+        assertThat(ConnectorPlatforms.all()).extracting(p -> p.getClass().getName()).as("platforms on the launcher's class path")
+                .containsExactlyInAnyOrderElementsOf(declared);
+        for (String platform : declared) {
+            String pkg = platform.substring(0, platform.lastIndexOf('.'));
+            assertThat(production.stream().map(c -> c.getPackageName())).as("the rules see %s", pkg).contains(pkg);
+        }
+    }
+
+    /** Verifies that codec purity follows what a class does (it parses platform bytes), not the package it sits in. */
+    @Test
+    void aParserOutsideACodecPackageIsACodecToo() {
+        JavaClasses fixture = new ClassFileImporter().importPackages("io.ctistream.connector.archfixture");
+        assertThat(fixture).isNotEmpty();
+        assertThat(CODECS_ARE_PURE.evaluate(fixture).hasViolation()).isTrue();
     }
 
     static List<ArchRule> rulesTheFixtureBreaks() {

@@ -1,5 +1,6 @@
 package io.ctistream.connector.broadworks;
 
+import io.ctistream.connector.core.Backoff;
 import io.ctistream.connector.core.Failure;
 import io.ctistream.sip.DigestAuth;
 import io.vertx.core.Future;
@@ -71,6 +72,7 @@ final class Subscription implements SipLayer.NotifyTarget {
     private long refreshTimer = -1;
     private long retryTimer = -1;
     private int failures;
+    private final Backoff retries;
     private String answeredNonce;
     private String reason;
     /** Lost because the AS stopped answering: nothing is retried until {@link #open()}. */
@@ -87,6 +89,7 @@ final class Subscription implements SipLayer.NotifyTarget {
         this.owner = owner;
         this.secret = secret;
         this.expires = config.requestedExpires();
+        this.retries = Backoff.of(config.retryBase(), config.retryMax());
     }
 
     State state() {
@@ -265,7 +268,7 @@ final class Subscription implements SipLayer.NotifyTarget {
                     LOG.warn("could not answer a digest challenge [aor={}, package={}]", aor, pkg, ex);
                 }
             }
-            Failure f = Failure.permanent("SIP_" + code, "the AS refused the credentials of " + aor);
+            Failure f = SipErrors.classify(code, r.getReasonPhrase());
             if (commandDone != null) {
                 commandDone.tryFail(f);
             }
@@ -281,19 +284,19 @@ final class Subscription implements SipLayer.NotifyTarget {
                 return;
             }
         }
+        Failure f = SipErrors.classify(code, r.getReasonPhrase());
         if (commandDone != null) {
             // a command refused by SIP: the subscription itself may still stand
-            commandDone.tryFail(new Failure(code == 481 || code >= 500 ? Failure.Kind.RETRIABLE : Failure.Kind.PERMANENT,
-                    "SIP_" + code, "the AS answered " + code + " " + r.getReasonPhrase()));
+            commandDone.tryFail(f);
             if (code == 481) {
                 lost("SIP_481");
             }
             return;
         }
-        if (code == 481 || code == 408 || code >= 500) {
-            lost("SIP_" + code);
+        if (f.retriable()) {
+            lost(f.code());
         } else {
-            failed("SIP_" + code);
+            failed(f.code());
         }
     }
 
@@ -402,11 +405,7 @@ final class Subscription implements SipLayer.NotifyTarget {
     }
 
     private Duration backoff() {
-        long base = config.retryBase().toMillis();
-        long cap = config.retryMax().toMillis();
-        long exp = base << Math.min(Math.max(failures - 1, 0), 20);
-        long ceiling = exp <= 0 || exp > cap ? cap : exp;
-        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+        return retries.delay(failures - 1);
     }
 
     private void scheduleRefresh(int grantedSeconds) {
