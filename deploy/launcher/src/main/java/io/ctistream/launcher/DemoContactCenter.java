@@ -9,7 +9,7 @@ import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.connector.core.runtime.RuntimeSettings;
 import io.ctistream.connector.core.kafka.KafkaSettings;
 import io.ctistream.events.AgentProfile;
-import io.ctistream.simulator.broadworks.AcdPlan;
+import io.ctistream.simulator.support.AcdPlan;
 import io.ctistream.simulator.broadworks.BroadWorksSimulator;
 import io.vertx.core.Vertx;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.ctistream.simulator.broadworks;
 
+import io.ctistream.simulator.support.AcdPlan;
+import io.ctistream.simulator.support.CallCenterDay;
 import io.ctistream.sip.DigestAuth;
 import io.ctistream.sip.FreePort;
 import io.ctistream.sip.SipStacks;
@@ -126,7 +128,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
     private volatile boolean ignoreOptions;
     private final java.util.concurrent.atomic.AtomicInteger optionsReceived = new java.util.concurrent.atomic.AtomicInteger();
     private long callSeq;
-    private AcdMode acd;
+    private CallCenterDay<SimUser, SimCall> acd;
 
     private BroadWorksSimulator(Settings settings) throws Exception {
         this.settings = settings;
@@ -311,7 +313,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
             if (acd != null) {
                 acd.stop();
             }
-            acd = new AcdMode(plan, ops, exec, seed);
+            acd = new CallCenterDay<>(plan, floor, exec, seed);
             acd.start();
             return null;
         });
@@ -330,8 +332,85 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
         return call(() -> acd == null ? new AcdStats(0, 0, 0, 0) : new AcdStats(acd.offered(), acd.answered(), acd.wrapUps(), acd.breaks()));
     }
 
-    /** The operations the public methods and the ACD mode share; all on the executor. */
-    private final AcdMode.Operations ops = new AcdMode.Operations() {
+    /** What the public methods and the call-center day do on the AS; all on the executor. */
+    private interface Operations {
+        SimUser user(String name);
+
+        void setState(SimUser u, String state, String reason);
+
+        SimCall offer(SimUser u, String calledAddress, String caller, String callerName);
+
+        void answer(SimUser u, SimCall c);
+
+        void hold(SimUser u, SimCall c, boolean held);
+
+        void hangUp(SimUser u, SimCall c);
+    }
+
+    /** The shared call-center day on this AS: its agents are users, its calls dialogs, its activities ACD states. */
+    private final CallCenterDay.Floor<SimUser, SimCall> floor = new CallCenterDay.Floor<>() {
+        @Override
+        public SimUser agent(String name) {
+            return ops.user(name);
+        }
+
+        @Override
+        public String name(SimUser agent) {
+            return agent.user;
+        }
+
+        @Override
+        public CallCenterDay.Activity activity(SimUser agent) {
+            return switch (agent.agentState) {
+                case READY -> CallCenterDay.Activity.READY;
+                case NOT_READY -> CallCenterDay.Activity.NOT_READY;
+                case WRAP_UP -> CallCenterDay.Activity.WRAP_UP;
+                default -> CallCenterDay.Activity.OTHER;
+            };
+        }
+
+        @Override
+        public boolean busy(SimUser agent) {
+            return !agent.calls.isEmpty();
+        }
+
+        @Override
+        public boolean has(SimUser agent, SimCall call) {
+            return agent.calls.contains(call);
+        }
+
+        @Override
+        public void set(SimUser agent, CallCenterDay.Activity activity, String reason) {
+            ops.setState(agent, switch (activity) {
+                case READY -> "ready";
+                case NOT_READY -> "notReady";
+                case WRAP_UP -> "workingAfterCall";
+                case OTHER -> "loggedOn";
+            }, reason);
+        }
+
+        @Override
+        public SimCall offer(SimUser agent, String queueAddress, String caller, String callerName) {
+            return ops.offer(agent, queueAddress, caller, callerName);
+        }
+
+        @Override
+        public void answer(SimUser agent, SimCall call) {
+            ops.answer(agent, call);
+        }
+
+        @Override
+        public void hold(SimUser agent, SimCall call, boolean held) {
+            ops.hold(agent, call, held);
+        }
+
+        @Override
+        public void hangUp(SimUser agent, SimCall call) {
+            ops.hangUp(agent, call);
+        }
+    };
+
+    private final Operations ops = new Operations() {
         @Override
         public SimUser user(String name) {
             return BroadWorksSimulator.this.user(name);

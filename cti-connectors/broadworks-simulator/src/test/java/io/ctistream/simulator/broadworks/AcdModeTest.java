@@ -3,6 +3,7 @@ package io.ctistream.simulator.broadworks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ctistream.simulator.support.AcdPlan;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.ctistream.simulator.broadworks;
+package io.ctistream.simulator.support;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -13,31 +13,49 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The simulator's call center: a tick on the simulator's executor that lets calls arrive, offers
- * each to the READY agent of its queue idle the longest, and plays the call through ring, talk,
- * hold, hang-up and wrap-up with NOTIFYs on the dialog and as-feature-event packages. Runs on the
- * simulator's single thread, so it reads and changes users directly.
+ * The simulated call-center day every platform simulator plays: a tick on the simulator's executor
+ * that lets calls arrive at each queue, offers each to the READY agent of its queue idle the
+ * longest, and plays the call through ring, talk, hold, hang-up and wrap-up, with not-ready breaks
+ * in between. What happens on the platform (NOTIFYs, XMPP notifications, DMCC events) is the
+ * simulator's {@link Floor}; this class only decides what happens when. Runs on the simulator's
+ * single thread, so the floor reads and changes its agents directly.
+ *
+ * @param <A> the simulator's agent
+ * @param <C> the simulator's call
  */
-final class AcdMode {
+public final class CallCenterDay<A, C> {
     private static final long TICK_MS = 100;
 
-    /** What the operations it runs need from the simulator (all called on its executor). */
-    interface Operations {
-        SimUser user(String name);
+    /** An agent's activity as the day needs to know it. */
+    public enum Activity { READY, NOT_READY, WRAP_UP, OTHER }
 
-        void setState(SimUser u, String state, String reason);
+    /** What the day does on the platform (all called on the simulator's executor). */
+    public interface Floor<A, C> {
+        A agent(String name);
 
-        SimCall offer(SimUser u, String calledAddress, String caller, String callerName);
+        String name(A agent);
 
-        void answer(SimUser u, SimCall c);
+        Activity activity(A agent);
 
-        void hold(SimUser u, SimCall c, boolean held);
+        /** True while the agent has any call. */
+        boolean busy(A agent);
 
-        void hangUp(SimUser u, SimCall c);
+        /** True while the agent still has this call (a supervisor or a fault may have ended it). */
+        boolean has(A agent, C call);
+
+        void set(A agent, Activity activity, String reason);
+
+        C offer(A agent, String queueAddress, String caller, String callerName);
+
+        void answer(A agent, C call);
+
+        void hold(A agent, C call, boolean held);
+
+        void hangUp(A agent, C call);
     }
 
     private final AcdPlan plan;
-    private final Operations ops;
+    private final Floor<A, C> ops;
     private final ScheduledExecutorService exec;
     private final Random random;
     private final Map<String, Deque<Long>> waiting = new HashMap<>();
@@ -49,7 +67,7 @@ final class AcdMode {
     private ScheduledFuture<?> tick;
     private long callerSeq;
 
-    AcdMode(AcdPlan plan, Operations ops, ScheduledExecutorService exec, long seed) {
+    public CallCenterDay(AcdPlan plan, Floor<A, C> ops, ScheduledExecutorService exec, long seed) {
         this.plan = plan;
         this.ops = ops;
         this.exec = exec;
@@ -57,29 +75,29 @@ final class AcdMode {
         plan.queues().keySet().forEach(q -> waiting.put(q, new ArrayDeque<>()));
     }
 
-    void start() {
+    public void start() {
         tick = exec.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
-    void stop() {
+    public void stop() {
         if (tick != null) {
             tick.cancel(false);
         }
     }
 
-    long offered() {
+    public long offered() {
         return offered.get();
     }
 
-    long answered() {
+    public long answered() {
         return answered.get();
     }
 
-    long wrapUps() {
+    public long wrapUps() {
         return wrapUps.get();
     }
 
-    long breaks() {
+    public long breaks() {
         return breaks.get();
     }
 
@@ -92,7 +110,7 @@ final class AcdMode {
             }
             Deque<Long> line = waiting.get(q.getKey());
             while (!line.isEmpty()) {
-                SimUser agent = longestIdle(q.getValue(), now);
+                A agent = longestIdle(q.getValue(), now);
                 if (agent == null) {
                     break;
                 }
@@ -103,20 +121,20 @@ final class AcdMode {
         double breakChance = plan.breaksPerAgentHour() * TICK_MS / 3_600_000.0;
         for (List<String> users : plan.queues().values()) {
             for (String name : users) {
-                SimUser u = ops.user(name);
-                if (u.agentState == SimUser.AcdState.READY && u.calls.isEmpty() && random.nextDouble() < breakChance) {
+                A u = ops.agent(name);
+                if (ops.activity(u) == Activity.READY && !ops.busy(u) && random.nextDouble() < breakChance) {
                     takeBreak(u);
                 }
             }
         }
     }
 
-    private SimUser longestIdle(List<String> users, long now) {
-        SimUser best = null;
+    private A longestIdle(List<String> users, long now) {
+        A best = null;
         long bestSince = Long.MAX_VALUE;
         for (String name : users) {
-            SimUser u = ops.user(name);
-            if (u.agentState != SimUser.AcdState.READY || !u.calls.isEmpty()) {
+            A u = ops.agent(name);
+            if (ops.activity(u) != Activity.READY || ops.busy(u)) {
                 continue;
             }
             long since = idleSince.getOrDefault(name, 0L);
@@ -128,57 +146,57 @@ final class AcdMode {
         return best;
     }
 
-    private void deliver(SimUser agent, String queueAddress) {
+    private void deliver(A agent, String queueAddress) {
         offered.incrementAndGet();
         long n = ++callerSeq;
         String caller = "sip:+1555" + String.format("%07d", n % 10_000_000) + "@caller.example";
-        SimCall call = ops.offer(agent, queueAddress, caller, "Caller " + n);
+        C call = ops.offer(agent, queueAddress, caller, "Caller " + n);
         long ring = between(plan.ringMin(), plan.ringMax());
         long talk = between(plan.talkMin(), plan.talkMax());
         boolean hold = random.nextDouble() < plan.holdChance();
         later(ring, () -> {
-            if (!agent.calls.contains(call)) {
+            if (!ops.has(agent, call)) {
                 return;
             }
             ops.answer(agent, call);
             answered.incrementAndGet();
             if (hold) {
                 later(talk / 3, () -> {
-                    if (agent.calls.contains(call)) {
+                    if (ops.has(agent, call)) {
                         ops.hold(agent, call, true);
                     }
                 });
                 later(talk / 3 + Math.max(1000, talk / 4), () -> {
-                    if (agent.calls.contains(call)) {
+                    if (ops.has(agent, call)) {
                         ops.hold(agent, call, false);
                     }
                 });
             }
             later(talk, () -> {
-                if (!agent.calls.contains(call)) {
+                if (!ops.has(agent, call)) {
                     return;
                 }
                 ops.hangUp(agent, call);
-                ops.setState(agent, "workingAfterCall", null);
+                ops.set(agent, Activity.WRAP_UP, null);
                 wrapUps.incrementAndGet();
                 later(between(plan.wrapUpMin(), plan.wrapUpMax()), () -> {
-                    if (agent.agentState == SimUser.AcdState.WRAP_UP) {
-                        ops.setState(agent, "ready", null);
-                        idleSince.put(agent.user, System.currentTimeMillis());
+                    if (ops.activity(agent) == Activity.WRAP_UP) {
+                        ops.set(agent, Activity.READY, null);
+                        idleSince.put(ops.name(agent), System.currentTimeMillis());
                     }
                 });
             });
         });
     }
 
-    private void takeBreak(SimUser u) {
+    private void takeBreak(A u) {
         breaks.incrementAndGet();
         String reason = plan.breakReasons().isEmpty() ? null : plan.breakReasons().get(random.nextInt(plan.breakReasons().size()));
-        ops.setState(u, "notReady", reason);
+        ops.set(u, Activity.NOT_READY, reason);
         later(between(plan.breakMin(), plan.breakMax()), () -> {
-            if (u.agentState == SimUser.AcdState.NOT_READY) {
-                ops.setState(u, "ready", null);
-                idleSince.put(u.user, System.currentTimeMillis());
+            if (ops.activity(u) == Activity.NOT_READY) {
+                ops.set(u, Activity.READY, null);
+                idleSince.put(ops.name(u), System.currentTimeMillis());
             }
         });
     }

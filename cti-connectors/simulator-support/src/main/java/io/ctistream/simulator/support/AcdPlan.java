@@ -1,4 +1,4 @@
-package io.ctistream.simulator.broadworks;
+package io.ctistream.simulator.support;
 
 import java.time.Duration;
 import java.util.List;
