@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Two connector instances share 20 agents through the consumer group over cti.agents; one is
  * killed (no unsubscribe, no group leave); after the group's session timeout the other serves all
- * 20, re-synced from the AS, and at steady state no agent has two live subscriptions.
+ * 20, re-synced from the AS, and at steady state no agent has two live subscriptions. The queues are
+ * split and taken over with the agents (one owner each).
  */
 @ExtendWith(CtiKafkaExtension.class)
 class ConnectorFailoverIT {
@@ -64,6 +65,12 @@ class ConnectorFailoverIT {
                     && one.agentsOwned() > 0 && two.agentsOwned() > 0);
             await().atMost(Duration.ofSeconds(30)).until(() -> agents.stream().allMatch(a -> lastLink(tap, a) == LinkState.ACTIVE));
             int ownedByOne = one.agentsOwned();
+            // AND the queues are split like the agents: each one has exactly one owner
+            List<String> queues = java.util.stream.IntStream.range(0, 20).mapToObj(i -> TENANT + "/queue-" + i).toList();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(queues)
+                    .allSatisfy(q -> assertThat(one.runtime().ownsQueue(q) ^ two.runtime().ownsQueue(q)).as(q).isTrue())
+                    .anySatisfy(q -> assertThat(one.runtime().ownsQueue(q)).isTrue())
+                    .anySatisfy(q -> assertThat(two.runtime().ownsQueue(q)).isTrue()));
             // the agents that moved to two at its join are vouched for by two before the kill
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     agents.stream().filter(a -> lastLinkInstance(tap, a).equals("fo-one")).count() == ownedByOne);
@@ -78,6 +85,7 @@ class ConnectorFailoverIT {
 
             // THEN instance two takes over all 20 after the session timeout, re-synced from the AS
             await().atMost(Duration.ofSeconds(60)).until(() -> two.agentsOwned() == AGENTS);
+            assertThat(queues).as("the survivor speaks for every queue").allMatch(q -> two.runtime().ownsQueue(q));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 for (AgentProfile a : agents) {
                     AgentEvent last = lastState(tap, a).orElseThrow();

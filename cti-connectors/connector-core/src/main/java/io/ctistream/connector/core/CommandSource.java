@@ -20,6 +20,10 @@ public interface CommandSource {
 
         /** A command for an agent of this platform in an owned partition. */
         void command(AgentCommand command);
+
+        /** The roster partitions this instance owns now, of {@code partitionCount} (the queues follow them: {@link QueueOwnership}). */
+        default void partitionsOwned(java.util.Set<Integer> partitions, int partitionCount) {
+        }
     }
 
     void start(Listener listener);

@@ -40,6 +40,7 @@ public final class ConnectorVerticle extends VerticleBase {
     private long statusTimer = -1;
     private ConnectorStatus lastStatus;
     private volatile ConnectorState state = ConnectorState.STARTING;
+    private final QueueOwnership queues = new QueueOwnership();
     /** An agent event of this run was not acknowledged: downstream no longer has what this run reported. */
     private boolean undelivered;
 
@@ -72,8 +73,16 @@ public final class ConnectorVerticle extends VerticleBase {
             public void command(AgentCommand command) {
                 ctx.runOnContext(x -> onCommand(command));
             }
+
+            @Override
+            public void partitionsOwned(java.util.Set<Integer> partitions, int partitionCount) {
+                ctx.runOnContext(x -> {
+                    queues.assign(partitions, partitionCount);
+                    adapter.queuesChanged();
+                });
+            }
         };
-        return adapter.start(new ConnectorContext(vertx, new TrackingSink(), events, metrics))
+        return adapter.start(new ConnectorContext(vertx, new TrackingSink(), events, metrics, queues))
                 // joining the group may wait for metadata (up to 30 s): never on the event loop
                 .compose(v -> vertx.executeBlocking(() -> {
                     source.start(listener);
@@ -278,11 +287,25 @@ public final class ConnectorVerticle extends VerticleBase {
         sink.publish(now).onFailure(e -> LOG.debug("connector status not published", e));
     }
 
-    /** The sink the adapter publishes through: notes an agent event Kafka did not acknowledge, once per outage. */
+    /** Which queues this instance speaks for now. */
+    public QueueOwnership queues() {
+        return queues;
+    }
+
+    /** The sink the adapter publishes through: notes an event Kafka did not acknowledge, once per outage. */
     private final class TrackingSink implements EventSink {
         @Override
         public Future<Void> publish(io.ctistream.events.AgentEvent event) {
-            return sink.publish(event).onFailure(e -> {
+            return tracked(sink.publish(event));
+        }
+
+        @Override
+        public Future<Void> publish(io.ctistream.events.QueueEvent event) {
+            return tracked(sink.publish(event));
+        }
+
+        private Future<Void> tracked(Future<Void> sent) {
+            return sent.onFailure(e -> {
                 if (!undelivered) {
                     // A new run at once: even the status that tells the engine Kafka is back must not vouch for
                     // what this run reported, or the engine gives the old states back live (ADR 009)

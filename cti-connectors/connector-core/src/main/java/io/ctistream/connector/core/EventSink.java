@@ -3,6 +3,7 @@ package io.ctistream.connector.core;
 import io.ctistream.events.AgentEvent;
 import io.ctistream.events.CommandResult;
 import io.ctistream.events.ConnectorStatus;
+import io.ctistream.events.QueueEvent;
 import io.vertx.core.Future;
 
 /**
@@ -14,6 +15,9 @@ public interface EventSink {
     Future<Void> publish(AgentEvent event);
 
     Future<Void> publish(CommandResult result);
+
+    /** A queue-side fact, keyed by its queue id; publish only for a queue this instance owns ({@link QueueOwnership}). */
+    Future<Void> publish(QueueEvent event);
 
     Future<Void> publish(ConnectorStatus status);
 

@@ -4,6 +4,7 @@ import io.ctistream.events.AgentEvent;
 import io.ctistream.events.EventHeader;
 import io.ctistream.events.EventSource;
 import io.ctistream.events.Platform;
+import io.ctistream.events.QueueEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -64,6 +65,20 @@ public final class Events {
                 .setCorrelationId(correlationId)
                 .build();
         return AgentEvent.newBuilder().setHeader(header).setPayload(payload).build();
+    }
+
+    /**
+     * A queue-side fact about one call in one queue.
+     *
+     * @param occurredAt platform time in epoch millis when the platform says it, else null
+     * @param platformEventId the platform's own id for the event (an Xsi event id), or null
+     */
+    public QueueEvent queueEvent(String tenant, String queueId, String callId, Object payload, Long occurredAt, String platformEventId) {
+        return QueueEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant(tenant).setQueueId(queueId)
+                .setSource(EventSource.newBuilder().setPlatform(platform).setConnectorInstance(instanceId).setPlatformEventId(platformEventId)
+                        .setPlatformSequence(null).setConnectorRun(run).build())
+                .setOccurredAt(occurredAt == null ? null : Instant.ofEpochMilli(occurredAt)).setIngestedAt(clock.instant())
+                .setCallId(callId).setPayload(payload).build();
     }
 
     public String instanceId() {

@@ -20,6 +20,14 @@ public interface PlatformAdapter {
     void release(String agentId);
 
     /**
+     * The queues this instance speaks for may have changed (a rebalance): a queue source follows
+     * exactly the queues {@link ConnectorContext#queues()} owns now. Nothing to do for a platform
+     * without one.
+     */
+    default void queuesChanged() {
+    }
+
+    /**
      * Runs one command for an owned agent. The future completes with how the platform ended it; the
      * connector answers TIMED_OUT itself if the command's deadline passes first.
      */

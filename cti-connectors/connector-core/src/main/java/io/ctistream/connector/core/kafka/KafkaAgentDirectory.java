@@ -47,6 +47,8 @@ public final class KafkaAgentDirectory implements CommandSource {
     private final Map<Integer, Map<String, AgentProfile>> roster = new HashMap<>();
     private final Map<Integer, Long> loadingUntil = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+    /** How many partitions the roster has (queues are placed over them: QueueOwnership). */
+    private volatile int rosterPartitions;
     /** Loaded roster partitions revoked by an (eager) rebalance, kept until the new assignment says whether they stay. */
     private final Map<Integer, Map<String, AgentProfile>> revoked = new HashMap<>();
     private final Map<Integer, Long> revokedPositions = new HashMap<>();
@@ -82,7 +84,7 @@ public final class KafkaAgentDirectory implements CommandSource {
     @Override
     public void start(Listener listener) {
         this.listener = listener;
-        int rosterPartitions = consumer.partitionsFor(ROSTER, Duration.ofSeconds(30)).size();
+        rosterPartitions = consumer.partitionsFor(ROSTER, Duration.ofSeconds(30)).size();
         int commandPartitions = consumer.partitionsFor(COMMANDS, Duration.ofSeconds(30)).size();
         if (rosterPartitions != commandPartitions) {
             consumer.close(Duration.ZERO);
@@ -244,6 +246,9 @@ public final class KafkaAgentDirectory implements CommandSource {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             List<TopicPartition> rosterParts = partitions.stream().filter(tp -> tp.topic().equals(ROSTER)).toList();
+            if (!aborting) {
+                listener.partitionsOwned(rosterParts.stream().map(TopicPartition::partition).collect(java.util.stream.Collectors.toSet()), rosterPartitions);
+            }
             // partitions this member keeps across the rebalance: nothing to release, nothing to re-read
             List<TopicPartition> kept = rosterParts.stream().filter(tp -> revoked.containsKey(tp.partition())).toList();
             for (TopicPartition tp : kept) {
@@ -276,6 +281,9 @@ public final class KafkaAgentDirectory implements CommandSource {
          */
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!aborting && partitions.stream().anyMatch(tp -> tp.topic().equals(ROSTER))) {
+                listener.partitionsOwned(java.util.Set.of(), rosterPartitions); // queues stop at once; the assignment gives them back
+            }
             for (TopicPartition tp : partitions) {
                 if (tp.topic().equals(ROSTER) && roster.containsKey(tp.partition()) && !loadingUntil.containsKey(tp.partition())) {
                     revoked.put(tp.partition(), roster.remove(tp.partition()));
@@ -298,6 +306,9 @@ public final class KafkaAgentDirectory implements CommandSource {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (!aborting) {
+                listener.partitionsOwned(java.util.Set.of(), rosterPartitions);
+            }
             toCommit.keySet().removeAll(partitions);
             release(partitions);
             releaseRevoked();

@@ -5,6 +5,7 @@ import io.ctistream.connector.core.EventSink;
 import io.ctistream.events.AgentEvent;
 import io.ctistream.events.CommandResult;
 import io.ctistream.events.ConnectorStatus;
+import io.ctistream.events.QueueEvent;
 import io.ctistream.schemas.CtiSerdes;
 import io.ctistream.schemas.CtiTopics;
 import io.vertx.core.Context;
@@ -74,6 +75,11 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     @Override
     public Future<Void> publish(CommandResult result) {
         return send(CtiTopics.COMMAND_RESULTS, result.getAgentId(), result, false);
+    }
+
+    @Override
+    public Future<Void> publish(QueueEvent event) {
+        return send(CtiTopics.QUEUE_EVENTS, event.getQueueId(), event, false);
     }
 
     @Override

@@ -88,6 +88,11 @@ public final class ConnectorRuntime {
         return verticle.refusedLinks();
     }
 
+    /** True when this instance speaks for the queue now. */
+    public boolean ownsQueue(String queueId) {
+        return verticle.queues().owns(queueId);
+    }
+
     public int agentsOwned() {
         return verticle.agentsOwned();
     }

@@ -30,6 +30,7 @@ public final class FakePlatformAdapter implements PlatformAdapter {
     public final List<AgentCommand> executed = new CopyOnWriteArrayList<>();
     public final List<String> released = new CopyOnWriteArrayList<>();
     public final AtomicInteger resyncs = new AtomicInteger();
+    public final AtomicInteger queueAssignments = new AtomicInteger();
     private final Map<String, AgentProfile> taken = new ConcurrentHashMap<>();
     private volatile boolean ignoreCommands;
     private ConnectorContext ctx;
@@ -81,6 +82,21 @@ public final class FakePlatformAdapter implements PlatformAdapter {
     public void take(AgentProfile profile) {
         taken.put(profile.getAgentId(), profile);
         reportInFull(profile, null);
+    }
+
+    @Override
+    public void queuesChanged() {
+        queueAssignments.incrementAndGet();
+    }
+
+    /** The platform says a call entered a queue: published only when this instance owns the queue. */
+    public void queueCallEntered(String queueId, String callId) {
+        ctx.vertx().runOnContext(v -> {
+            if (ctx.queues().owns(queueId)) {
+                ctx.sink().publish(ctx.events().queueEvent(queueId.substring(0, queueId.indexOf('/')), queueId, callId,
+                        io.ctistream.events.QueueCallEntered.newBuilder().build(), null, null));
+            }
+        });
     }
 
     @Override

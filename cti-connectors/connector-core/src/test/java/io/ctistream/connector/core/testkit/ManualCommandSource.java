@@ -50,6 +50,11 @@ public final class ManualCommandSource implements CommandSource {
         listener.agentsLost(List.of(agentIds));
     }
 
+    /** The group assigns this instance {@code partitions} of the roster's {@code count}. */
+    public void own(java.util.Set<Integer> partitions, int count) {
+        listener.partitionsOwned(partitions, count);
+    }
+
     public void command(io.ctistream.events.AgentCommand command) {
         listener.command(command);
     }

@@ -4,6 +4,7 @@ import io.ctistream.connector.core.EventSink;
 import io.ctistream.events.AgentEvent;
 import io.ctistream.events.CommandResult;
 import io.ctistream.events.ConnectorStatus;
+import io.ctistream.events.QueueEvent;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +17,7 @@ public final class RecordingSink implements EventSink {
     public final List<AgentEvent> events = new CopyOnWriteArrayList<>();
     public final List<CommandResult> results = new CopyOnWriteArrayList<>();
     public final List<ConnectorStatus> statuses = new CopyOnWriteArrayList<>();
+    public final List<QueueEvent> queueEvents = new CopyOnWriteArrayList<>();
     private volatile boolean down;
 
     /** While down, every publish fails (nothing is kept) and the sink says it is not healthy. */
@@ -31,6 +33,11 @@ public final class RecordingSink implements EventSink {
     @Override
     public Future<Void> publish(CommandResult result) {
         return keep(results, result);
+    }
+
+    @Override
+    public Future<Void> publish(QueueEvent event) {
+        return keep(queueEvents, event);
     }
 
     @Override
