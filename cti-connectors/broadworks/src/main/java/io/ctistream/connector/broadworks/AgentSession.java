@@ -11,36 +11,29 @@ import io.ctistream.connector.broadworks.codec.FeatureEventXml.ForwardingEvent;
 import io.ctistream.connector.broadworks.codec.HotelingXml;
 import io.ctistream.connector.broadworks.codec.HotelingXml.HotelingEvent;
 import io.ctistream.codec.MalformedBodyException;
+import io.ctistream.connector.core.AgentFacts;
 import io.ctistream.connector.core.ConnectorContext;
 import io.ctistream.events.AgentCallEvent;
 import io.ctistream.events.AgentProfile;
 import io.ctistream.events.AgentState;
-import io.ctistream.events.AgentStateChanged;
 import io.ctistream.events.CallState;
-import io.ctistream.events.DndChanged;
-import io.ctistream.events.ForwardingChanged;
 import io.ctistream.events.ForwardingKind;
 import io.ctistream.events.ForwardingRule;
-import io.ctistream.events.HotelingChanged;
 import io.ctistream.events.LinkState;
-import io.ctistream.events.SubscriptionChanged;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything the connector knows and does for one agent: its subscriptions (hoteling when the
- * profile uses it, as-feature-event, dialog), what the platform last said, and the translation of
- * every change into canonical events. Emits only what changed; after a link loss it forgets what it
- * knew, so the next full-state NOTIFY is published in full. Runs on the connector's context.
+ * What the connector does for one BroadWorks agent: its subscriptions (hoteling when the profile
+ * uses it, as-feature-event, dialog), what the AS last said in its own terms, and the translation of
+ * every NOTIFY into canonical facts. Publishing only what changed, combining the subscriptions into
+ * one link, forgetting and republishing around a link loss are core's {@link AgentFacts}. Runs on the
+ * connector's context.
  */
 final class AgentSession implements Subscription.Owner {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSession.class);
@@ -51,32 +44,17 @@ final class AgentSession implements Subscription.Owner {
     final Subscription feature;
     final Subscription dialog;
     final CommandRunner commands;
+    final AgentFacts facts;
     private final ConnectorContext ctx;
     private final BroadWorksConfig config;
     private final List<Consumer<Object>> listeners = new ArrayList<>();
 
-    // what the platform last said (null: not known since the last (re)subscription)
+    // what the AS last said in its own terms (null: not known since the last (re)subscription)
     private boolean guestKnown;
     private String guest;
     private FeatureEventXml.BwAgentState acd;
     private String acdReason;
-    // what was last published
-    private AgentState publishedState;
-    private String publishedReason;
-    private String publishedGuest;
-    private boolean guestPublished;
-    private Boolean dnd;
-    private final Map<ForwardingKind, ForwardingRule> forwarding = new EnumMap<>(ForwardingKind.class);
-    private Boolean publishedDnd;
-    private final Map<ForwardingKind, ForwardingRule> publishedForwarding = new EnumMap<>(ForwardingKind.class);
-    private final Map<String, CallState> calls = new HashMap<>();
-    private final Map<String, AgentCallEvent> liveCalls = new HashMap<>();
-    private LinkState publishedLink = LinkState.UNKNOWN;
     private boolean alarmed;
-    /** The command being run, if any: the correlation id of the state events its NOTIFYs give. */
-    String commandInFlight;
-    /** While a NOTIFY is processed: when it arrived, for the platform-to-ack latency of the events it gives. */
-    private long notifyNanos;
 
     AgentSession(AgentProfile profile, Credentials.Secret secret, SipLayer sip, ConnectorContext ctx, BroadWorksConfig config) {
         this.profile = profile;
@@ -91,6 +69,7 @@ final class AgentSession implements Subscription.Owner {
         this.dialog = config.subscribeDialog()
                 ? new Subscription(DialogInfoXml.EVENT_PACKAGE, DialogInfoXml.CONTENT_TYPE, aor, sip, ctx.vertx(), config, this, secret)
                 : null;
+        this.facts = new AgentFacts(ctx, profile, subscriptions().stream().map(sub -> sub.pkg).toList());
         this.commands = new CommandRunner(this, ctx.vertx(), config);
     }
 
@@ -149,7 +128,7 @@ final class AgentSession implements Subscription.Owner {
 
     /** Publishes that this instance stopped watching the agent: nobody vouches for its state now. */
     void publishStopped() {
-        emit(SubscriptionChanged.newBuilder().setLinkState(LinkState.LOST).setChannel(null).setReason("connector stopped").build(), null);
+        facts.stopped();
     }
 
     /** Registers a one-shot interest in parsed documents (hoteling events, feature events); used by commands. */
@@ -168,26 +147,21 @@ final class AgentSession implements Subscription.Owner {
         if (s.state() == Subscription.State.LOST || s.state() == Subscription.State.FAILED) {
             forget(s);
         }
-        LinkState link = aggregate();
-        if (link == null || link == publishedLink) {
-            return;
-        }
-        publishedLink = link;
-        String reason = link == LinkState.ACTIVE ? null : s.reason();
-        if (link != LinkState.ACTIVE) {
-            forgetPublished(); // downstream now shows the agent UNKNOWN: everything must be told again
-        }
-        if (link == LinkState.ACTIVE) {
-            republish(); // first: ACTIVE tells the engine the full state is in, and what this run still knows is part of it (ADR 009)
-        }
-        emit(SubscriptionChanged.newBuilder().setLinkState(link).setChannel(s.pkg).setReason(reason).build(), null);
+        LinkState state = switch (s.state()) {
+            case ACTIVE -> LinkState.ACTIVE;
+            case LOST -> LinkState.LOST;
+            case FAILED -> LinkState.TERMINATED;
+            default -> null;
+        };
+        LinkState link = facts.link(s.pkg, state, s.reason());
         if (link == LinkState.TERMINATED && !alarmed) {
             alarmed = true;
             ctx.metrics().alarm("subscription_refused");
-            LOG.error("alarm: the AS refused the subscription for good [agentId={}, package={}, reason={}]", agentId(), s.pkg, s.reason());
+            String reason = s.reason();
+            LOG.error("alarm: the AS refused the subscription for good [agentId={}, package={}, reason={}]", agentId(), s.pkg, reason);
             if (reason != null && reason.startsWith("TERMINATED_")) {
                 // the platform's last word: this agent has no service from us: logged out, not unknown
-                publishState(AgentState.LOGGED_OUT, null, "subscription " + reason.substring("TERMINATED_".length()).toLowerCase());
+                facts.state(AgentState.LOGGED_OUT, null, "subscription " + reason.substring("TERMINATED_".length()).toLowerCase());
             }
         }
         if (link == LinkState.ACTIVE) {
@@ -195,87 +169,23 @@ final class AgentSession implements Subscription.Owner {
         }
     }
 
-    /** ACTIVE when all are active, TERMINATED when one failed for good, LOST when one is lost; null while starting. */
-    private LinkState aggregate() {
-        boolean allActive = true;
-        for (Subscription s : subscriptions()) {
-            switch (s.state()) {
-                case FAILED:
-                    return LinkState.TERMINATED;
-                case LOST:
-                    return LinkState.LOST;
-                case ACTIVE:
-                    break;
-                default:
-                    allActive = false;
-            }
-        }
-        return allActive ? LinkState.ACTIVE : null;
-    }
-
     /** What a lost package told us is no longer known: the next full state is published in full. */
     private void forget(Subscription s) {
         if (s == feature) {
             acd = null;
             acdReason = null;
-            dnd = null;
-            forwarding.clear();
+            facts.unknown(AgentFacts.Fact.STATE, AgentFacts.Fact.DND, AgentFacts.Fact.FORWARDING);
         } else if (s == hoteling) {
             guestKnown = false;
             guest = null;
+            facts.unknown(AgentFacts.Fact.GUEST, AgentFacts.Fact.STATE); // a hoteling agent's state derives from the guest
         }
         // calls are kept: a full dialog state after the re-subscription ends those that are gone
     }
 
-    private void forgetPublished() {
-        publishedState = null;
-        publishedReason = null;
-        guestPublished = false;
-        publishedGuest = null;
-        publishedDnd = null;
-        publishedForwarding.clear();
-    }
-
-    /** After the link is back: everything still known is published again (a no-op for what already was). */
-    private void republish() {
-        if (guestKnown) {
-            publishGuest();
-        }
-        publishDnd();
-        publishForwarding();
-        publishAcdState();
-        for (Map.Entry<String, AgentCallEvent> call : liveCalls.entrySet()) {
-            emit(call.getValue(), call.getKey());
-        }
-    }
-
-    private void publishGuest() {
-        if (!guestPublished || !Objects.equals(publishedGuest, guest)) {
-            guestPublished = true;
-            publishedGuest = guest;
-            emit(HotelingChanged.newBuilder().setGuestAddress(guest).build(), null);
-        }
-    }
-
-    private void publishDnd() {
-        if (dnd != null && !Objects.equals(publishedDnd, dnd)) {
-            publishedDnd = dnd;
-            emit(DndChanged.newBuilder().setEnabled(dnd).build(), null);
-        }
-    }
-
-    private void publishForwarding() {
-        for (ForwardingRule rule : forwarding.values()) {
-            if (!rule.equals(publishedForwarding.get(rule.getKind()))) {
-                publishedForwarding.put(rule.getKind(), rule);
-                emit(ForwardingChanged.newBuilder().setRule(rule).build(), null);
-            }
-        }
-    }
-
     @Override
     public void notified(Subscription s, String contentType, byte[] body, long receivedNanos) {
-        notifyNanos = receivedNanos;
+        facts.arrivedAt(receivedNanos);
         try {
             if (s == feature) {
                 List<FeatureEvent> events = FeatureEventXml.decode(contentType, body);
@@ -287,7 +197,7 @@ final class AgentSession implements Subscription.Owner {
                 if (!e.challenged()) {
                     guestKnown = true;
                     guest = e.guestAddress();
-                    publishGuest();
+                    facts.guest(guest);
                     publishAcdState();
                 }
                 tell(e);
@@ -302,7 +212,7 @@ final class AgentSession implements Subscription.Owner {
             ctx.metrics().malformed(s.pkg);
             LOG.warn("notify not understood, ignored [agentId={}, package={}]: {}", agentId(), s.pkg, e.toString());
         } finally {
-            notifyNanos = 0;
+            facts.arrivedAt(0);
         }
     }
 
@@ -317,13 +227,11 @@ final class AgentSession implements Subscription.Owner {
             acd = a.state();
             acdReason = a.reason();
         } else if (e instanceof DndEvent d) {
-            dnd = d.on();
-            publishDnd();
+            facts.dnd(d.on());
         } else if (e instanceof ForwardingEvent f) {
             ForwardingKind kind = Translator.kind(f.type());
-            forwarding.put(kind, ForwardingRule.newBuilder().setKind(kind).setEnabled(f.on())
+            facts.forwarding(ForwardingRule.newBuilder().setKind(kind).setEnabled(f.on())
                     .setDestination(f.forwardTo()).setRingCount(f.ringCount()).build());
-            publishForwarding();
         } else {
             LOG.debug("feature event ignored [agentId={}, root={}]", agentId(), e);
         }
@@ -335,17 +243,7 @@ final class AgentSession implements Subscription.Owner {
             return;
         }
         AgentState state = usesHoteling() && guest == null ? AgentState.LOGGED_OUT : Translator.state(acd);
-        String reason = state == AgentState.NOT_READY ? acdReason : null;
-        publishState(state, reason, null);
-    }
-
-    private void publishState(AgentState state, String reason, String label) {
-        if (state == publishedState && Objects.equals(reason, publishedReason)) {
-            return;
-        }
-        publishedState = state;
-        publishedReason = reason;
-        emit(AgentStateChanged.newBuilder().setState(state).setReasonCode(reason).setReasonLabel(label).build(), null);
+        facts.state(state, state == AgentState.NOT_READY ? acdReason : null, null);
     }
 
     private void applyDialogs(DialogInfo info) {
@@ -354,57 +252,21 @@ final class AgentSession implements Subscription.Owner {
             String callId = d.stableCallId();
             present.add(callId);
             CallState now = Translator.callState(d);
-            CallState before = calls.get(callId);
             boolean over = now == CallState.ENDED || now == CallState.FAILED || now == CallState.REPLACED;
-            if (before == null && over) {
-                continue; // a call we never saw start: nothing to end
-            }
-            if (now != before) {
-                String queue = d.direction() == DialogInfoXml.Direction.INITIATOR ? null : config.queueAddresses().get(d.localIdentity());
-                AgentCallEvent event = AgentCallEvent.newBuilder().setCallId(callId).setDirection(Translator.direction(d))
-                        .setCallState(now).setQueueId(queue == null ? null : tenantQualified(queue))
-                        .setRemoteParty(Translator.party(d.remoteIdentity())).setRemoteName(d.remoteDisplay())
-                        .setCause(over ? d.event() : null).build();
-                emit(event, callId);
-                if (!over) {
-                    liveCalls.put(callId, event);
-                }
-            }
-            if (over) {
-                calls.remove(callId);
-                liveCalls.remove(callId);
-            } else {
-                calls.put(callId, now);
-            }
+            String queue = d.direction() == DialogInfoXml.Direction.INITIATOR ? null : config.queueAddresses().get(d.localIdentity());
+            facts.call(AgentCallEvent.newBuilder().setCallId(callId).setDirection(Translator.direction(d))
+                    .setCallState(now).setQueueId(queue == null ? null : tenantQualified(queue))
+                    .setRemoteParty(Translator.party(d.remoteIdentity())).setRemoteName(d.remoteDisplay())
+                    .setCause(over ? d.event() : null).build());
         }
         if (info.full()) {
-            for (String gone : List.copyOf(calls.keySet())) {
-                if (!present.contains(gone)) {
-                    calls.remove(gone);
-                    // the end names the call as it was last seen (direction, queue, party), not just its id
-                    AgentCallEvent last = liveCalls.remove(gone);
-                    AgentCallEvent.Builder ended = last != null ? AgentCallEvent.newBuilder(last)
-                            : AgentCallEvent.newBuilder().setCallId(gone).setDirection(io.ctistream.events.CallDirection.UNKNOWN);
-                    emit(ended.setCallState(CallState.ENDED).setCause("gone from the full dialog state").build(), gone);
-                }
-            }
+            // the end names the call as it was last seen (direction, queue, party), not just its id
+            facts.callsPresent(present, "gone from the full dialog state");
         }
     }
 
     /** Queue ids on the wire are tenant-qualified like agent ids; a configured id that already is stays as it is. */
     private String tenantQualified(String queue) {
         return queue.contains("/") ? queue : profile.getTenant() + "/" + queue;
-    }
-
-    void emit(Object payload, String correlationId) {
-        long from = notifyNanos;
-        String correlation = correlationId != null ? correlationId : commandInFlight;
-        ctx.sink().publish(ctx.events().event(profile.getTenant(), agentId(), payload, null, null, correlation))
-                .onSuccess(v -> {
-                    if (from != 0) {
-                        ctx.metrics().platformToAck(System.nanoTime() - from);
-                    }
-                })
-                .onFailure(e -> LOG.debug("event not published [agentId={}]: {}", agentId(), e.toString())); // the connector says it once, and re-reads
     }
 }

@@ -55,9 +55,9 @@ final class CommandRunner {
         Promise<Outcome> result = Promise.promise();
         waiting.add(result);
         queue.add(() -> {
-            session.commandInFlight = command.getCommandId();
+            session.facts.commandInFlight(command.getCommandId());
             run(command).onComplete(ar -> {
-                session.commandInFlight = null;
+                session.facts.commandInFlight(null);
                 waiting.remove(result);
                 if (ar.succeeded()) {
                     result.tryComplete(ar.result());

@@ -16,7 +16,7 @@ class FakeAdapterContractTest extends ConnectorContract {
     @Override
     protected PlatformAdapter newAdapter() {
         adapter = new FakePlatformAdapter();
-        adapter.platform.put(AGENT.getAgentId(), AgentState.NOT_READY);
+        adapter.platform.put(AGENT.getAgentId(), AgentState.LOGGED_OUT);
         return adapter;
     }
 

@@ -1,15 +1,14 @@
 package io.ctistream.connector.core.testkit;
 
+import io.ctistream.connector.core.AgentFacts;
 import io.ctistream.connector.core.ConnectorContext;
 import io.ctistream.connector.core.Outcome;
 import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.events.AgentCommand;
 import io.ctistream.events.AgentProfile;
 import io.ctistream.events.AgentState;
-import io.ctistream.events.AgentStateChanged;
 import io.ctistream.events.LinkState;
 import io.ctistream.events.SetState;
-import io.ctistream.events.SubscriptionChanged;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.List;
@@ -25,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * It is both the contract test's second subject and the example of what an adapter does.
  */
 public final class FakePlatformAdapter implements PlatformAdapter {
+    private static final String CHANNEL = "fake";
     /** What the in-memory platform holds: agent id → state. Tests change it as "the platform acting on its own". */
     public final Map<String, AgentState> platform = new ConcurrentHashMap<>();
     public final List<AgentCommand> executed = new CopyOnWriteArrayList<>();
@@ -32,6 +32,8 @@ public final class FakePlatformAdapter implements PlatformAdapter {
     public final AtomicInteger resyncs = new AtomicInteger();
     public final AtomicInteger queueAssignments = new AtomicInteger();
     private final Map<String, AgentProfile> taken = new ConcurrentHashMap<>();
+    /** Core's agent facts do the publishing: this adapter only says what its platform says. */
+    private final Map<String, AgentFacts> facts = new ConcurrentHashMap<>();
     private volatile boolean ignoreCommands;
     private ConnectorContext ctx;
 
@@ -40,11 +42,12 @@ public final class FakePlatformAdapter implements PlatformAdapter {
     /** The platform refuses the agent's link for good (a rejected subscription, a licence refused). */
     public void refuse(String agentId, String reason) {
         refused.put(agentId, reason);
-        AgentProfile p = taken.get(agentId);
-        if (p != null) {
-            ctx.vertx().runOnContext(v -> emit(p, SubscriptionChanged.newBuilder().setLinkState(LinkState.TERMINATED).setChannel("fake")
-                    .setReason(reason).build(), null));
-        }
+        ctx.vertx().runOnContext(v -> {
+            AgentFacts f = facts.get(agentId);
+            if (f != null) {
+                f.link(CHANNEL, LinkState.TERMINATED, reason);
+            }
+        });
     }
 
     @Override
@@ -66,10 +69,12 @@ public final class FakePlatformAdapter implements PlatformAdapter {
     /** The platform changes an agent's state on its own (a supervisor, the ACD): reported like a NOTIFY would be. */
     public void platformSets(String agentId, AgentState state) {
         platform.put(agentId, state);
-        AgentProfile p = taken.get(agentId);
-        if (p != null) {
-            ctx.vertx().runOnContext(v -> report(p, state, null));
-        }
+        ctx.vertx().runOnContext(v -> {
+            AgentFacts f = facts.get(agentId);
+            if (f != null) {
+                f.state(state, null, null);
+            }
+        });
     }
 
     @Override
@@ -81,7 +86,11 @@ public final class FakePlatformAdapter implements PlatformAdapter {
     @Override
     public void take(AgentProfile profile) {
         taken.put(profile.getAgentId(), profile);
-        reportInFull(profile, null);
+        AgentFacts f = new AgentFacts(ctx, profile, List.of(CHANNEL));
+        facts.put(profile.getAgentId(), f);
+        // snapshot, then stream: the full state first, then the link ACTIVE that says it is in (ADR 009)
+        f.state(platform.getOrDefault(profile.getAgentId(), AgentState.LOGGED_OUT), null, null);
+        f.link(CHANNEL, LinkState.ACTIVE, null);
     }
 
     @Override
@@ -102,6 +111,7 @@ public final class FakePlatformAdapter implements PlatformAdapter {
     @Override
     public void release(String agentId) {
         if (taken.remove(agentId) != null) {
+            facts.remove(agentId);
             released.add(agentId);
         }
     }
@@ -114,7 +124,10 @@ public final class FakePlatformAdapter implements PlatformAdapter {
         }
         if (command.getCommand() instanceof SetState s) {
             platform.put(profile.getAgentId(), s.getState());
-            report(profile, s.getState(), command.getCommandId());
+            AgentFacts f = facts.get(profile.getAgentId());
+            f.commandInFlight(command.getCommandId());
+            f.state(s.getState(), s.getReasonCode(), null);
+            f.commandInFlight(null);
             return Future.succeededFuture(Outcome.completed());
         }
         return Future.succeededFuture(Outcome.rejected("NOT_SUPPORTED", "the fake platform knows only SetState"));
@@ -123,19 +136,25 @@ public final class FakePlatformAdapter implements PlatformAdapter {
     @Override
     public void resync() {
         resyncs.incrementAndGet();
-        taken.values().forEach(p -> reportInFull(p, "RESYNC"));
+        facts.forEach((agentId, f) -> {
+            f.link(CHANNEL, LinkState.LOST, "RESYNC");
+            f.state(platform.getOrDefault(agentId, AgentState.LOGGED_OUT), null, null);
+            f.link(CHANNEL, LinkState.ACTIVE, null);
+        });
     }
 
     @Override
     public Future<Void> stop() {
         taken.keySet().forEach(released::add);
         taken.clear();
+        facts.clear();
         return Future.succeededFuture();
     }
 
     @Override
     public void abort() {
         taken.clear();
+        facts.clear();
     }
 
     @Override
@@ -148,20 +167,4 @@ public final class FakePlatformAdapter implements PlatformAdapter {
         return taken.size();
     }
 
-    /** Snapshot then stream: the full state first, then the link ACTIVE that says it is in (ADR 009). */
-    private void reportInFull(AgentProfile p, String reason) {
-        if (reason != null) {
-            emit(p, SubscriptionChanged.newBuilder().setLinkState(LinkState.LOST).setChannel("fake").setReason(reason).build(), null);
-        }
-        report(p, platform.getOrDefault(p.getAgentId(), AgentState.LOGGED_OUT), null);
-        emit(p, SubscriptionChanged.newBuilder().setLinkState(LinkState.ACTIVE).setChannel("fake").build(), null);
-    }
-
-    private void report(AgentProfile p, AgentState state, String commandId) {
-        emit(p, AgentStateChanged.newBuilder().setState(state).build(), commandId);
-    }
-
-    private void emit(AgentProfile p, Object payload, String correlation) {
-        ctx.sink().publish(ctx.events().event(p.getTenant(), p.getAgentId(), payload, null, null, correlation));
-    }
 }
