@@ -3,6 +3,8 @@ package io.ctistream.connector.broadworks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ctistream.connector.core.testkit.KafkaTap;
+import io.ctistream.connector.core.testkit.Roster;
 import io.ctistream.connector.core.ConnectorSettings;
 import io.ctistream.connector.core.kafka.KafkaSettings;
 import io.ctistream.embedded.testing.CtiKafkaExtension;

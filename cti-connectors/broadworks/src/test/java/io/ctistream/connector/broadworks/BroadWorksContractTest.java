@@ -3,6 +3,7 @@ package io.ctistream.connector.broadworks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ctistream.connector.core.testkit.Roster;
 import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.connector.core.testkit.ConnectorContract;
 import io.ctistream.events.AgentCommand;

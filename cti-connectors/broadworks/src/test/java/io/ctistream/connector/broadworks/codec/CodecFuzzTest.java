@@ -2,6 +2,7 @@ package io.ctistream.connector.broadworks.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ctistream.connector.core.testkit.Vector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

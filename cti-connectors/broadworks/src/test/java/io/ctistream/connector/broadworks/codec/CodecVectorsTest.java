@@ -3,6 +3,7 @@ package io.ctistream.connector.broadworks.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ctistream.connector.core.testkit.Vector;
 import io.ctistream.codec.MalformedBodyException;
 import io.ctistream.connector.broadworks.codec.DialogInfoXml.Dialog;
 import io.ctistream.connector.broadworks.codec.DialogInfoXml.DialogInfo;

@@ -1,4 +1,4 @@
-package io.ctistream.connector.broadworks.codec;
+package io.ctistream.connector.core.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,11 +16,11 @@ import java.util.stream.Stream;
  * {@code args:}, any number of {@code expect:}), then {@code body:} and the raw body to the end of
  * the file, byte for byte.
  */
-record Vector(String file, String description, String kind, String contentType, Map<String, String> args,
+public record Vector(String file, String description, String kind, String contentType, Map<String, String> args,
               List<String> expect, byte[] body) {
-    static final Path DIR = Path.of("src/test/resources/vectors");
+    public static final Path DIR = Path.of("src/test/resources/vectors");
 
-    static Stream<Vector> all() {
+    public static Stream<Vector> all() {
         try (Stream<Path> files = Files.list(DIR)) {
             return files.filter(p -> p.toString().endsWith(".vector")).sorted().map(Vector::read).toList().stream();
         } catch (IOException e) {
@@ -28,7 +28,7 @@ record Vector(String file, String description, String kind, String contentType, 
         }
     }
 
-    static Vector read(Path p) {
+    public static Vector read(Path p) {
         try {
             byte[] raw = Files.readAllBytes(p);
             String text = new String(raw, StandardCharsets.ISO_8859_1);

@@ -1,4 +1,4 @@
-package io.ctistream.connector.broadworks;
+package io.ctistream.connector.core.testkit;
 
 import io.ctistream.events.AgentEvent;
 import io.ctistream.events.AgentStateChanged;
@@ -23,7 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads cti.agent-events and cti.command-results of one tenant in the background, for assertions. */
-final class KafkaTap implements AutoCloseable {
+public final class KafkaTap implements AutoCloseable {
     private final String tenantPrefix;
     private final List<AgentEvent> events = new CopyOnWriteArrayList<>();
     private final List<CommandResult> results = new CopyOnWriteArrayList<>();
@@ -31,7 +31,7 @@ final class KafkaTap implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    KafkaTap(String bootstrap, String registry, String tenant) {
+    public KafkaTap(String bootstrap, String registry, String tenant) {
         this.tenantPrefix = tenant + "/";
         KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -66,7 +66,7 @@ final class KafkaTap implements AutoCloseable {
     }
 
     /** The agent's events rendered as short lines, e.g. "state NOT_READY 0012", "link LOST SIP_481". */
-    List<String> lines(String agentId) {
+    public List<String> lines(String agentId) {
         List<String> out = new ArrayList<>();
         for (AgentEvent e : events) {
             if (e.getHeader().getAgentId().equals(agentId)) {
@@ -76,24 +76,24 @@ final class KafkaTap implements AutoCloseable {
         return out;
     }
 
-    List<AgentEvent> events(String agentId) {
+    public List<AgentEvent> events(String agentId) {
         return events.stream().filter(e -> e.getHeader().getAgentId().equals(agentId)).toList();
     }
 
     /** Connector status records of the instances whose id starts with the tenant. */
-    List<io.ctistream.events.ConnectorStatus> statuses() {
+    public List<io.ctistream.events.ConnectorStatus> statuses() {
         return List.copyOf(statuses);
     }
 
-    CommandResult result(String commandId) {
+    public CommandResult result(String commandId) {
         return results.stream().filter(r -> r.getCommandId().equals(commandId)).findFirst().orElse(null);
     }
 
-    long resultCount(String commandId) {
+    public long resultCount(String commandId) {
         return results.stream().filter(r -> r.getCommandId().equals(commandId)).count();
     }
 
-    static String render(Object p) {
+    public static String render(Object p) {
         if (p instanceof AgentStateChanged s) {
             return "state " + s.getState() + (s.getReasonCode() == null ? "" : " " + s.getReasonCode());
         } else if (p instanceof HotelingChanged h) {

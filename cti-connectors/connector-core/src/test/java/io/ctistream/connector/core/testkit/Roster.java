@@ -1,4 +1,4 @@
-package io.ctistream.connector.broadworks;
+package io.ctistream.connector.core.testkit;
 
 import io.ctistream.events.AgentCommand;
 import io.ctistream.events.AgentProfile;
@@ -19,40 +19,46 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Writes roster entries and commands as the rest of ctistream would. */
-final class Roster implements AutoCloseable {
+public final class Roster implements AutoCloseable {
     private final KafkaProducer<String, SpecificRecord> producer;
 
-    Roster(String bootstrap, String registry) {
+    public Roster(String bootstrap, String registry) {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), CtiSerdes.<SpecificRecord>valueSerializer(registry));
     }
 
-    static AgentProfile agent(String tenant, String id, String user, String domain, String guest) {
+    /** A BroadWorks agent of {@code tenant}: AS user {@code user}@{@code domain}, a hoteling host when {@code guest} is set. */
+    public static AgentProfile agent(String tenant, String id, String user, String domain, String guest) {
+        return agent(Platform.BROADWORKS, tenant, id, user, domain, guest);
+    }
+
+    /** An agent of {@code platform}, in team {@code tenant/team} and queue {@code tenant/sales}, credential reference = {@code id}. */
+    public static AgentProfile agent(Platform platform, String tenant, String id, String user, String domain, String guest) {
         return AgentProfile.newBuilder().setTenant(tenant).setAgentId(tenant + "/" + id).setDisplayName("Agent " + id)
-                .setTeamId(tenant + "/team").setQueues(List.of(tenant + "/sales")).setPlatform(Platform.BROADWORKS)
+                .setTeamId(tenant + "/team").setQueues(List.of(tenant + "/sales")).setPlatform(platform)
                 .setPlatformUserId(user + "@" + domain).setHotelingGuestAddress(guest).setCredentialRef(id).build();
     }
 
-    void put(AgentProfile p) throws Exception {
+    public void put(AgentProfile p) throws Exception {
         producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), p.getAgentId(), p)).get();
     }
 
-    void remove(String agentId) throws Exception {
+    public void remove(String agentId) throws Exception {
         producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), agentId, null)).get();
     }
 
     /** Sends a command with a 30 s deadline; returns its id. */
-    String command(AgentProfile p, Object command) throws Exception {
+    public String command(AgentProfile p, Object command) throws Exception {
         return command(p, command, Duration.ofSeconds(30));
     }
 
-    String command(AgentProfile p, Object command, Duration deadline) throws Exception {
+    public String command(AgentProfile p, Object command, Duration deadline) throws Exception {
         String id = UUID.randomUUID().toString();
         command(p, id, command, deadline);
         return id;
     }
 
-    void command(AgentProfile p, String id, Object command, Duration deadline) throws Exception {
+    public void command(AgentProfile p, String id, Object command, Duration deadline) throws Exception {
         AgentCommand c = AgentCommand.newBuilder().setCommandId(id).setTenant(p.getTenant()).setAgentId(p.getAgentId())
                 .setPrincipal(Principal.newBuilder().setSubject("it").setRole(Role.AGENT).build())
                 .setIssuedAt(Instant.now()).setDeadline(Instant.now().plus(deadline)).setCommand(command).build();
