@@ -137,11 +137,12 @@ final class AgentApplier {
     }
 
     /**
-     * Applies one event. Runs are distinct (ADR 009): a run that did not report the agent before is
-     * a new authority that knows nothing of what an earlier run said, so the ACD state that run
-     * reported is no longer vouched for (UNKNOWN until the new run says it), and the new run's link
-     * ACTIVE — it has told its full state by then — ends a call only an earlier run reported, counted
-     * once, as a call that ended. A call the new run reports again carries on (not offered twice).
+     * Applies one event. Runs are distinct (ADR 009): a restarted instance (a later run of the one
+     * that spoke for the agent) knows nothing of what its earlier run said, so that ACD state is no
+     * longer vouched for (UNKNOWN until the new run says it). A call no run vouches for now — reported
+     * before a restart or a link loss, or by another instance — ends, counted once, at the link's next
+     * ACTIVE (the full state is in by then) or when another call is reported, unless the full state
+     * reported it again (then it carries on, not offered twice).
      */
     Applied applyEvent(AgentProjection current, AgentEvent event, long now) {
         EventHeader header = event.getHeader();
@@ -152,27 +153,45 @@ final class AgentApplier {
         }
         AgentSnapshot original = p.getSnapshot();
         List<QueueSignal> signals = new ArrayList<>();
-        if (p.getServedByRun() != null && !run.equals(p.getServedByRun())) {
+        if (restartOf(p.getServedByRun(), run)) {
+            // the same instance restarted: it knows nothing of what its earlier run said (another instance taking
+            // over reports the agent in full anyway, and a late event of the old owner must not withdraw the new one's word)
             p = AgentProjection.newBuilder(p).setAcdState(AgentState.UNKNOWN).build();
         }
         CurrentCall earlier = p.getSnapshot().getCurrentCall();
-        if (earlier != null && !run.equals(p.getCallRun()) && event.getPayload() instanceof SubscriptionChanged s
-                && s.getLinkState() == LinkState.ACTIVE) {
+        Object payload = event.getPayload();
+        boolean fullStateTold = payload instanceof SubscriptionChanged s && s.getLinkState() == LinkState.ACTIVE;
+        boolean anotherCall = payload instanceof AgentCallEvent c && earlier != null && !c.getCallId().equals(earlier.getCallId())
+                && !AgentRules.callOver(c.getCallState());
+        if (earlier != null && !run.equals(p.getCallRun()) && (fullStateTold || anotherCall)) {
+            // a call no run vouches for now (reported before a restart, a link loss or by another instance) that the
+            // full state did not report again: it ended, counted once, before what comes next
             AgentCallEvent end = AgentCallEvent.newBuilder().setCallId(earlier.getCallId()).setDirection(earlier.getDirection())
                     .setCallState(CallState.ENDED).setQueueId(earlier.getQueueId()).setRemoteParty(earlier.getRemoteParty())
-                    .setCause("not in the full state of a new connector run").build();
+                    .setCause("not in the full state the connector reported again").build();
             Applied ended = applyPayload(p, p, header, end, false, now);
             signals.addAll(ended.signals());
             p = ended.projection();
         }
-        Applied applied = applyPayload(p, p, header, event.getPayload(), false, now);
+        Applied applied = applyPayload(p, p, header, payload, false, now);
         signals.addAll(applied.signals());
         AgentProjection after = applied.projection();
         CurrentCall call = after.getSnapshot().getCurrentCall();
-        String callRun = call == null ? null : event.getPayload() instanceof AgentCallEvent ? run : after.getCallRun();
+        boolean linkDown = payload instanceof SubscriptionChanged s && AgentRules.linkDown(s.getLinkState());
+        String callRun = call == null || linkDown ? null : payload instanceof AgentCallEvent ? run : after.getCallRun();
         AgentProjection next = AgentProjection.newBuilder(after).setServedByRun(run).setCallRun(callRun).build();
         Applied published = republish(current == null, next, original, now);
         return new Applied(published.projection(), signals, published.changed());
+    }
+
+    /** True when {@code run} is a later run of the instance that ran {@code servedBy} (both {@code instance@run}). */
+    static boolean restartOf(String servedBy, String run) {
+        if (servedBy == null || servedBy.equals(run)) {
+            return false;
+        }
+        int a = servedBy.lastIndexOf('@');
+        int b = run.lastIndexOf('@');
+        return a > 0 && b > 0 && servedBy.substring(0, a).equals(run.substring(0, b));
     }
 
     /** Versions and stamps a projection reached in more than one step as one change from {@code original}. */
@@ -236,8 +255,12 @@ final class AgentApplier {
             link = s.getLinkState();
             if (AgentRules.linkDown(link)) {
                 acd = AgentState.UNKNOWN; // what we knew is no longer known: the next full state restores it
-                call = null;
-                connectedAt = null;
+                if (legacyRuns) {
+                    call = null;
+                    connectedAt = null;
+                }
+                // with runs, the call stays on the greyed snapshot: the next ACTIVE ends it, counted once,
+                // unless the full state before it reports it again (then it carries on, not offered twice)
                 freshness = freshness == Freshness.UNKNOWN ? Freshness.UNKNOWN : Freshness.STALE;
             }
         } else if (payload instanceof AgentCallEvent c) {

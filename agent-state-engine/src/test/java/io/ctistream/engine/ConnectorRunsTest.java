@@ -140,6 +140,58 @@ class ConnectorRunsTest {
         assertThat(engine.agentState.readValuesToList()).isEmpty();
     }
 
+    /** Review finding: a link loss dropped the call uncounted, and its re-report after the loss was offered twice. */
+    @Test
+    void aLinkLossKeepsTheCallUntilTheFullStateSaysAndCountsItOnce() {
+        // WHEN the link is lost and comes back without the call (it ended meanwhile)
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(20), link(LinkState.LOST));
+        assertThat(last().getState()).isEqualTo(AgentState.UNKNOWN);
+        assertThat(last().getCurrentCall()).as("kept on the greyed snapshot").isNotNull();
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(25), state(AgentState.READY));
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(25), link(LinkState.ACTIVE));
+
+        // THEN it ended, counted once
+        assertThat(last().getState()).isEqualTo(AgentState.READY);
+        assertThat(last().getCurrentCall()).isNull();
+        assertThat(last().getToday().getCallsHandled()).isEqualTo(1);
+        assertThat(engine.queueStats.readKeyValuesToMap().get(q1).getOfferedToday()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallReportedAgainAfterALinkLossIsNotOfferedTwice() {
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(20), link(LinkState.LOST));
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(25), call("c1", CallState.CONNECTED, q1));
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(25), state(AgentState.READY));
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(25), link(LinkState.ACTIVE));
+        assertThat(last().getState()).isEqualTo(AgentState.TALKING);
+        assertThat(last().getCurrentCall().getSince()).isEqualTo(T0.plusSeconds(10));
+
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(60), call("c1", CallState.ENDED, q1));
+        assertThat(last().getToday().getCallsHandled()).isEqualTo(1);
+        QueueSnapshot q = engine.queueStats.readKeyValuesToMap().get(q1);
+        assertThat(q.getOfferedToday()).isEqualTo(1);
+        assertThat(q.getAnsweredToday()).isEqualTo(1);
+    }
+
+    /** Review finding: a restart's full state naming a new call replaced the old run's call without counting it. */
+    @Test
+    void aNewCallFromANewRunEndsTheOldRunsCallCounted() {
+        engine.sendFromRun("bw-1", RUN_B, alice, ofSeconds(31), call("c2", CallState.RINGING, q1));
+        assertThat(last().getCurrentCall().getCallId()).isEqualTo("c2");
+        assertThat(last().getToday().getCallsHandled()).isEqualTo(1);
+        engine.sendFromRun("bw-1", RUN_B, alice, ofSeconds(31), link(LinkState.ACTIVE));
+        assertThat(last().getCurrentCall().getCallId()).as("the new run's own call carries on").isEqualTo("c2");
+        assertThat(engine.queueStats.readKeyValuesToMap().get(q1).getOfferedToday()).isEqualTo(2);
+    }
+
+    /** Review finding: another instance taking over must not withdraw the state it has just reported (only a restart does). */
+    @Test
+    void anotherInstancesWordIsNotARestart() {
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(20), call("c1", CallState.ENDED, q1));
+        engine.sendFromRun("bw-2", RUN_B, alice, ofSeconds(31), HotelingChanged.newBuilder().setGuestAddress("g@example.test").build());
+        assertThat(last().getState()).isEqualTo(AgentState.READY);
+    }
+
     private AgentSnapshot last() {
         return engine.agentTable().get(alice).value();
     }

@@ -137,6 +137,71 @@ class EngineFailoverIT {
     }
 
     /**
+     * Verifies issue #13 (and the guarantee of issue #20, whichever it becomes): an engine process
+     * killed with SIGKILL mid-stream, and started again on the same state directory (a crashed
+     * host's leftovers), ends exactly where a single-instance replay of the same input ends — every
+     * agent's snapshot and every team and queue figure.
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void anEngineKilledMidStreamEndsWhereAReplayEnds(TestKafka kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
+        }
+        Input input = Input.at(Clock.systemUTC());
+        Scenario scenario = input.scenario();
+        String applicationId = "engine-kill-" + UUID.randomUUID();
+        EngineConfig base = EngineConfig.defaults(kafka.bootstrapServers(), kafka.registryUrl()).withApplicationId(applicationId)
+                .withHousekeepingInterval(Duration.ofHours(1));
+        Expected expected = replay(scenario, base, input.next());
+        String stateDir = tempDir("killed");
+        java.nio.file.Path log = Files.createTempFile("engine-process-", ".log");
+        List<Process> started = new java.util.ArrayList<>();
+        try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), CtiSerdes.<SpecificRecord>valueSerializer(kafka.registryUrl()));
+             Published published = new Published(kafka)) {
+            for (AgentProfile p : scenario.roster()) {
+                producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), null, scenario.start().toEpochMilli(), p.getAgentId(), p));
+            }
+            producer.flush();
+
+            // GIVEN an engine process working through the input
+            started.add(EngineProcess.launch(kafka.bootstrapServers(), kafka.registryUrl(), applicationId, stateDir, log));
+            awaitRunning(log, 1);
+            List<Scenario.Step> steps = scenario.steps();
+            send(producer, steps);
+
+            // WHEN it is killed with SIGKILL while it is part-way through (some of the input published, not all)
+            await().atMost(Duration.ofMinutes(2)).pollInSameThread().until(() -> {
+                published.poll();
+                return published.agents.values().stream().mapToLong(AgentSnapshot::getVersion).sum() > 2_000;
+            });
+            started.get(0).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+            // AND started again on the same state directory
+            started.add(EngineProcess.launch(kafka.bootstrapServers(), kafka.registryUrl(), applicationId, stateDir, log));
+            awaitRunning(log, 2);
+
+            // THEN what it publishes ends exactly where the single-instance replay ends
+            await().atMost(Duration.ofMinutes(3)).pollInSameThread().untilAsserted(() -> {
+                published.poll();
+                assertSame("agents", published.agents, expected.agents);
+                assertSame("teams", published.teams, expected.teams);
+                assertSame("queues", published.queues, expected.queues);
+            });
+            assertThat(published.versionRegressions).as("team and queue versions published out of order").isEmpty();
+        } finally {
+            started.forEach(Process::destroyForcibly);
+        }
+    }
+
+    /** Until the engine processes' log says {@code count} of them reached running. */
+    private static void awaitRunning(java.nio.file.Path log, int count) {
+        await().atMost(Duration.ofMinutes(2)).until(() -> Files.readAllLines(log).stream().filter(EngineProcess.RUNNING::equals).count() >= count);
+    }
+
+    /**
      * What this test writes to the broker: a morning of {@link #AGENTS} agents, then one more event
      * for the first agent. Stamped from {@code clock}, never from a calendar date, because the
      * broker deletes records older than retention (issue #12); {@code EngineFailoverInputTest}

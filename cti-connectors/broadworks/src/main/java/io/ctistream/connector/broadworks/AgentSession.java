@@ -247,10 +247,15 @@ final class AgentSession implements Subscription.Owner {
     }
 
     private void applyDialogs(DialogInfo info) {
-        Set<String> present = new HashSet<>();
+        if (info.full()) {
+            // what the full state lacks ended: told first, so a new call is never taken for the continuation of an old one;
+            // the end names the call as it was last seen (direction, queue, party), not just its id
+            Set<String> present = new HashSet<>();
+            info.dialogs().forEach(d -> present.add(d.stableCallId()));
+            facts.callsPresent(present, "gone from the full dialog state");
+        }
         for (Dialog d : info.dialogs()) {
             String callId = d.stableCallId();
-            present.add(callId);
             CallState now = Translator.callState(d);
             boolean over = now == CallState.ENDED || now == CallState.FAILED || now == CallState.REPLACED;
             String queue = d.direction() == DialogInfoXml.Direction.INITIATOR ? null : config.queueAddresses().get(d.localIdentity());
@@ -258,10 +263,6 @@ final class AgentSession implements Subscription.Owner {
                     .setCallState(now).setQueueId(queue == null ? null : tenantQualified(queue))
                     .setRemoteParty(Translator.party(d.remoteIdentity())).setRemoteName(d.remoteDisplay())
                     .setCause(over ? d.event() : null).build());
-        }
-        if (info.full()) {
-            // the end names the call as it was last seen (direction, queue, party), not just its id
-            facts.callsPresent(present, "gone from the full dialog state");
         }
     }
 

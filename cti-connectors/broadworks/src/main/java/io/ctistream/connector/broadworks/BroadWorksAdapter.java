@@ -68,7 +68,11 @@ public final class BroadWorksAdapter implements PlatformAdapter {
             LOG.warn("subscribing to the feature package under its alias [{}] instead of [{}]: use it only for an AS that needs it",
                     BroadWorksConfig.FEATURE_PACKAGE_ALIAS, BroadWorksConfig.FEATURE_PACKAGE);
         }
-        if (BroadWorksConfig.wildcard(config.bindHost())) {
+        if (BroadWorksConfig.wildcard(config.bindHost()) && java.net.InetAddress.getLoopbackAddress().getHostAddress().equals(config.contactHost())
+                && !config.outboundProxy().startsWith("127.") && !config.outboundProxy().startsWith("localhost")) {
+            LOG.warn("sip contact host not set, and no address of this host but loopback was found: an AS elsewhere cannot send NOTIFYs "
+                    + "to [{}]; set CTISTREAM_BW_CONTACT_HOST", config.contactHost());
+        } else if (BroadWorksConfig.wildcard(config.bindHost())) {
             LOG.info("sip contact host not set and the bind host [{}] is a wildcard: the AS is asked to send NOTIFYs to [{}]; "
                     + "set CTISTREAM_BW_CONTACT_HOST when it must reach another address", config.bindHost(), config.contactHost());
         }
@@ -116,8 +120,9 @@ public final class BroadWorksAdapter implements PlatformAdapter {
     }
 
     /**
-     * Reads every owned agent's full state again: each subscription is made anew, paced, and answered
-     * with a full-state NOTIFY; meanwhile the agent's link is LOST (UNKNOWN downstream, not a stale live state).
+     * Reads every owned agent's full state again: each subscription is made anew in a new dialog, paced
+     * (its link LOST when its turn comes), and answered with a full-state NOTIFY. Until then the engine
+     * shows the agents UNKNOWN anyway: the run changed when the events were lost (ADR 009).
      */
     @Override
     public void resync() {
@@ -127,8 +132,8 @@ public final class BroadWorksAdapter implements PlatformAdapter {
         toOpen.clear();
         for (AgentSession s : sessions.values()) {
             for (Subscription sub : s.subscriptions()) {
-                sub.suspend(RESYNC);
-                if (sub.suspended()) {
+                if (sub.state() != Subscription.State.FAILED) {
+                    sub.reread(RESYNC);
                     toOpen.add(sub);
                 }
             }

@@ -68,7 +68,7 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
             throw new IllegalArgumentException("the contact host [" + contactHost + "] is a wildcard the AS cannot send NOTIFYs to: name this host's address");
         }
         // a wildcard bind is no address for the AS to reach: the Contact names one of this host's addresses (issue #19)
-        contactHost = contactHost == null || contactHost.isBlank() ? (wildcard(bindHost) ? routableAddress() : bindHost) : contactHost;
+        contactHost = contactHost == null || contactHost.isBlank() ? (wildcard(bindHost) ? routableAddress(outboundProxy) : bindHost) : contactHost;
         if (requestedExpires < 10) {
             throw new IllegalArgumentException("requested expires must be at least 10 s, was " + requestedExpires);
         }
@@ -103,8 +103,58 @@ public record BroadWorksConfig(String transport, String bindHost, int bindPort, 
     }
 
     /**
-     * An address of this host another host can send to: the first IPv4 address of an interface that
-     * is up and not loopback (a site address before others), else the loopback address (an AS on this host).
+     * An address of this host the AS can send to: the local address of the route to the outbound proxy
+     * when it is given as an IP address (no name lookup here), else the first IPv4 address of an
+     * interface that is up and not loopback (a site address before others), else the loopback address.
+     */
+    static String routableAddress(String outboundProxy) {
+        String viaRoute = routeTo(outboundProxy);
+        return viaRoute != null ? viaRoute : routableAddress();
+    }
+
+    /** The local address the kernel would send from to {@code host:port}, when the host is an IP literal; else null. */
+    static String routeTo(String proxy) {
+        if (proxy == null) {
+            return null;
+        }
+        String p = proxy.trim();
+        String host;
+        int port = 5060;
+        if (p.startsWith("[")) {
+            int end = p.indexOf(']');
+            host = end > 0 ? p.substring(1, end) : p;
+            if (end > 0 && p.length() > end + 2 && p.charAt(end + 1) == ':') {
+                port = parsePort(p.substring(end + 2), port);
+            }
+        } else if (p.indexOf(':') == p.lastIndexOf(':') && p.contains(":")) {
+            host = p.substring(0, p.indexOf(':'));
+            port = parsePort(p.substring(p.indexOf(':') + 1), port);
+        } else {
+            host = p;
+        }
+        if (!host.matches("[0-9.]+") && !host.contains(":")) {
+            return null; // a name: no lookup while reading settings
+        }
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket()) {
+            probe.connect(new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), port)); // a route lookup, nothing sent
+            java.net.InetAddress local = probe.getLocalAddress();
+            return local == null || local.isAnyLocalAddress() ? null : local.getHostAddress();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static int parsePort(String s, int fallback) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    /**
+     * The first IPv4 address of an interface that is up and not loopback (a site address before
+     * others), else the loopback address (an AS on this host).
      */
     static String routableAddress() {
         try {

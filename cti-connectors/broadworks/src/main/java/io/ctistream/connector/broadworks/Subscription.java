@@ -72,6 +72,8 @@ final class Subscription implements SipLayer.NotifyTarget {
     private long refreshTimer = -1;
     private long retryTimer = -1;
     private int failures;
+    /** Set while a re-read waits for the pacer: why. */
+    private String rereadReason;
     private final Backoff retries;
     private String answeredNonce;
     private String reason;
@@ -155,10 +157,30 @@ final class Subscription implements SipLayer.NotifyTarget {
     }
 
     /**
+     * Reads the full state again in a new dialog, whatever the old one does meanwhile (a resync after
+     * a Kafka loss): when the pacer reaches it ({@link #openQueued()}), the link goes LOST and a new
+     * dialog is opened, even if the old one sent a NOTIFY in between. Paced, so a resync of many
+     * agents neither storms the AS nor floods the sink with link events.
+     */
+    void reread(String why) {
+        if (state == State.CLOSED || state == State.FAILED) {
+            return;
+        }
+        rereadReason = why;
+    }
+
+    /**
      * Opens a subscription that waited in the pacer's queue, unless it no longer needs it: opened
-     * meanwhile, or its old dialog spoke again after the AS came back.
+     * meanwhile, or its old dialog spoke again after the AS came back. A pending re-read always opens anew.
      */
     void openQueued() {
+        if (rereadReason != null) {
+            String why = rereadReason;
+            rereadReason = null;
+            suspend(why);
+            open(); // a new dialog; the old one's NOTIFYs are answered and ignored
+            return;
+        }
         if (state == State.IDLE || suspended) {
             open();
         }

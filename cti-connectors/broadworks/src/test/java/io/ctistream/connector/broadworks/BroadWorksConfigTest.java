@@ -24,6 +24,13 @@ class BroadWorksConfigTest {
     }
 
     @Test
+    void theContactFollowsTheRouteToAnAsGivenByAddress() {
+        // an AS on loopback is reached from loopback: the route says so
+        assertThat(BroadWorksConfig.defaults("0.0.0.0", "127.0.0.1:5060").contactHost()).isEqualTo("127.0.0.1");
+        assertThat(BroadWorksConfig.routeTo("as.example:5060")).as("a name is not looked up while reading settings").isNull();
+    }
+
+    @Test
     void aNamedBindOrContactIsKept() {
         assertThat(BroadWorksConfig.defaults("127.0.0.1", "as:5060").contactHost()).isEqualTo("127.0.0.1");
         assertThat(BroadWorksConfig.defaults("0.0.0.0", "as:5060").toBuilder().contactHost("connector.example").build().contactHost())

@@ -76,10 +76,8 @@ public final class ConnectorVerticle extends VerticleBase {
 
             @Override
             public void partitionsOwned(java.util.Set<Integer> partitions, int partitionCount) {
-                ctx.runOnContext(x -> {
-                    queues.assign(partitions, partitionCount);
-                    adapter.queuesChanged();
-                });
+                queues.assign(partitions, partitionCount); // at once, on the directory's thread: never two owners of a queue
+                ctx.runOnContext(x -> adapter.queuesChanged());
             }
         };
         return adapter.start(new ConnectorContext(vertx, new TrackingSink(), events, metrics, queues))

@@ -97,7 +97,13 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
         Context ctx = Vertx.currentContext();
         Promise<Void> promise = Promise.promise();
         java.util.function.Consumer<Exception> done = e -> {
-            healthy = e == null; // at once, on whichever thread: the sends queued behind this one see it
+            // at once, on whichever thread: the sends queued behind this one see it. Only the cluster being out
+            // of reach makes the sink down; a record of its own trouble (too large, not serializable) fails alone
+            if (e == null) {
+                healthy = true;
+            } else if (unreachable(e)) {
+                healthy = false;
+            }
             Runnable complete = () -> {
                 if (e == null) {
                     metrics.published();
@@ -119,7 +125,7 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
         }
         if (queued.incrementAndGet() > MAX_QUEUED) {
             queued.decrementAndGet();
-            done.accept(new KafkaException("the send queue is full (" + MAX_QUEUED + "): not sent"));
+            done.accept(new QueueFull("the send queue is full (" + MAX_QUEUED + "): not sent"));
             return promise.future();
         }
         try {
@@ -141,6 +147,21 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
             done.accept(new KafkaException("the sink is closed: not sent"));
         }
         return promise.future();
+    }
+
+    /** The send queue was full: this record is lost, the cluster is not judged by it. */
+    static final class QueueFull extends KafkaException {
+        QueueFull(String message) {
+            super(message);
+        }
+    }
+
+    /** True for the errors that mean the cluster cannot be reached (metadata or delivery timed out, the network failed, we said so). */
+    static boolean unreachable(Exception e) {
+        return !(e instanceof QueueFull) && (e instanceof org.apache.kafka.common.errors.TimeoutException
+                || e instanceof org.apache.kafka.common.errors.RetriableException
+                || e instanceof org.apache.kafka.common.errors.AuthenticationException
+                || (e instanceof KafkaException && String.valueOf(e.getMessage()).startsWith("kafka unreachable")));
     }
 
     @Override
