@@ -53,9 +53,7 @@ class EngineFailoverIT {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void twoInstancesAStopAndARestartEndWhereASingleInstanceReplayEnds(TestKafka kafka) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
-        }
+        provision(kafka);
         Input input = Input.at(Clock.systemUTC());
         Scenario scenario = input.scenario();
         AgentEvent next = input.next();
@@ -68,9 +66,7 @@ class EngineFailoverIT {
         Expected expected = replay(scenario, base, next);
         assertThat(expected.agents).hasSize(AGENTS);
 
-        try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), CtiSerdes.<SpecificRecord>valueSerializer(kafka.registryUrl()))) {
+        try (var producer = producer(kafka)) {
             for (AgentProfile p : scenario.roster()) {
                 producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), null, scenario.start().toEpochMilli(), p.getAgentId(), p));
             }
@@ -145,9 +141,7 @@ class EngineFailoverIT {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void anEngineKilledMidStreamEndsWhereAReplayEnds(TestKafka kafka) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
-        }
+        provision(kafka);
         Input input = Input.at(Clock.systemUTC());
         Scenario scenario = input.scenario();
         String applicationId = "engine-kill-" + UUID.randomUUID();
@@ -157,9 +151,7 @@ class EngineFailoverIT {
         String stateDir = tempDir("killed");
         java.nio.file.Path log = Files.createTempFile("engine-process-", ".log");
         List<Process> started = new java.util.ArrayList<>();
-        try (var producer = new KafkaProducer<String, SpecificRecord>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), CtiSerdes.<SpecificRecord>valueSerializer(kafka.registryUrl()));
+        try (var producer = producer(kafka);
              Published published = new Published(kafka)) {
             for (AgentProfile p : scenario.roster()) {
                 producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), null, scenario.start().toEpochMilli(), p.getAgentId(), p));
@@ -194,6 +186,17 @@ class EngineFailoverIT {
         } finally {
             started.forEach(Process::destroyForcibly);
         }
+    }
+
+    private static void provision(TestKafka kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
+        }
+    }
+
+    private static KafkaProducer<String, SpecificRecord> producer(TestKafka kafka) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), CtiSerdes.<SpecificRecord>valueSerializer(kafka.registryUrl()));
     }
 
     /** Until the engine processes' log says {@code count} of them reached running. */

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What every connector process reads, whatever its platform (docs/config/connector-common.md):
+ * What every connector process reads, whatever its platform (the CTISTREAM_CONNECTOR_* rows of each docs/config/connector-<platform>.md):
  * its instance, Kafka and the registry, the tenants it serves, the roster group and where health
  * and metrics are served.
  *
