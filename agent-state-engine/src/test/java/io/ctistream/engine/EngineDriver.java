@@ -162,7 +162,8 @@ final class EngineDriver implements AutoCloseable {
     }
 
     static AgentEvent event(String agentId, Instant occurred, Object payload, Long platformSequence) {
-        EventHeader h = EventHeader.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant(TENANT).setAgentId(agentId)
+        String tenant = agentId.contains("/") ? agentId.substring(0, agentId.indexOf('/')) : TENANT; // ids are tenant-qualified
+        EventHeader h = EventHeader.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant(tenant).setAgentId(agentId)
                 .setSource(EventSource.newBuilder().setPlatform(Platform.BROADWORKS).setConnectorInstance("bw-1")
                         .setPlatformSequence(platformSequence).build())
                 .setOccurredAt(occurred).setIngestedAt(occurred.plusMillis(3)).build();

@@ -84,7 +84,7 @@ class EngineFailoverIT {
             send(producer, steps.subList(half, steps.size()));
 
             // THEN what the survivor publishes ends exactly where the single-instance replay ends
-            Published published = new Published(kafka);
+            Published published = new Published(kafka, EngineDriver.TENANT);
             try (published) {
                 await().atMost(Duration.ofMinutes(2)).pollInSameThread().untilAsserted(() -> {
                     published.poll();
@@ -118,7 +118,7 @@ class EngineFailoverIT {
                 // AND the next event carries on from the restored projection, not from scratch
                 producer.send(new ProducerRecord<>(CtiTopics.AGENT_EVENTS.topicName(), null, next.getHeader().getIngestedAt().toEpochMilli(), firstAgent, next));
                 producer.flush();
-                try (Published after = new Published(kafka)) {
+                try (Published after = new Published(kafka, EngineDriver.TENANT)) {
                     await().atMost(Duration.ofSeconds(60)).pollInSameThread().untilAsserted(() -> {
                         after.poll();
                         AgentSnapshot now = after.agents.get(firstAgent);
@@ -142,7 +142,9 @@ class EngineFailoverIT {
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void anEngineKilledMidStreamEndsWhereAReplayEnds(TestKafka kafka) throws Exception {
         provision(kafka);
-        Input input = Input.at(Clock.systemUTC());
+        // a tenant of its own: the broker, and so the input topics, are shared with the other test of this class
+        String tenant = "killed";
+        Input input = Input.at(Clock.systemUTC(), tenant);
         Scenario scenario = input.scenario();
         String applicationId = "engine-kill-" + UUID.randomUUID();
         EngineConfig base = EngineConfig.defaults(kafka.bootstrapServers(), kafka.registryUrl()).withApplicationId(applicationId)
@@ -152,7 +154,7 @@ class EngineFailoverIT {
         java.nio.file.Path log = Files.createTempFile("engine-process-", ".log");
         List<Process> started = new java.util.ArrayList<>();
         try (var producer = producer(kafka);
-             Published published = new Published(kafka)) {
+             Published published = new Published(kafka, tenant)) {
             for (AgentProfile p : scenario.roster()) {
                 producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), null, scenario.start().toEpochMilli(), p.getAgentId(), p));
             }
@@ -212,7 +214,12 @@ class EngineFailoverIT {
      */
     record Input(Scenario scenario, AgentEvent next) {
         static Input at(Clock clock) {
-            Scenario scenario = Scenario.endingBefore(clock, 2026, AGENTS, 10, 3);
+            return at(clock, EngineDriver.TENANT);
+        }
+
+        /** For the agents, teams and queues of {@code tenant}: tests sharing a broker keep to their own keys. */
+        static Input at(Clock clock, String tenant) {
+            Scenario scenario = Scenario.endingBefore(clock, tenant, 2026, AGENTS, 10, 3);
             AgentEvent next = EngineDriver.event(scenario.roster().get(0).getAgentId(), scenario.last().plusSeconds(1),
                     EngineDriver.notReady("0099", "Training"), 10_000L);
             Input input = new Input(scenario, next);
@@ -326,7 +333,10 @@ class EngineFailoverIT {
         private final Map<String, Long> versions = new HashMap<>();
         private final KafkaConsumer<String, SpecificRecord> consumer;
 
-        Published(TestKafka kafka) {
+        private final String tenant;
+
+        Published(TestKafka kafka, String tenant) {
+            this.tenant = tenant;
             consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                     ConsumerConfig.GROUP_ID_CONFIG, "published-" + UUID.randomUUID(),
@@ -338,7 +348,7 @@ class EngineFailoverIT {
 
         void poll() {
             for (var r : consumer.poll(Duration.ofMillis(500))) {
-                if (r.key() == null || !r.key().startsWith(EngineDriver.TENANT + "/")) {
+                if (r.key() == null || !r.key().startsWith(tenant + "/")) {
                     continue; // another IT's tenant on the shared broker
                 }
                 if (r.value() instanceof AgentSnapshot s) {

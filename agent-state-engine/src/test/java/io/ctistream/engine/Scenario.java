@@ -33,15 +33,20 @@ record Scenario(Instant start, List<AgentProfile> roster, List<Step> steps) {
 
     /** The morning of {@code seed}, placed so that its last record is stamped {@link #LEAD} before {@code clock} reads now. */
     static Scenario endingBefore(Clock clock, long seed, int agents, int teams, int callsPerAgent) {
-        Duration span = generate(seed, agents, teams, callsPerAgent, Instant.EPOCH).span();
-        return generate(seed, agents, teams, callsPerAgent, clock.instant().minus(LEAD).minus(span));
+        return endingBefore(clock, EngineDriver.TENANT, seed, agents, teams, callsPerAgent);
     }
 
-    static Scenario generate(long seed, int agents, int teams, int callsPerAgent, Instant start) {
+    /** The same, for agents, teams and queues of {@code tenant} (tests sharing a broker keep to their own). */
+    static Scenario endingBefore(Clock clock, String tenant, long seed, int agents, int teams, int callsPerAgent) {
+        Duration span = generate(seed, agents, teams, callsPerAgent, Instant.EPOCH, tenant).span();
+        return generate(seed, agents, teams, callsPerAgent, clock.instant().minus(LEAD).minus(span), tenant);
+    }
+
+    static Scenario generate(long seed, int agents, int teams, int callsPerAgent, Instant start, String tenant) {
         Random random = new Random(seed);
         List<AgentProfile> roster = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
-            roster.add(profile(i, i % teams));
+            roster.add(profile(tenant, i, i % teams));
         }
         List<List<AgentEvent>> perAgent = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
@@ -64,22 +69,26 @@ record Scenario(Instant start, List<AgentProfile> roster, List<Step> steps) {
             remaining--;
             if (random.nextInt(200) == 0) { // a supervisor moves someone to another team
                 int who = random.nextInt(agents);
-                steps.add(new Step(null, profile(who, random.nextInt(teams)), steps.get(steps.size() - 1).at()));
+                steps.add(new Step(null, profile(tenant, who, random.nextInt(teams)), steps.get(steps.size() - 1).at()));
             }
         }
         return new Scenario(start, roster, steps);
     }
 
     static AgentProfile profile(int i, int team) {
-        return AgentProfile.newBuilder().setTenant(EngineDriver.TENANT).setAgentId(EngineDriver.agent(String.format("u%05d", i)))
-                .setDisplayName("Agent " + i).setTeamId(EngineDriver.team("t" + team)).setQueues(List.of(EngineDriver.queue("q" + (i % 3))))
+        return profile(EngineDriver.TENANT, i, team);
+    }
+
+    static AgentProfile profile(String tenant, int i, int team) {
+        return AgentProfile.newBuilder().setTenant(tenant).setAgentId(tenant + "/" + String.format("u%05d", i))
+                .setDisplayName("Agent " + i).setTeamId(tenant + "/t" + team).setQueues(List.of(tenant + "/q" + (i % 3)))
                 .setPlatform(Platform.BROADWORKS).setPlatformUserId(String.format("u%05d@example.test", i)).build();
     }
 
     private static List<AgentEvent> agentDay(Random random, Instant start, String agentId, int calls) {
         List<AgentEvent> out = new ArrayList<>();
         Instant t = start.plusMillis(random.nextInt(60_000));
-        String queue = EngineDriver.queue("q" + Math.floorMod(agentId.hashCode(), 3));
+        String queue = agentId.substring(0, agentId.indexOf('/')) + "/q" + Math.floorMod(agentId.hashCode(), 3);
         long seq = 0;
         out.add(event(random, agentId, t, EngineDriver.link(LinkState.ACTIVE), null));
         out.add(event(random, agentId, t = t.plusMillis(200), EngineDriver.notReady("0001", "Log on"), ++seq));
@@ -106,7 +115,9 @@ record Scenario(Instant start, List<AgentProfile> roster, List<Step> steps) {
 
     private static AgentEvent event(Random random, String agentId, Instant at, Object payload, Long sequence) {
         AgentEvent e = EngineDriver.event(agentId, at, payload, sequence);
-        e.getHeader().setEventId(new UUID(random.nextLong(), random.nextLong()).toString());
+        // deterministic per seed, distinct per tenant: the engine dedupes by event id across tenants
+        long tenantBits = e.getHeader().getTenant().hashCode();
+        e.getHeader().setEventId(new UUID(random.nextLong() ^ tenantBits, random.nextLong()).toString());
         return e;
     }
 
