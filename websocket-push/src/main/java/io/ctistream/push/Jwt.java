@@ -114,14 +114,14 @@ public final class Jwt {
         if (audience != null && !audiences(claims).contains(audience)) {
             throw new Refused("BAD_TOKEN", "the token is not meant for this service (audience)");
         }
-        Long exp = claims.getLong("exp");
+        Long exp = timeClaim(claims, "exp");
         if (exp == null) {
             throw new Refused("BAD_TOKEN", "the token has no expiry");
         }
         if (now.getEpochSecond() > exp + leewaySeconds) {
             throw new Refused("TOKEN_EXPIRED", "the token expired at " + Instant.ofEpochSecond(exp));
         }
-        Long nbf = claims.getLong("nbf");
+        Long nbf = timeClaim(claims, "nbf");
         if (nbf != null && now.getEpochSecond() < nbf - leewaySeconds) {
             throw new Refused("BAD_TOKEN", "the token is not valid before " + Instant.ofEpochSecond(nbf));
         }
@@ -139,6 +139,21 @@ public final class Jwt {
         JsonArray teams = claims.getJsonArray("teams", new JsonArray());
         return new Principal(sub, tenant, role, claims.getString("agentId"), Set.copyOf(teams.getList().stream().map(String::valueOf).toList()),
                 Instant.ofEpochSecond(exp));
+    }
+
+    /** 9999-12-31T23:59:59Z: a time claim beyond it (or before 1970) is no time a token can mean (issue #19). */
+    static final long MAX_EPOCH_SECOND = 253_402_300_799L;
+
+    /** A time claim in epoch seconds, range-checked before anything uses it; null when absent. */
+    private static Long timeClaim(JsonObject claims, String name) throws Refused {
+        Object raw = claims.getValue(name);
+        if (raw == null) {
+            return null;
+        }
+        if (!(raw instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > MAX_EPOCH_SECOND || n.doubleValue() != Math.floor(n.doubleValue())) {
+            throw new Refused("BAD_TOKEN", "the token's " + name + " claim is not a time in seconds between 1970 and 9999");
+        }
+        return n.longValue();
     }
 
     /** Makes a token (the demo's links, tests). */

@@ -106,4 +106,15 @@ class JwtTest {
         String none = enc.encodeToString("{\"alg\":\"none\"}".getBytes()) + "." + enc.encodeToString(claims.encode().getBytes()) + ".";
         assertThatThrownBy(() -> jwt.verify(none, now)).hasMessageContaining("not none");
     }
+
+    /** Regression for issue #19 (3): exp = 1e16 left the connection authenticated after an exception; 1e17 failed otherwise. */
+    @Test
+    void timeClaimsOutOfRangeAreBadTokens() {
+        for (Object bad : new Object[] {1e16, 1e17, 1e30, -5L, 1.5e9 + 0.5, "1700000000"}) {
+            assertThatThrownBy(() -> jwt.verify(jwt.sign(claims().put("exp", bad)), now)).as("exp %s", bad)
+                    .isInstanceOfSatisfying(Jwt.Refused.class, e -> assertThat(e.code()).isEqualTo("BAD_TOKEN"));
+        }
+        assertThatThrownBy(() -> jwt.verify(jwt.sign(claims().put("nbf", 1e17)), now))
+                .isInstanceOfSatisfying(Jwt.Refused.class, e -> assertThat(e.code()).isEqualTo("BAD_TOKEN"));
+    }
 }

@@ -158,6 +158,15 @@ class PushIT {
         assertThat(c.await("error", "id", "1").getString("code")).isEqualTo("BAD_TOKEN");
         c.send(new JsonObject().put("op", "auth").put("id", "2").put("token", token("agent", T + "/a1", List.of(), -60)));
         assertThat(c.await("error", "id", "2").getString("code")).isEqualTo("TOKEN_EXPIRED");
+        // issue #19 (3): time claims out of range are bad tokens, answered, and leave the connection unauthenticated
+        for (double exp : new double[] {1e16, 1e17}) {
+            String id = "range-" + (long) Math.log10(exp);
+            c.send(new JsonObject().put("op", "auth").put("id", id).put("token", JWT.sign(new JsonObject().put("sub", "user-agent").put("tenant", T)
+                    .put("role", "agent").put("agentId", T + "/a1").put("exp", exp))));
+            assertThat(c.await("error", "id", id).getString("code")).isEqualTo("BAD_TOKEN");
+        }
+        c.send(new JsonObject().put("op", "subscribe").put("id", "s1").put("topics", new JsonArray().add("agent/" + T + "/a1")));
+        assertThat(c.await("error", "id", "s1").getString("code")).isEqualTo("NOT_AUTHENTICATED");
         c.send(new JsonObject().put("op", "auth").put("id", "3").put("token", token("agent", T + "/a1", List.of(), 600)));
         assertThat(c.await("welcome", "id", "3").getString("role")).isEqualTo("agent");
         // in-band replacement before expiry
