@@ -85,6 +85,10 @@ public final class ConnectorVerticle extends VerticleBase {
                 .compose(v -> vertx.executeBlocking(() -> {
                     source.start(listener);
                     return v;
+                }).onFailure(e -> {
+                    // the platform side is up but the connector will not run: close it as a crash would, nothing left behind
+                    LOG.warn("connector did not start, closing the platform link [instance={}]: {}", settings.instanceId(), e.toString());
+                    adapter.abort();
                 }))
                 .map(v -> {
                     state = ConnectorState.RUNNING;

@@ -41,4 +41,39 @@ class ConnectorStatusTest {
             vertx.close().await(10, TimeUnit.SECONDS);
         }
     }
+
+    /** Review finding: a connector whose group could not be joined left its platform link open. */
+    @Test
+    void aConnectorThatCannotJoinItsGroupClosesThePlatformLink() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            FakePlatformAdapter adapter = new FakePlatformAdapter();
+            CommandSource refusing = new CommandSource() {
+                @Override
+                public void start(Listener listener) {
+                    throw new IllegalStateException("cti.agents has 12 partitions but cti.agent-commands has 6");
+                }
+
+                @Override
+                public void stop() {
+                }
+
+                @Override
+                public void abort() {
+                }
+
+                @Override
+                public boolean healthy() {
+                    return false;
+                }
+            };
+            ConnectorVerticle connector = new ConnectorVerticle(new ConnectorSettings("refused-1", Duration.ofMillis(100), 10), adapter, refusing,
+                    new RecordingSink(), new Events(Platform.BROADWORKS, "refused-1", Clock.systemUTC()), new ConnectorMetrics());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> vertx.deployVerticle(connector).await(10, TimeUnit.SECONDS))
+                    .hasMessageContaining("partitions");
+            assertThat(adapter.aborts.get()).isEqualTo(1);
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -84,8 +84,14 @@ public final class KafkaAgentDirectory implements CommandSource {
     @Override
     public void start(Listener listener) {
         this.listener = listener;
-        rosterPartitions = consumer.partitionsFor(ROSTER, Duration.ofSeconds(30)).size();
-        int commandPartitions = consumer.partitionsFor(COMMANDS, Duration.ofSeconds(30)).size();
+        int commandPartitions;
+        try {
+            rosterPartitions = consumer.partitionsFor(ROSTER, Duration.ofSeconds(30)).size();
+            commandPartitions = consumer.partitionsFor(COMMANDS, Duration.ofSeconds(30)).size();
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO); // the directory never runs: its consumer must not linger
+            throw e;
+        }
         if (rosterPartitions != commandPartitions) {
             consumer.close(Duration.ZERO);
             throw new IllegalStateException(ROSTER + " has " + rosterPartitions + " partitions but " + COMMANDS + " has "

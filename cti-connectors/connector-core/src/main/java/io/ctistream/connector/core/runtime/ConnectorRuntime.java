@@ -57,7 +57,10 @@ public final class ConnectorRuntime {
         }).compose(c -> vertx.deployVerticle(c.verticle).map(id -> {
             c.deploymentId = id;
             return c;
-        }));
+        }).recover(e -> vertx.<ConnectorRuntime>executeBlocking(() -> {
+            c.sink.abort(); // a start that failed leaves no producer or sender thread behind
+            throw e instanceof Exception x ? x : new IllegalStateException(e);
+        })));
     }
 
     /** Leaves cleanly: links closed on the platform, the group left, a last STOPPED status. */

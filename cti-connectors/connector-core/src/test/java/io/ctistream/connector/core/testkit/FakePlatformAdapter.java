@@ -31,6 +31,7 @@ public final class FakePlatformAdapter implements PlatformAdapter {
     public final List<String> released = new CopyOnWriteArrayList<>();
     public final AtomicInteger resyncs = new AtomicInteger();
     public final AtomicInteger queueAssignments = new AtomicInteger();
+    public final AtomicInteger aborts = new AtomicInteger();
     private final Map<String, AgentProfile> taken = new ConcurrentHashMap<>();
     /** Core's agent facts do the publishing: this adapter only says what its platform says. */
     private final Map<String, AgentFacts> facts = new ConcurrentHashMap<>();
@@ -153,6 +154,7 @@ public final class FakePlatformAdapter implements PlatformAdapter {
 
     @Override
     public void abort() {
+        aborts.incrementAndGet();
         taken.clear();
         facts.clear();
     }
