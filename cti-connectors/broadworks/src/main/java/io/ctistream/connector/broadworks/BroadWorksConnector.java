@@ -7,7 +7,6 @@ import io.ctistream.connector.core.runtime.ConnectorRuntime;
 import io.ctistream.connector.core.runtime.RuntimeSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -65,11 +64,6 @@ public final class BroadWorksConnector {
 
     public int linksActive() {
         return runtime.linksActive();
-    }
-
-    /** SIP subscriptions now, by event package and state. */
-    public Map<String, Map<String, Integer>> subscriptionsByState() {
-        return adapter.linksByChannelAndState();
     }
 
     /** SIP client transactions held by the stack now (diagnostics, benchmarks). */

@@ -4,7 +4,6 @@ import io.ctistream.events.AgentCallEvent;
 import io.ctistream.events.AgentProfile;
 import io.ctistream.events.AgentState;
 import io.ctistream.events.AgentStateChanged;
-import io.ctistream.events.CallDirection;
 import io.ctistream.events.CallState;
 import io.ctistream.events.DndChanged;
 import io.ctistream.events.ForwardingChanged;
@@ -158,10 +157,6 @@ public final class AgentFacts {
         publishGuest();
     }
 
-    public boolean guestKnown() {
-        return guestKnown;
-    }
-
     public void dnd(boolean on) {
         dnd = on;
         publishDnd();
@@ -208,11 +203,6 @@ public final class AgentFacts {
     /** The agent's live calls as last seen (a command may need them). */
     public Collection<AgentCallEvent> calls() {
         return List.copyOf(calls.values());
-    }
-
-    /** The agent's end when nobody knows its call's direction: a call id only. */
-    public static AgentCallEvent unknownCall(String callId) {
-        return AgentCallEvent.newBuilder().setCallId(callId).setDirection(CallDirection.UNKNOWN).setCallState(CallState.ENDED).build();
     }
 
     // ------------------------------------------------------------------ bookkeeping
