@@ -1,5 +1,6 @@
 package io.ctistream.engine;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -47,6 +48,10 @@ public final class AgentStateEngine implements AutoCloseable {
      */
     public static AgentStateEngine start(EngineConfig config, ValueSerdes serdes, String applicationServer, String memberId) {
         EngineMetrics metrics = new EngineMetrics();
+        for (StateDirCheck.Damage d : StateDirCheck.repair(Path.of(config.stateDir()), config.applicationId())) {
+            LOG.warn("engine [{}] local state [{}] is damaged ({}); removed, it is rebuilt from the changelog", config.applicationId(), d.path(), d.why());
+            metrics.tasksRebuilt(1);
+        }
         Properties props = streamsProperties(config, applicationServer);
         if (memberId != null) {
             props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), memberId);
@@ -62,6 +67,7 @@ public final class AgentStateEngine implements AutoCloseable {
         });
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("engine stream thread failed, replacing it: {}", DeadLetters.describe(e), e);
+            metrics.threadReplaced();
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();

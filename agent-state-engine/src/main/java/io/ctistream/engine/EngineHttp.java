@@ -176,6 +176,11 @@ public final class EngineHttp implements AutoCloseable {
                 .callback(cb -> cb.call(m.punctuations())).register(registry);
         CounterWithCallback.builder().name("ctistream_engine_punctuation_seconds_total").help("time spent in housekeeping punctuations")
                 .callback(cb -> cb.call(m.punctuationNanos() / 1e9)).register(registry);
+        CounterWithCallback.builder().name("ctistream_engine_stream_threads_replaced_total").help("stream threads that failed and were replaced")
+                .callback(cb -> cb.call(m.threadsReplaced())).register(registry);
+        CounterWithCallback.builder().name("ctistream_engine_state_tasks_rebuilt_total")
+                .help("task state directories found damaged at start and rebuilt from their changelogs")
+                .callback(cb -> cb.call(m.tasksRebuilt())).register(registry);
         GaugeWithCallback.builder().name("ctistream_engine_ingest_lag_seconds")
                 .help("time from a connector ingesting an event to the engine processing it, for the last event processed")
                 .callback(cb -> cb.call(m.lastIngestLagMillis() / 1000.0)).register(registry);

@@ -33,6 +33,8 @@ public final class EngineMetrics {
     private final LongAdder punctuations = new LongAdder();
     private final LongAdder punctuationNanos = new LongAdder();
     private volatile long lastIngestLagMillis;
+    private final LongAdder threadsReplaced = new LongAdder();
+    private final LongAdder tasksRebuilt = new LongAdder();
 
     public EngineMetrics() {
         for (Outcome o : Outcome.values()) {
@@ -51,6 +53,24 @@ public final class EngineMetrics {
 
     void ingestLag(long millis) {
         lastIngestLagMillis = millis;
+    }
+
+    void threadReplaced() {
+        threadsReplaced.increment();
+    }
+
+    void tasksRebuilt(int n) {
+        tasksRebuilt.add(n);
+    }
+
+    /** Stream threads that failed and were replaced since start. */
+    public long threadsReplaced() {
+        return threadsReplaced.sum();
+    }
+
+    /** Task directories found damaged at start and removed, to be restored from their changelogs. */
+    public long tasksRebuilt() {
+        return tasksRebuilt.sum();
     }
 
     public long total(Outcome outcome) {

@@ -190,6 +190,79 @@ class EngineFailoverIT {
         }
     }
 
+    /**
+     * Verifies issue #13's corrupted state directory: an engine stopped cleanly (checkpoints
+     * written, so Streams would trust its stores) whose every state file is then overwritten with
+     * garbage starts without a single stream-thread failure, rebuilds the damaged tasks from the
+     * changelogs, and ends exactly where a single-instance replay of the same input ends.
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aCorruptedStateDirectoryIsRebuiltWithoutAStreamThreadFailing(TestKafka kafka) throws Exception {
+        provision(kafka);
+        String tenant = "corrupted";
+        Input input = Input.at(Clock.systemUTC(), tenant);
+        Scenario scenario = input.scenario();
+        EngineConfig base = EngineConfig.defaults(kafka.bootstrapServers(), kafka.registryUrl())
+                .withApplicationId("engine-corrupt-" + UUID.randomUUID()).withHousekeepingInterval(Duration.ofHours(1))
+                .withStateDir(tempDir("corrupted"));
+        Expected expected = replay(scenario, base, input.next());
+        try (var producer = producer(kafka);
+             Published published = new Published(kafka, tenant)) {
+            for (AgentProfile p : scenario.roster()) {
+                producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), null, scenario.start().toEpochMilli(), p.getAgentId(), p));
+            }
+            producer.flush();
+            List<Scenario.Step> steps = scenario.steps();
+            int half = steps.size() / 2;
+
+            // GIVEN an engine that worked through half of the input and was stopped cleanly
+            try (AgentStateEngine first = AgentStateEngine.start(base, ValueSerdes.registry(kafka.registryUrl()), null)) {
+                first.awaitRunning(Duration.ofSeconds(90));
+                send(producer, steps.subList(0, half));
+                await().atMost(Duration.ofMinutes(2)).pollInSameThread().until(() -> {
+                    published.poll();
+                    return published.agents.size() == AGENTS;
+                });
+            }
+            // WHEN every file of its local state is overwritten with garbage
+            java.nio.file.Path app = java.nio.file.Path.of(base.stateDir(), base.applicationId());
+            List<java.nio.file.Path> files;
+            try (var walk = Files.walk(app)) {
+                files = walk.filter(Files::isRegularFile).toList();
+            }
+            assertThat(files).as("state files written by the first run").anyMatch(p -> p.toString().endsWith(".sst"))
+                    .anyMatch(p -> p.getFileName().toString().equals(StateDirCheck.CHECKPOINT));
+            java.util.Random random = new java.util.Random(13);
+            for (java.nio.file.Path f : files) {
+                byte[] garbage = new byte[(int) Math.max(16, Files.size(f))];
+                random.nextBytes(garbage);
+                Files.write(f, garbage);
+            }
+
+            // AND the engine starts again on it, and the rest of the input follows
+            long restarted = System.nanoTime();
+            try (AgentStateEngine second = AgentStateEngine.start(base, ValueSerdes.registry(kafka.registryUrl()), null)) {
+                second.awaitRunning(Duration.ofSeconds(90));
+                long running = System.nanoTime();
+                send(producer, steps.subList(half, steps.size()));
+
+                // THEN no stream thread failed, the damage was found and rebuilt, and the result is the replay's
+                await().atMost(Duration.ofMinutes(3)).pollInSameThread().untilAsserted(() -> {
+                    published.poll();
+                    assertSame("agents", published.agents, expected.agents);
+                    assertSame("teams", published.teams, expected.teams);
+                    assertSame("queues", published.queues, expected.queues);
+                });
+                assertThat(second.metrics().threadsReplaced()).as("stream threads replaced").isZero();
+                assertThat(second.metrics().tasksRebuilt()).as("damaged tasks found").isPositive();
+                assertThat(published.versionRegressions).as("team and queue versions published out of order").isEmpty();
+                System.out.printf("corrupted state dir: %d tasks rebuilt, running %d ms after start%n", second.metrics().tasksRebuilt(),
+                        (running - restarted) / 1_000_000);
+            }
+        }
+    }
+
     private static void provision(TestKafka kafka) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
