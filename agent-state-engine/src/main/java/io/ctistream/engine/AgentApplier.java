@@ -145,11 +145,31 @@ final class AgentApplier {
      * reported it again (then it carries on, not offered twice).
      */
     Applied applyEvent(AgentProjection current, AgentEvent event, long now) {
+        return applyEvent(current, event, now, false);
+    }
+
+    /**
+     * As {@link #applyEvent(AgentProjection, AgentEvent, long)}; {@code superseded} when the event
+     * comes from an earlier run of an instance whose later run is alive: a connector that held its
+     * events through a Kafka outage delivers them late, in order, before its new run re-reads the
+     * platform (issue #13). Such an event is history: its transitions count (calls handled, the
+     * day's figures) but it never shows the agent live, never withdraws what the new run said, and
+     * never makes the old run the agent's voice again; the agent stays greyed until the new run reports it.
+     */
+    Applied applyEvent(AgentProjection current, AgentEvent event, long now, boolean superseded) {
         EventHeader header = event.getHeader();
         String run = runOf(header);
         AgentProjection p = current != null ? current : unknown(header.getTenant(), header.getAgentId(), now);
         if (run == null) {
-            return applyPayload(current, p, header, event.getPayload(), true, now);
+            return applyPayload(current, p, header, event.getPayload(), true, false, now);
+        }
+        if (superseded) {
+            AgentSnapshot original = p.getSnapshot();
+            Applied applied = applyPayload(p, p, header, event.getPayload(), false, true, now);
+            AgentProjection next = AgentProjection.newBuilder(applied.projection()).setServedBy(p.getServedBy()).setSilencedBy(p.getSilencedBy())
+                    .setServedByRun(p.getServedByRun()).setCallRun(p.getCallRun()).build();
+            Applied published = republish(current == null, next, original, now);
+            return new Applied(published.projection(), applied.signals(), published.changed());
         }
         AgentSnapshot original = p.getSnapshot();
         List<QueueSignal> signals = new ArrayList<>();
@@ -169,11 +189,11 @@ final class AgentApplier {
             AgentCallEvent end = AgentCallEvent.newBuilder().setCallId(earlier.getCallId()).setDirection(earlier.getDirection())
                     .setCallState(CallState.ENDED).setQueueId(earlier.getQueueId()).setRemoteParty(earlier.getRemoteParty())
                     .setCause("not in the full state the connector reported again").build();
-            Applied ended = applyPayload(p, p, header, end, false, now);
+            Applied ended = applyPayload(p, p, header, end, false, false, now);
             signals.addAll(ended.signals());
             p = ended.projection();
         }
-        Applied applied = applyPayload(p, p, header, payload, false, now);
+        Applied applied = applyPayload(p, p, header, payload, false, false, now);
         signals.addAll(applied.signals());
         AgentProjection after = applied.projection();
         CurrentCall call = after.getSnapshot().getCurrentCall();
@@ -194,6 +214,18 @@ final class AgentApplier {
         return a > 0 && b > 0 && servedBy.substring(0, a).equals(run.substring(0, b));
     }
 
+    /** True when {@code run} is an earlier run of the instance that runs {@code later} (both {@code instance@startMillis}). */
+    static boolean earlierRun(String run, String later) {
+        if (!restartOf(later, run)) {
+            return false;
+        }
+        try {
+            return Long.parseLong(run.substring(run.lastIndexOf('@') + 1)) < Long.parseLong(later.substring(later.lastIndexOf('@') + 1));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** Versions and stamps a projection reached in more than one step as one change from {@code original}. */
     private static Applied republish(boolean isNew, AgentProjection next, AgentSnapshot original, long now) {
         AgentSnapshot after = next.getSnapshot();
@@ -209,8 +241,10 @@ final class AgentApplier {
      * @param p          what to apply the payload to
      * @param legacyRuns true for an event that names no run: a link ACTIVE after the engine's silence
      *                   verdict then drops the call the silent connector reported (uncounted)
+     * @param history    true for an event of a superseded run: counted, but the link stays down and nothing is live
      */
-    private Applied applyPayload(AgentProjection current, AgentProjection p, EventHeader header, Object payload, boolean legacyRuns, long now) {
+    private Applied applyPayload(AgentProjection current, AgentProjection p, EventHeader header, Object payload, boolean legacyRuns,
+                                 boolean history, long now) {
         ZoneId zone = zoneOf(p, header.getTenant());
         long at = (header.getOccurredAt() != null ? header.getOccurredAt() : header.getIngestedAt()).toEpochMilli();
         AgentSnapshot before = p.getSnapshot();
@@ -228,15 +262,25 @@ final class AgentApplier {
         DailyCounters today = AgentRules.countersFor(before.getToday(), at, zone);
         int handledNow = 0;
 
-        if (payload instanceof AgentStateChanged s) {
+        if (history && !AgentRules.linkDown(link)) {
+            link = LinkState.LOST; // a superseded run's word: not live, whatever it says
+            freshness = Freshness.STALE;
+        }
+        if (history && payload instanceof SubscriptionChanged) {
+            // what an old run's link did is moot: the new run's report decides
+        } else if (payload instanceof AgentStateChanged s) {
             acd = s.getState();
             snap.setReasonCode(s.getReasonCode()).setReasonLabel(s.getReasonLabel());
-            if (link == LinkState.LOST) {
+            if (history) {
+                // the ACD state underneath follows, the link stays down
+            } else if (link == LinkState.LOST) {
                 link = LinkState.ACTIVE; // a full state from the platform is proof the link works again
             }
             // TERMINATED is the platform's refusal for good: only an explicit ACTIVE ends it; a state
             // said meanwhile (the connector's LOGGED_OUT verdict) is shown but stays STALE
-            freshness = link == LinkState.TERMINATED ? Freshness.STALE : Freshness.LIVE;
+            if (!history) {
+                freshness = link == LinkState.TERMINATED ? Freshness.STALE : Freshness.LIVE;
+            }
         } else if (payload instanceof HotelingChanged h) {
             snap.setHotelingGuest(h.getGuestAddress());
         } else if (payload instanceof DndChanged d) {

@@ -154,7 +154,7 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         }
         AgentApplier.Applied applied;
         try {
-            applied = applier.applyEvent(current, event, now);
+            applied = applier.applyEvent(current, event, now, superseded(event.getHeader()));
         } catch (RuntimeException e) {
             deadLetter(record, "cannot apply the event: " + DeadLetters.describe(e));
             return;
@@ -199,6 +199,42 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
 
     /** Connector runs judged silent at the last check; null until the first check (then every agent is looked at once). */
     private Map<String, String> lastSilent;
+    /**
+     * True when the event comes from an earlier run of an instance whose later run has published its
+     * status: events a connector held through a Kafka outage and delivers after its new run began
+     * (the connector sends its new run's status before what it held). Read from the status store as
+     * it is now, not from the last check, so the verdict does not wait for a punctuation.
+     */
+    private boolean superseded(io.ctistream.events.EventHeader header) {
+        String run = AgentApplier.runOf(header);
+        if (run == null) {
+            return false;
+        }
+        String instance = header.getSource().getConnectorInstance();
+        byte[] raw = connectorStatus.get(instance);
+        if (raw == null) {
+            return false;
+        }
+        Map.Entry<byte[], String> known = statusRuns.get(instance);
+        String current;
+        if (known != null && known.getKey() == raw) {
+            current = known.getValue(); // the same stored status as last time: not decoded again per event
+        } else {
+            io.ctistream.events.ConnectorStatus status;
+            try {
+                status = statuses.deserialize(CtiTopics.CONNECTOR_STATUS.topicName(), raw);
+            } catch (RuntimeException e) {
+                status = null; // an unreadable status says nothing either way
+            }
+            current = status == null || status.getStartedAt() == null ? "" : instance + "@" + status.getStartedAt().toEpochMilli();
+            statusRuns.put(instance, Map.entry(raw, current));
+        }
+        return !current.isEmpty() && AgentApplier.earlierRun(run, current);
+    }
+
+    /** The run each instance's stored status names, by the stored bytes it was read from. */
+    private final Map<String, Map.Entry<byte[], String>> statusRuns = new java.util.HashMap<>();
+
     /** Connector runs alive at the last check (instance -> run): a new run of an instance makes every agent be looked at. */
     private Map<String, String> lastAlive;
 

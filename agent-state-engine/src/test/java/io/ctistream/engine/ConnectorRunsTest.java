@@ -88,6 +88,46 @@ class ConnectorRunsTest {
         assertThat(engine.agentState.readValuesToList()).allSatisfy(s -> assertThat(s.getToday().getCallsHandled()).isEqualTo(1));
     }
 
+    /**
+     * Verifies issue #13's delivery across a Kafka outage: events run A held while Kafka was
+     * unreachable arrive after run B announced itself. They are history: the call that ended during
+     * the outage is counted once, but nothing of run A's is shown live, and run A does not become
+     * alice's voice again; run B's full state then makes her live.
+     */
+    @Test
+    void heldEventsOfASupersededRunCountButNeverShowLive() {
+        // GIVEN run B announced itself after the outage (run A's agents greyed)
+        engine.connectorStatus("bw-1", ConnectorState.RUNNING, RUN_B, RUN_B);
+        engine.driver.advanceWallClockTime(Duration.ofSeconds(3));
+        assertThat(last().getFreshness()).isNotEqualTo(Freshness.LIVE);
+
+        // WHEN run A's held events arrive: the call ended during the outage, alice went READY
+        engine.agentState.readValuesToList();
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(20), call("c1", CallState.ENDED, q1));
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(21), state(AgentState.READY));
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(22), link(LinkState.ACTIVE));
+
+        // THEN the call is counted, once, for her and for the queue, and nothing was shown live
+        assertThat(engine.agentState.readValuesToList()).allSatisfy(s -> {
+            assertThat(s.getFreshness()).isNotEqualTo(Freshness.LIVE);
+            assertThat(s.getState()).isEqualTo(AgentState.UNKNOWN);
+        });
+        assertThat(last().getToday().getCallsHandled()).isEqualTo(1);
+        assertThat(last().getCurrentCall()).isNull();
+        assertThat(engine.queueStats.readKeyValuesToMap().get(q1).getAnsweredToday()).isEqualTo(1);
+
+        // WHEN run B re-reads the platform: she is NOT_READY now
+        engine.sendFromRun("bw-1", RUN_B, alice, ofSeconds(40), state(AgentState.NOT_READY));
+        engine.sendFromRun("bw-1", RUN_B, alice, ofSeconds(40), link(LinkState.ACTIVE));
+
+        // THEN that is what is live, and the call is still counted once
+        assertThat(last()).satisfies(s -> {
+            assertThat(s.getState()).isEqualTo(AgentState.NOT_READY);
+            assertThat(s.getFreshness()).isEqualTo(Freshness.LIVE);
+            assertThat(s.getToday().getCallsHandled()).isEqualTo(1);
+        });
+    }
+
     /** Verifies that a call the new run reports again carries on: not offered or answered twice, ended once. */
     @Test
     void aCallTheNewRunReportsAgainCarriesOn() {

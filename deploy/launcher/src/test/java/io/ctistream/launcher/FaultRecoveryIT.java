@@ -132,12 +132,23 @@ class FaultRecoveryIT {
             stack.awaitReady();
             published.awaitAll(Duration.ofSeconds(90), s -> s.getState() == AgentState.READY && s.getFreshness() == Freshness.LIVE);
 
-            // WHEN the broker is killed, and meanwhile every agent goes NOT_READY on the AS, half of them onto a call
+            // WHEN the broker is killed, and meanwhile every agent goes NOT_READY on the AS, half of them onto a call,
+            // the other half after a call that begins and ends inside the outage
             processes.kill("kafka");
             for (int i = 0; i < users.size(); i++) {
-                as.setAgentState(users.get(i), "notReady", "0042");
+                String user = users.get(i);
                 if (i % 2 == 0) {
-                    as.answerCall(users.get(i), as.offerCall(users.get(i), "sip:sales@" + as.domain(), "+4930123456", "Caller"));
+                    as.setAgentState(user, "notReady", "0042");
+                    as.answerCall(user, as.offerCall(user, "sip:sales@" + as.domain(), "+4930123456", "Caller"));
+                } else {
+                    // a call as calls are: each step reaches the connector before the next (a NOTIFY is answered), not
+                    // three changes within a millisecond that the AS's dialog package may report as one
+                    String call = as.offerCall(user, "sip:sales@" + as.domain(), "+4930123456", "Caller");
+                    awaitNotifiesTakenIn(as);
+                    as.answerCall(user, call);
+                    awaitNotifiesTakenIn(as);
+                    as.hangUp(user, call, false);
+                    as.setAgentState(user, "notReady", "0042");
                 }
             }
             // THEN the connector says it is not ready, and why
@@ -152,10 +163,11 @@ class FaultRecoveryIT {
             processes.launch("kafka", kafkaEnv, "kafka");
             awaitBroker();
 
-            // THEN every agent ends in the AS's truth, live
+            // THEN every agent ends in the AS's truth, live, and the calls wholly inside the outage are counted, once:
+            // the connector held its events and delivered them, as history, before re-reading the AS
             long truth = published.awaitAllDuring(Duration.ofSeconds(150), Duration.ofSeconds(6), s -> s.getFreshness() == Freshness.LIVE
-                    && (users.indexOf(platformUser(s)) % 2 == 0 ? s.getState() == AgentState.TALKING
-                            : s.getState() == AgentState.NOT_READY && "0042".equals(s.getReasonCode())));
+                    && (users.indexOf(platformUser(s)) % 2 == 0 ? s.getState() == AgentState.TALKING && s.getToday().getCallsHandled() == 0
+                            : s.getState() == AgentState.NOT_READY && "0042".equals(s.getReasonCode()) && s.getToday().getCallsHandled() == 1));
             LOG.info("measured: broker kill -9 for 35 s: every agent on the platform's truth {} ms after the broker was restarted",
                     (truth - restarted) / 1_000_000);
         }
@@ -182,6 +194,11 @@ class FaultRecoveryIT {
 
     private static String platformUser(AgentSnapshot s) {
         return s.getAgentId().substring(s.getAgentId().indexOf('/') + 1);
+    }
+
+    /** Until the connector answered every NOTIFY the AS sent so far. */
+    private static void awaitNotifiesTakenIn(BroadWorksSimulator as) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> as.notifiesAnswered() >= as.notifiesSent());
     }
 
     /** Until the broker process has its topics and schemas (it says so). */
@@ -241,8 +258,13 @@ class FaultRecoveryIT {
         private final String tenant;
         final Map<String, AgentSnapshot> agents = new ConcurrentHashMap<>();
 
+        private final String bootstrap;
+        private final String registry;
+
         PublishedState(String bootstrap, String registry, String tenant) {
             this.tenant = tenant;
+            this.bootstrap = bootstrap;
+            this.registry = registry;
             consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.GROUP_ID_CONFIG, "fault-view-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
@@ -260,9 +282,38 @@ class FaultRecoveryIT {
 
         /** Until every agent matches; returns when ({@link System#nanoTime}) they first all did. */
         long awaitAll(Duration atMost, java.util.function.Predicate<AgentSnapshot> truth) {
-            await().atMost(atMost).pollInSameThread().failFast("a service exited", processes::anyExited)
-                    .untilAsserted(check(truth));
+            try {
+                await().atMost(atMost).pollInSameThread().failFast("a service exited", processes::anyExited)
+                        .untilAsserted(check(truth));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(e.getMessage() + eventsOf(agents.values().stream().filter(truth.negate())
+                        .map(AgentSnapshot::getAgentId).toList()), e);
+            }
             return System.nanoTime();
+        }
+
+        /** What the connector delivered for these agents, in topic order: for reading a failure. */
+        private String eventsOf(List<String> agentIds) {
+            StringBuilder b = new StringBuilder("\nevents delivered for the agents not on the truth:");
+            try (var events = new KafkaConsumer<String, SpecificRecord>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.GROUP_ID_CONFIG, "fault-events-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                    new StringDeserializer(), CtiSerdes.<SpecificRecord>valueDeserializer(registry))) {
+                events.subscribe(List.of(CtiTopics.AGENT_EVENTS.topicName()));
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (System.nanoTime() < until) {
+                    for (var r : events.poll(Duration.ofMillis(500))) {
+                        if (agentIds.contains(r.key()) && r.value() instanceof io.ctistream.events.AgentEvent ev) {
+                            b.append("\n  ").append(r.key()).append(" p").append(r.partition()).append('@').append(r.offset()).append(' ')
+                                    .append(ev.getPayload().getClass().getSimpleName()).append(' ').append(ev.getPayload())
+                                    .append(" run ").append(ev.getHeader().getSource().getConnectorRun())
+                                    .append(" occurred ").append(ev.getHeader().getOccurredAt());
+                        }
+                    }
+                }
+            } catch (RuntimeException x) {
+                b.append(" (not read: ").append(x).append(')');
+            }
+            return b.toString();
         }
 
         /** Until every agent matches, then for {@code during} without a break; returns when they first all did. */

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,9 +44,19 @@ final class ServiceProcesses implements AutoCloseable {
         running.put(name, process);
         List<String> output = outputs.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>());
         output.add("---- started " + String.join(" ", command));
+        // every line is also kept in target/processes/<name>.log, for reading a failure after the fact
+        Path log = Files.createDirectories(Path.of("target", "processes")).resolve(name + ".log");
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                in.lines().forEach(output::add);
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                 java.io.Writer file = Files.newBufferedWriter(log, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                         java.nio.file.StandardOpenOption.APPEND)) {
+                file.write("---- started " + String.join(" ", command) + "\n");
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    output.add(line);
+                    file.write(line);
+                    file.write('\n');
+                    file.flush();
+                }
             } catch (IOException e) {
                 output.add("[output closed: " + e.getMessage() + "]");
             }

@@ -121,6 +121,7 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
     private final Map<String, String> nonces = new ConcurrentHashMap<>();
     private final AtomicLong subscribesReceived = new AtomicLong();
     private final AtomicLong notifiesSent = new AtomicLong();
+    private final AtomicLong notifiesAnswered = new AtomicLong();
     private int reject503;
     private Duration slowAnswers = Duration.ZERO;
     /** An outage: nothing is answered and nothing is sent (a crashed AS, a cut network). */
@@ -248,6 +249,11 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
 
     public long notifiesSent() {
         return notifiesSent.get();
+    }
+
+    /** NOTIFYs the subscriber answered with a 2xx: equal to {@link #notifiesSent()} once every change sent so far was taken in. */
+    public long notifiesAnswered() {
+        return notifiesAnswered.get();
     }
 
     // ---------------------------------------------------------------- the platform acting on its own
@@ -929,6 +935,9 @@ public final class BroadWorksSimulator implements SipListener, AutoCloseable {
     @Override
     public void processResponse(ResponseEvent event) {
         Response r = event.getResponse();
+        if (r.getStatusCode() < 300 && r.getStatusCode() >= 200) {
+            notifiesAnswered.incrementAndGet();
+        }
         if (r.getStatusCode() >= 300 && event.getClientTransaction() != null) {
             Object key = event.getClientTransaction().getApplicationData();
             exec.execute(() -> {

@@ -272,6 +272,9 @@ public final class ConnectorVerticle extends VerticleBase {
      * unknown (its liveness window is a few heartbeats).
      */
     private void publishStatusIfChanged() {
+        if (!sink.healthy() && state == ConnectorState.RUNNING) {
+            interrupted("kafka unreachable"); // before the status: the probe that finds Kafka back names the new run
+        }
         if (undelivered && sink.healthy() && state == ConnectorState.RUNNING) {
             // Kafka is back after losing events: the new run (begun at the loss) re-reads the platform's full state
             undelivered = false;
@@ -294,7 +297,22 @@ public final class ConnectorVerticle extends VerticleBase {
         return queues;
     }
 
-    /** The sink the adapter publishes through: notes an event Kafka did not acknowledge, once per outage. */
+    /**
+     * This run's delivery was interrupted (the sink went down and holds events, or lost one): a new run
+     * at once, once per outage. Even the status that tells the engine Kafka is back must not vouch for
+     * what the old run reported, or the engine gives the old states back live (ADR 009); what the
+     * sink held arrives after it as the old run's history, and the new run re-reads the platform.
+     */
+    private void interrupted(String why) {
+        if (!undelivered) {
+            undelivered = true;
+            events.newRun();
+            LOG.warn("kafka unreachable, a new run begins [instance={}, newRun={}]: {}; the platform's state is read again when kafka is back",
+                    settings.instanceId(), events.run(), why);
+        }
+    }
+
+    /** The sink the adapter publishes through: notes an outage, once. */
     private final class TrackingSink implements EventSink {
         @Override
         public Future<Void> publish(io.ctistream.events.AgentEvent event) {
@@ -307,16 +325,10 @@ public final class ConnectorVerticle extends VerticleBase {
         }
 
         private Future<Void> tracked(Future<Void> sent) {
-            return sent.onFailure(e -> {
-                if (!undelivered) {
-                    // A new run at once: even the status that tells the engine Kafka is back must not vouch for
-                    // what this run reported, or the engine gives the old states back live (ADR 009)
-                    undelivered = true;
-                    events.newRun();
-                    LOG.warn("agent events not delivered, kafka unreachable [instance={}, newRun={}]: {}; the platform's state is read again when kafka is back",
-                            settings.instanceId(), events.run(), e.toString());
-                }
-            });
+            if (!sink.healthy()) {
+                interrupted("kafka unreachable, events held");
+            }
+            return sent.onFailure(e -> interrupted(e.toString()));
         }
 
         @Override

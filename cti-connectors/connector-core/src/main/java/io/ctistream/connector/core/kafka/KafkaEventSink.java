@@ -34,13 +34,31 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Nothing here blocks an event loop: {@code send} (which waits for metadata while the cluster is
  * unreachable) runs on one sender thread, in the order publishes were made, behind a bounded queue.
- * Once a send failed the sink is down: agent events and results fail at once instead of queueing
- * behind a dead cluster, and only the connector's status (its heartbeat) still tries — the first
- * status acknowledged again brings the sink back (issue #13).
+ *
+ * <p>Once the cluster is out of reach the sink is down and <em>holds</em> what it is given (agent
+ * and queue events, command results) in publish order, up to {@link #MAX_HELD} records; a record
+ * that fails because the cluster went away is held again in its place. Only the connector's status
+ * (its heartbeat) is still tried: the first status acknowledged brings the sink back, and the held
+ * records go out first, in order, before anything newer (issue #13: transitions during an outage
+ * reach the counters). Beyond the bound a record fails at once, and the connector re-reads its
+ * platform when Kafka is back.
  */
 public final class KafkaEventSink implements EventSink, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaEventSink.class);
     /** Publishes waiting for the sender thread at most; beyond, a publish fails at once. */
     static final int MAX_QUEUED = 10_000;
+    /** Records held while the cluster is out of reach, at most; beyond, a publish fails at once. */
+    static final int MAX_HELD = 100_000;
+
+    /** A record waiting for the cluster, in publish order ({@code seq}). */
+    private record Held(long seq, CtiTopics topic, String key, SpecificRecord value, java.util.function.Consumer<Exception> done) {
+    }
+
+    private final java.util.PriorityQueue<Held> held = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Held::seq));
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Runnable onDown = () -> { };
+    /** Held records sent and not yet answered: newer records wait behind them, so a failed one keeps its place (guarded by held). */
+    private int draining;
 
     private final KafkaProducer<String, SpecificRecord> producer;
     private final ConnectorMetrics metrics;
@@ -92,18 +110,23 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
         return healthy;
     }
 
+    /** Called (on the sender's or a producer thread) each time the sink turns down: the cluster went out of reach. */
+    public void onDown(Runnable listener) {
+        this.onDown = listener;
+    }
+
+    /** Records held for the cluster now. */
+    public int held() {
+        synchronized (held) {
+            return held.size();
+        }
+    }
+
     /** @param probe true for the status heartbeat: tried even while the sink is down, to find out that Kafka is back */
     private Future<Void> send(CtiTopics topic, String key, SpecificRecord value, boolean probe) {
         Context ctx = Vertx.currentContext();
         Promise<Void> promise = Promise.promise();
         java.util.function.Consumer<Exception> done = e -> {
-            // at once, on whichever thread: the sends queued behind this one see it. Only the cluster being out
-            // of reach makes the sink down; a record of its own trouble (too large, not serializable) fails alone
-            if (e == null) {
-                healthy = true;
-            } else if (unreachable(e)) {
-                healthy = false;
-            }
             Runnable complete = () -> {
                 if (e == null) {
                     metrics.published();
@@ -119,8 +142,8 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
                 complete.run();
             }
         };
-        if (!healthy && !probe) {
-            done.accept(new KafkaException("kafka unreachable: not sent"));
+        Held record = new Held(probe ? -1 : sequence.incrementAndGet(), topic, key, value, done);
+        if (!probe && holdIfDown(record)) {
             return promise.future();
         }
         if (queued.incrementAndGet() > MAX_QUEUED) {
@@ -131,13 +154,9 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
         try {
             sender.execute(() -> {
                 try {
-                    if (!healthy && !probe) {
-                        done.accept(new KafkaException("kafka unreachable: not sent"));
-                        return;
+                    if (probe || !holdIfDown(record)) {
+                        transmit(record, probe);
                     }
-                    producer.send(new ProducerRecord<>(topic.topicName(), key, value), (md, e) -> done.accept(e));
-                } catch (RuntimeException e) {
-                    done.accept(e);
                 } finally {
                     queued.decrementAndGet();
                 }
@@ -147,6 +166,107 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
             done.accept(new KafkaException("the sink is closed: not sent"));
         }
         return promise.future();
+    }
+
+    /** Holds the record when the sink is down or others are held before it (order); false when it may go now. */
+    private boolean holdIfDown(Held record) {
+        synchronized (held) {
+            if (healthy && held.isEmpty() && draining == 0) {
+                return false;
+            }
+            if (held.size() >= MAX_HELD) {
+                record.done().accept(new KafkaException("kafka unreachable and " + MAX_HELD + " records already held: not sent"));
+                return true;
+            }
+            held.add(record);
+            return true;
+        }
+    }
+
+    /** Sends one record; its outcome decides the sink's health: only the cluster being out of reach makes it down. */
+    private void transmit(Held record, boolean probe) {
+        transmit(record, probe, false);
+    }
+
+    private void transmit(Held record, boolean probe, boolean drained) {
+        java.util.function.Consumer<Exception> outcome = e -> {
+            answered(record, probe, e);
+            if (drained) {
+                drainedAnswered(e == null); // last: a failed record is back in its place before newer ones may pass
+            }
+        };
+        try {
+            producer.send(new ProducerRecord<>(record.topic().topicName(), record.key(), record.value()), (md, e) -> outcome.accept(e));
+        } catch (RuntimeException e) {
+            outcome.accept(e);
+        }
+    }
+
+    private void answered(Held record, boolean probe, Exception e) {
+        if (e == null) {
+            boolean wasDown = !healthy;
+            healthy = true;
+            record.done().accept(null);
+            if (wasDown) {
+                drainSoon();
+            }
+        } else if (unreachable(e)) {
+            down();
+            if (probe) {
+                record.done().accept(e);
+            } else {
+                synchronized (held) {
+                    held.add(record); // in its place: it goes out again before anything published after it
+                }
+            }
+        } else {
+            LOG.warn("record not sent [topic={}, key={}]: {}", record.topic().topicName(), record.key(), e.toString());
+            record.done().accept(e); // this record's own trouble (too large, not serializable): it fails alone
+        }
+    }
+
+    /** A drained record was answered: when the last one in flight is, what was held behind them goes out. */
+    private void drainedAnswered(boolean sent) {
+        boolean more;
+        synchronized (held) {
+            draining--;
+            more = sent && draining == 0 && healthy && !held.isEmpty();
+        }
+        if (more) {
+            drainSoon();
+        }
+    }
+
+    private void down() {
+        if (healthy) {
+            healthy = false;
+            LOG.warn("kafka unreachable: holding records until it answers (at most {})", MAX_HELD);
+            onDown.run();
+        }
+    }
+
+    /** The cluster answers again: what was held goes out, oldest first, on the sender thread. */
+    private void drainSoon() {
+        LOG.info("kafka answers again: sending the {} records held, oldest first", held());
+        try {
+            sender.execute(() -> {
+                while (healthy) {
+                    Held next;
+                    synchronized (held) {
+                        next = held.poll();
+                    }
+                    if (next == null) {
+                        return;
+                    }
+                    synchronized (held) {
+                        draining++;
+                    }
+                    transmit(next, false, true);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closed: close() fails what is held
+        }
     }
 
     /** The send queue was full: this record is lost, the cluster is not judged by it. */
@@ -166,6 +286,7 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
 
     @Override
     public void close() {
+        failHeld("the sink is closed: not sent");
         sender.shutdown();
         try {
             sender.awaitTermination(5, TimeUnit.SECONDS);
@@ -175,8 +296,20 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
         producer.close(Duration.ofSeconds(5));
     }
 
+    private void failHeld(String why) {
+        java.util.List<Held> all;
+        synchronized (held) {
+            all = new java.util.ArrayList<>(held);
+            held.clear();
+        }
+        all.forEach(h -> h.done().accept(new KafkaException(why)));
+    }
+
     /** Closes without waiting for anything in flight, as a crashed process would. */
     public void abort() {
+        synchronized (held) {
+            held.clear();
+        }
         sender.shutdownNow();
         producer.close(Duration.ZERO);
     }
