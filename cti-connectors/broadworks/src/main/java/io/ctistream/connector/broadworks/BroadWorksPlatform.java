@@ -4,15 +4,12 @@ import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.connector.core.runtime.ConnectorPlatform;
 import io.ctistream.events.Platform;
 import io.ctistream.settings.ConfigSource;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.ctistream.settings.SecretsFile;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * BroadWorks as the launcher finds it ({@code ctistream connector broadworks}): its settings
@@ -104,27 +101,9 @@ public final class BroadWorksPlatform implements ConnectorPlatform {
         if (file == null) {
             return Credentials.none();
         }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(Path.of(file))) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new ConfigSource.ConfigException(CREDENTIALS_FILE + " names [" + file + "], which cannot be read: " + e.getMessage());
-        }
-        Map<String, String[]> byRef = new HashMap<>();
-        for (String name : p.stringPropertyNames()) {
-            int dot = name.lastIndexOf('.');
-            String field = dot <= 0 ? "" : name.substring(dot + 1);
-            int index = switch (field) {
-                case "sipUser" -> 0;
-                case "sipPassword" -> 1;
-                case "guestPassword" -> 2;
-                default -> throw new ConfigSource.ConfigException(CREDENTIALS_FILE + ": keys are <reference>.sipUser, .sipPassword or .guestPassword, not ["
-                        + name + "]");
-            };
-            byRef.computeIfAbsent(name.substring(0, dot), k -> new String[3])[index] = p.getProperty(name);
-        }
         Map<String, Credentials.Secret> secrets = new HashMap<>();
-        byRef.forEach((ref, s) -> secrets.put(ref, new Credentials.Secret(s[0], s[1], s[2])));
+        SecretsFile.read(CREDENTIALS_FILE, file, List.of("sipUser", "sipPassword", "guestPassword")).forEach((ref, f) ->
+                secrets.put(ref, new Credentials.Secret(f.get("sipUser"), f.get("sipPassword"), f.get("guestPassword"))));
         return Credentials.of(secrets);
     }
 }

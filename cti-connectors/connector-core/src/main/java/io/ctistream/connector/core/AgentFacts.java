@@ -68,6 +68,13 @@ public final class AgentFacts {
     private String commandInFlight;
     private long arrivedNanos;
 
+    /** While a snapshot is read: the changes reported meanwhile, applied after it (null: not snapshotting). */
+    private List<Held> held;
+
+    /** A change reported while a snapshot was read: a state (with when it began, if the platform says) or a call. */
+    private record Held(AgentStateChanged state, java.time.Instant since, AgentCallEvent call) {
+    }
+
     /** @param channels the agent's links, e.g. the SIP event packages it subscribes to */
     public AgentFacts(ConnectorContext ctx, AgentProfile profile, Collection<String> channels) {
         this.ctx = ctx;
@@ -146,7 +153,17 @@ public final class AgentFacts {
 
     /** The agent's canonical state as the platform says it; published when the state or the reason changed. */
     public void state(AgentState s, String reasonCode, String reasonLabel) {
-        state = AgentStateChanged.newBuilder().setState(s).setReasonCode(reasonCode).setReasonLabel(reasonLabel).build();
+        state(s, reasonCode, reasonLabel, null);
+    }
+
+    /** As {@link #state(AgentState, String, String)}, with when the platform says the state began (null: it does not say). */
+    public void state(AgentState s, String reasonCode, String reasonLabel, java.time.Instant since) {
+        AgentStateChanged told = AgentStateChanged.newBuilder().setState(s).setReasonCode(reasonCode).setReasonLabel(reasonLabel).build();
+        if (held != null) {
+            held.add(new Held(told, since, null));
+            return;
+        }
+        state = told;
         publishState();
     }
 
@@ -172,6 +189,10 @@ public final class AgentFacts {
      * end of a call never seen starting is nothing to tell.
      */
     public void call(AgentCallEvent call) {
+        if (held != null) {
+            held.add(new Held(null, null, call));
+            return;
+        }
         AgentCallEvent before = calls.get(call.getCallId());
         boolean over = over(call.getCallState());
         if (before == null && over) {
@@ -198,6 +219,72 @@ public final class AgentFacts {
                 emit(AgentCallEvent.newBuilder(last).setCallState(CallState.ENDED).setCause(cause).build(), gone);
             }
         }
+    }
+
+    // ------------------------------------------------------------------ snapshot, then stream
+
+    /**
+     * A full state is being read (a GET after connect, a GetAgentState): the state and call changes
+     * the adapter reports from now until {@link #snapshot} are held, so that the snapshot — read
+     * before some of them and answered after — cannot overwrite them. Debezium's snapshot/streaming
+     * split, per agent.
+     */
+    public void snapshotBegins() {
+        held = new ArrayList<>();
+    }
+
+    /** The snapshot could not be read: what was held is dropped (the link is lost; the next snapshot reads the truth). */
+    public void snapshotFailed() {
+        held = null;
+    }
+
+    /** True between {@link #snapshotBegins()} and {@link #snapshot}. */
+    public boolean snapshotting() {
+        return held != null;
+    }
+
+    /**
+     * The full state as read: the agent's state ({@code since}: when it began, null when the
+     * platform does not say) and every live call. What differs from what was published goes out
+     * (the corrections); a known call the snapshot lacks has ended, told as last seen with
+     * {@code endedCause}. Then the changes held while it was read are applied in order, except those
+     * the snapshot already has something newer of: a state that began before the snapshot's, a call
+     * step behind the snapshot's (offered after connected).
+     */
+    public void snapshot(AgentState s, String reasonCode, String reasonLabel, java.time.Instant since, Collection<AgentCallEvent> live,
+                         String endedCause) {
+        List<Held> meanwhile = held == null ? List.of() : held;
+        held = null;
+        state(s, reasonCode, reasonLabel, since);
+        java.util.Set<String> present = new java.util.HashSet<>();
+        Map<String, AgentCallEvent> read = new LinkedHashMap<>();
+        for (AgentCallEvent c : live) {
+            present.add(c.getCallId());
+            read.put(c.getCallId(), c);
+            call(c);
+        }
+        callsPresent(present, endedCause);
+        for (Held h : meanwhile) {
+            if (h.state() != null) {
+                if (!(h.since() != null && since != null && h.since().isBefore(since))) {
+                    state(h.state().getState(), h.state().getReasonCode(), h.state().getReasonLabel(), h.since());
+                }
+            } else {
+                AgentCallEvent snap = read.get(h.call().getCallId());
+                if (snap == null || stage(h.call().getCallState()) >= stage(snap.getCallState())) {
+                    call(h.call());
+                }
+            }
+        }
+    }
+
+    /** How far along a call is: setting up, talking (connected or held, either way), over. */
+    private static int stage(CallState s) {
+        return switch (s) {
+            case CONNECTED, HELD, REMOTE_HELD -> 1;
+            case ENDED, FAILED, REPLACED -> 2;
+            default -> 0;
+        };
     }
 
     /** The agent's live calls as last seen (a command may need them). */

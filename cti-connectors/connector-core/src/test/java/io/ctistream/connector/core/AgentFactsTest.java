@@ -110,6 +110,47 @@ class AgentFactsTest {
         assertThat(sink.events).extracting(e -> e.getHeader().getCorrelationId()).containsExactly("cmd-1", "c1", null);
     }
 
+    /**
+     * Verifies the snapshot-then-stream step (issue #14): changes reported while a full state is
+     * read are held and applied after it, unless the snapshot already has something newer; what the
+     * snapshot corrects goes out, and nothing that did not change.
+     */
+    @Test
+    void changesDuringASnapshotAreHeldAndAppliedAfterItUnlessOlder() {
+        java.time.Instant t0 = java.time.Instant.EPOCH.plusSeconds(36_000); // any instant: nothing here reaches a broker
+        facts.state(AgentState.READY, null, null, t0);
+        facts.call(call("c1", CallState.RINGING));
+        int mark = sink.events.size();
+
+        facts.snapshotBegins();
+        facts.state(AgentState.TALKING, null, null, t0.plusSeconds(5)); // before the GET was read: older than the snapshot's
+        facts.call(call("c1", CallState.RINGING)); // a step behind the snapshot's CONNECTED
+        facts.call(call("c2", CallState.RINGING)); // after the GET was read: the snapshot lacks it
+        facts.state(AgentState.NOT_READY, "0010", "Meeting", t0.plusSeconds(20)); // newer than the snapshot's
+        assertThat(sink.events).as("nothing goes out while the snapshot is read").hasSize(mark);
+
+        facts.snapshot(AgentState.TALKING, null, null, t0.plusSeconds(10), List.of(call("c1", CallState.CONNECTED)), "gone");
+
+        assertThat(described().subList(mark, sink.events.size())).containsExactly("state TALKING -", "call c1 CONNECTED", "call c2 RINGING",
+                "state NOT_READY 0010");
+        assertThat(facts.snapshotting()).isFalse();
+    }
+
+    /** Verifies that a re-read agreeing with what was published publishes nothing, and one that disagrees publishes the correction. */
+    @Test
+    void aReReadPublishesOnlyItsCorrections() {
+        facts.state(AgentState.READY, null, null);
+        facts.call(call("c1", CallState.CONNECTED));
+        int mark = sink.events.size();
+        facts.snapshotBegins();
+        facts.snapshot(AgentState.READY, null, null, null, List.of(call("c1", CallState.CONNECTED)), "gone");
+        assertThat(sink.events).hasSize(mark);
+
+        facts.snapshotBegins();
+        facts.snapshot(AgentState.NOT_READY, "0001", null, null, List.of(), "not in the re-read");
+        assertThat(described().subList(mark, sink.events.size())).containsExactly("state NOT_READY 0001", "call c1 ENDED");
+    }
+
     private static AgentCallEvent call(String id, CallState state) {
         return AgentCallEvent.newBuilder().setCallId(id).setDirection(CallDirection.INBOUND).setCallState(state).setQueueId("t/sales")
                 .setRemoteParty("+4930123").build();

@@ -6,6 +6,7 @@ import io.ctistream.connector.core.testkit.Vector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import io.ctistream.connector.core.testkit.Mutations;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +47,7 @@ class CodecFuzzTest {
         List<String> crashes = new ArrayList<>();
         for (int i = 0; i < count && crashes.size() < 10; i++) {
             Vector seed = seeds.get(random.nextInt(seeds.size()));
-            byte[] body = mutate(seed.body(), random);
+            byte[] body = Mutations.mutate(seed.body(), random);
             try {
                 CodecVectorsTest.decode(seed, body);
             } catch (RuntimeException | StackOverflowError e) {
@@ -54,48 +55,5 @@ class CodecFuzzTest {
             }
         }
         return crashes;
-    }
-
-    static byte[] mutate(byte[] in, Random r) {
-        byte[] b = in.clone();
-        switch (r.nextInt(6)) {
-            case 0 -> { // flip bytes
-                for (int n = 1 + r.nextInt(8); n > 0 && b.length > 0; n--) {
-                    b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
-                }
-            }
-            case 1 -> b = java.util.Arrays.copyOf(b, r.nextInt(b.length + 1)); // cut
-            case 2 -> { // repeat a slice
-                int from = r.nextInt(b.length);
-                int to = from + r.nextInt(b.length - from);
-                byte[] out = new byte[b.length + (to - from)];
-                System.arraycopy(b, 0, out, 0, to);
-                System.arraycopy(b, from, out, to, b.length - from);
-                b = out;
-            }
-            case 3 -> { // splice a markup fragment somewhere
-                String[] bits = {"<", ">", "</", "&", "&#0;", "&#xD800;", "<![CDATA[", "]]>", "<!DOCTYPE a>", "\u0000", "--", "\r\n\r\n", ":", "xmlns:a=\"\""};
-                byte[] f = bits[r.nextInt(bits.length)].getBytes(StandardCharsets.UTF_8);
-                int at = r.nextInt(b.length + 1);
-                byte[] out = new byte[b.length + f.length];
-                System.arraycopy(b, 0, out, 0, at);
-                System.arraycopy(f, 0, out, at, f.length);
-                System.arraycopy(b, at, out, at + f.length, b.length - at);
-                b = out;
-            }
-            case 4 -> { // random bytes in a stretch
-                int at = r.nextInt(b.length);
-                for (int n = r.nextInt(32); n > 0 && at < b.length; n--, at++) {
-                    b[at] = (byte) r.nextInt(256);
-                }
-            }
-            default -> { // nest deeper at the last closing tag
-                String s = new String(b, StandardCharsets.ISO_8859_1);
-                int close = Math.max(0, s.lastIndexOf("</"));
-                int depth = 1 + r.nextInt(200);
-                b = (s.substring(0, close) + "<n>".repeat(depth) + "</n>".repeat(depth) + s.substring(close)).getBytes(StandardCharsets.ISO_8859_1);
-            }
-        }
-        return b;
     }
 }
