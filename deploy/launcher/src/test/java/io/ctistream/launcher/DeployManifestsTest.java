@@ -51,7 +51,7 @@ class DeployManifestsTest {
 
     private static final String PREFIX = "CTISTREAM_";
     private static final List<Class<?>> SETTINGS_CLASSES = List.of(EngineSettings.class, PushSettings.class, RuntimeSettings.class,
-            BroadWorksPlatform.class, EmbeddedConfig.class, ConfigSource.class, KafkaEndpoints.class);
+            BroadWorksPlatform.class, io.ctistream.connector.finesse.FinessePlatform.class, EmbeddedConfig.class, ConfigSource.class, KafkaEndpoints.class);
     private static final Pattern METRIC = Pattern.compile("ctistream_[a-zA-Z0-9_]+");
     private static final Pattern HISTOGRAM_SUFFIX = Pattern.compile("_(bucket|sum|count)$");
     private static final Pattern COMPOSE_TOPIC = Pattern.compile("(?m)^\\s*create\\s+(\\S+)\\s+(\\d+)\\s+(\\S+)(?:\\s+(\\d+))?\\s*$");

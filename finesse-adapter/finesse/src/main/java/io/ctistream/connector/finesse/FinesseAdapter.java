@@ -1,0 +1,312 @@
+package io.ctistream.connector.finesse;
+
+import io.ctistream.connector.core.ConnectorContext;
+import io.ctistream.connector.core.Outcome;
+import io.ctistream.connector.core.PlatformAdapter;
+import io.ctistream.connector.finesse.codec.FinesseDialog;
+import io.ctistream.connector.finesse.codec.FinesseRestCodec;
+import io.ctistream.connector.finesse.codec.SystemInfo;
+import io.ctistream.events.AgentCommand;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.LinkState;
+import io.vertx.core.Future;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cisco Finesse as a platform adapter: REST for snapshots and commands, one XMPP-over-WebSocket
+ * session per agent for notifications (Finesse logs out an agent whose presence is gone, so each
+ * agent has a session under its own JID). Sessions are opened paced ({@code signInRate}). The
+ * node in service is watched through SystemInfo (protocols/finesse.md section 7): out of service,
+ * every agent is LOST (UNKNOWN downstream) until the node is back and the agent re-read; a node
+ * that does not answer is left for the other side, where every agent is opened anew.
+ */
+public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site {
+    private static final Logger LOG = LoggerFactory.getLogger(FinesseAdapter.class);
+
+    private final FinesseConfig config;
+    private final FinesseCredentials credentials;
+    private final java.util.function.Function<ConnectorContext, Notifications.Factory> sessionsAtStart;
+    private Notifications.Factory sessions;
+    private final Map<String, FinesseAgent> agents = new LinkedHashMap<>();
+    private final ReasonCodes reasons = new ReasonCodes();
+    private final Deque<FinesseAgent> toOpen = new ArrayDeque<>();
+    private ConnectorContext ctx;
+    private FinesseRest rest;
+    private int active;
+    private SystemInfo info;
+    private volatile boolean inService;
+    private long pacer = -1;
+    private long watch = -1;
+    private int unanswered;
+
+    /** @param sessions makes the agents' notification sessions, given the connector's context at start */
+    public FinesseAdapter(FinesseConfig config, FinesseCredentials credentials,
+                          java.util.function.Function<ConnectorContext, Notifications.Factory> sessions) {
+        this.config = config;
+        this.credentials = credentials;
+        this.sessionsAtStart = sessions;
+    }
+
+    /** The adapter with XMPP-over-WebSocket sessions (ADR 011), at most {@code maxSessions} agents. */
+    public static FinesseAdapter overXmpp(FinesseConfig config, FinesseCredentials credentials, int maxSessions) {
+        return new FinesseAdapter(config, credentials, ctx -> XmppNotifications.factory(ctx.vertx(), config, ctx.metrics(), maxSessions));
+    }
+
+    @Override
+    public Future<Void> start(ConnectorContext context) {
+        this.ctx = context;
+        this.rest = new FinesseRest(context.vertx(), config);
+        this.sessions = sessionsAtStart.apply(context);
+        if (config.insecure()) {
+            LOG.warn("finesse reached without TLS or without hostname verification [nodes={}]: for a simulator or a lab only", config.nodes());
+        }
+        long periodMs = Math.max(1, 1000 / config.signInRate());
+        pacer = ctx.vertx().setPeriodic(periodMs, id -> openNext());
+        watch = ctx.vertx().setPeriodic(config.pingInterval().toMillis(), id -> checkNode());
+        return readSystemInfo(node()).map(si -> {
+            systemInfo(si);
+            LOG.info("finesse adapter started [node={}, status={}, deployment={}, xmppDomain={}]", node(), si.status(), si.deploymentType(),
+                    si.xmppDomain());
+            return (Void) null;
+        }).recover(e -> {
+            // the platform may be down at start: the connector runs, reports it, and the watch finds a node later
+            LOG.warn("finesse not answering at start [node={}]: {}", node(), e.getMessage());
+            return Future.succeededFuture();
+        });
+    }
+
+    private Future<SystemInfo> readSystemInfo(URI node) {
+        return rest.get(node, "/finesse/api/SystemInfo", anySecret()).map(r -> {
+            FinesseAgent.check(r);
+            return FinesseRestCodec.systemInfo(r.body());
+        });
+    }
+
+    /** SystemInfo wants a signed-in user on a real node: any agent's credentials do. */
+    private FinesseCredentials.Secret anySecret() {
+        return agents.values().stream().filter(a -> a.phase() != FinesseAgent.Phase.REFUSED).map(a -> a.secret).findFirst().orElse(null);
+    }
+
+    // ------------------------------------------------------------------ the node in service (section 7)
+
+    /**
+     * Polls SystemInfo on the node in use. Out of service, or unanswered twice in a row, and the
+     * other node (if any) is asked: when it is in service, every agent moves there (section 7).
+     */
+    private void checkNode() {
+        readSystemInfo(node()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                unanswered = 0;
+                systemInfo(ar.result());
+                if (ar.result().inService()) {
+                    return;
+                }
+            } else if (++unanswered < 2) {
+                return;
+            } else if (inService) {
+                changeService(false, "FINESSE_UNREACHABLE");
+            }
+            if (config.nodes().size() < 2) {
+                return;
+            }
+            URI other = config.nodes().get(1 - active);
+            readSystemInfo(other).onSuccess(si -> {
+                if (si.inService() && !inService) {
+                    moveTo(1 - active, si);
+                }
+            });
+        });
+    }
+
+    /** Every agent's session moves to the other node, paced like a sign-in; each is read again there. */
+    private void moveTo(int node, SystemInfo si) {
+        LOG.warn("finesse node [{}] not serving; moving every agent to [{}]", node(), config.nodes().get(node));
+        active = node;
+        unanswered = 0;
+        info = si;
+        inService = true;
+        for (FinesseAgent a : agents.values()) {
+            if (a.moveAway()) {
+                toOpen.remove(a);
+                toOpen.add(a);
+            }
+        }
+    }
+
+    /** What a node says of itself (a poll or a SystemInfo notification). */
+    @Override
+    public void systemInfo(SystemInfo si) {
+        if (si.xmppDomain() != null) {
+            info = si;
+        }
+        if (si.inService() != inService) {
+            changeService(si.inService(), "FINESSE_" + si.status());
+        }
+    }
+
+    private void changeService(boolean up, String reason) {
+        inService = up;
+        LOG.warn("finesse node [{}] {} ({})", node(), up ? "back in service: agents are read again" : "out of service: agents unknown until it is back", reason);
+        for (FinesseAgent a : agents.values()) {
+            if (up) {
+                a.backInService();
+            } else {
+                a.outOfService(reason);
+            }
+        }
+    }
+
+    @Override
+    public URI node() {
+        return config.nodes().get(active);
+    }
+
+    @Override
+    public String xmppDomain() {
+        return info != null && info.xmppDomain() != null ? info.xmppDomain() : node().getHost();
+    }
+
+    @Override
+    public FinesseRest rest() {
+        return rest;
+    }
+
+    @Override
+    public Notifications.Factory notifications() {
+        return sessions;
+    }
+
+    /** A queue as the tenant names it: {@code <tenant>/<queue name>} (or number) from the dialog's media properties. */
+    @Override
+    public String tenantQueue(String tenant, FinesseDialog d) {
+        String q = d.queueName() != null && !d.queueName().isBlank() ? d.queueName() : d.queueNumber();
+        return q == null || q.isBlank() ? null : tenant + "/" + q.strip();
+    }
+
+    // ------------------------------------------------------------------ agents
+
+    @Override
+    public void take(AgentProfile profile) {
+        FinesseAgent before = agents.remove(profile.getAgentId());
+        if (before != null) {
+            before.closeQuietly(true);
+            toOpen.remove(before);
+        }
+        var secret = credentials.resolve(profile.getCredentialRef()).map(s -> s.loginId() != null ? s
+                : new FinesseCredentials.Secret(profile.getPlatformUserId(), s.password()));
+        FinesseAgent agent = new FinesseAgent(profile,
+                secret.orElse(new FinesseCredentials.Secret(profile.getPlatformUserId(), null)), ctx, this, reasons, config);
+        agents.put(profile.getAgentId(), agent);
+        if (secret.isEmpty() || secret.get().password() == null) {
+            agent.refuse("NO_CREDENTIALS: no password for credential reference [" + profile.getCredentialRef() + "]");
+            return;
+        }
+        toOpen.add(agent);
+    }
+
+    /** Opens the next waiting agent's session: at most {@code signInRate} per second (a failover re-signs thousands). */
+    private void openNext() {
+        FinesseAgent next = toOpen.poll();
+        if (next != null && agents.get(next.profile.getAgentId()) == next) {
+            next.open();
+        }
+    }
+
+    @Override
+    public void release(String agentId) {
+        FinesseAgent agent = agents.remove(agentId);
+        if (agent != null) {
+            toOpen.remove(agent);
+            agent.closeQuietly(true);
+        }
+    }
+
+    @Override
+    public Future<Outcome> execute(AgentCommand command, AgentProfile profile) {
+        FinesseAgent agent = agents.get(profile.getAgentId());
+        if (agent == null) {
+            return Future.succeededFuture(Outcome.failed("NOT_OWNED", "this connector does not run the agent"));
+        }
+        return agent.commands.execute(command);
+    }
+
+    @Override
+    public void resync() {
+        agents.values().forEach(FinesseAgent::resync);
+    }
+
+    @Override
+    public Future<Void> stop() {
+        cancelTimers();
+        agents.values().forEach(a -> a.closeQuietly(true));
+        agents.clear();
+        toOpen.clear();
+        if (rest != null) {
+            rest.close();
+        }
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public void abort() {
+        cancelTimers();
+        agents.values().forEach(a -> a.closeQuietly(false));
+        agents.clear();
+        toOpen.clear();
+        if (rest != null) {
+            rest.close();
+        }
+    }
+
+    private void cancelTimers() {
+        if (ctx != null) {
+            ctx.vertx().cancelTimer(pacer);
+            ctx.vertx().cancelTimer(watch);
+        }
+    }
+
+    @Override
+    public boolean platformUp() {
+        return inService;
+    }
+
+    @Override
+    public int linksActive() {
+        return (int) agents.values().stream().filter(a -> a.facts.link() == LinkState.ACTIVE).count();
+    }
+
+    @Override
+    public Map<String, Map<String, Integer>> linksByChannelAndState() {
+        Map<LinkState, Integer> byState = new EnumMap<>(LinkState.class);
+        for (LinkState s : LinkState.values()) {
+            byState.put(s, 0);
+        }
+        for (FinesseAgent a : agents.values().toArray(FinesseAgent[]::new)) {
+            byState.merge(a.facts.link(), 1, Integer::sum);
+        }
+        Map<String, Integer> out = new TreeMap<>();
+        byState.forEach((s, n) -> out.put(s.name(), n));
+        return Map.of(FinesseAgent.CHANNEL, out);
+    }
+
+    @Override
+    public Map<String, Integer> refusedLinks() {
+        Map<String, Integer> out = new TreeMap<>();
+        for (FinesseAgent a : agents.values()) {
+            if (a.refusal() != null) {
+                String reason = a.refusal();
+                int colon = reason.indexOf(':');
+                out.merge(colon > 0 ? reason.substring(0, colon) : reason, 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,425 @@
+package io.ctistream.connector.finesse;
+
+import io.ctistream.codec.MalformedBodyException;
+import io.ctistream.connector.core.AgentFacts;
+import io.ctistream.connector.core.Backoff;
+import io.ctistream.connector.core.ConnectorContext;
+import io.ctistream.connector.finesse.codec.ApiError;
+import io.ctistream.connector.finesse.codec.ApiErrors;
+import io.ctistream.connector.finesse.codec.FinesseDialog;
+import io.ctistream.connector.finesse.codec.FinesseDialogs;
+import io.ctistream.connector.finesse.codec.FinesseRestCodec;
+import io.ctistream.connector.finesse.codec.FinesseStates;
+import io.ctistream.connector.finesse.codec.FinesseUpdate;
+import io.ctistream.connector.finesse.codec.FinesseUpdateParser;
+import io.ctistream.connector.finesse.codec.FinesseUser;
+import io.ctistream.connector.finesse.codec.PubSubItem;
+import io.ctistream.connector.finesse.codec.SystemInfo;
+import io.ctistream.connector.finesse.codec.XmppStanzaCodec;
+import io.ctistream.events.AgentCallEvent;
+import io.ctistream.events.AgentProfile;
+import io.ctistream.events.CallState;
+import io.ctistream.events.LinkState;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the connector does for one Finesse agent: its notification session under the agent's own
+ * JID, the snapshot (GET User, GET Dialogs) taken every time the session is established or the
+ * node is back in service — notifications that arrive meanwhile are held and applied after it —
+ * and the translation of every Update into canonical facts ({@link AgentFacts}). Commands are
+ * {@link FinesseCommandRunner}'s. Runs on the connector's context.
+ */
+final class FinesseAgent implements Notifications.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(FinesseAgent.class);
+    static final String CHANNEL = "xmpp";
+
+    /** Where an agent's link is. */
+    enum Phase { CONNECTING, SNAPSHOT, LIVE, WAITING, REFUSED, CLOSED }
+
+    /** What the agent needs from the adapter: the node now in service, REST, the session factory, reasons. */
+    interface Site {
+        java.net.URI node();
+
+        String xmppDomain();
+
+        FinesseRest rest();
+
+        Notifications.Factory notifications();
+
+        void systemInfo(SystemInfo info);
+
+        String tenantQueue(String tenant, FinesseDialog d);
+    }
+
+    final AgentProfile profile;
+    final FinesseCredentials.Secret secret;
+    final AgentFacts facts;
+    final FinesseCommandRunner commands;
+    private final ConnectorContext ctx;
+    private final Site site;
+    private final Backoff backoff;
+    private Notifications session;
+    private Phase phase = Phase.CONNECTING;
+    private String refusal;
+    private int attempt;
+    private long retryTimer = -1;
+    private FinesseUser user;
+    private String extension;
+
+    FinesseAgent(AgentProfile profile, FinesseCredentials.Secret secret, ConnectorContext ctx, Site site, ReasonCodes reasons,
+                 FinesseConfig config) {
+        this.profile = profile;
+        this.secret = secret;
+        this.ctx = ctx;
+        this.site = site;
+        this.facts = new AgentFacts(ctx, profile, List.of(CHANNEL));
+        this.backoff = Backoff.of(config.retryMin(), config.retryMax());
+        this.extension = profile.getAttributes().get(FinesseCommands.EXTENSION);
+        this.commands = new FinesseCommandRunner(this, ctx, site, reasons, config);
+    }
+
+    String loginId() {
+        return secret.loginId();
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    /** Why the platform refused this agent for good, or null. */
+    String refusal() {
+        return refusal;
+    }
+
+    FinesseUser user() {
+        return user;
+    }
+
+    // ------------------------------------------------------------------ session
+
+    /** Opens the agent's session; the snapshot follows when it is established. */
+    void open() {
+        if (phase == Phase.CLOSED || phase == Phase.REFUSED) {
+            return;
+        }
+        cancelRetry();
+        if (session != null) {
+            session.abort(); // one session per agent, always
+        }
+        phase = Phase.CONNECTING;
+        session = site.notifications().create(site.node(), site.xmppDomain(), secret, "ctistream-" + ctx.events().run() + "-" + profile.getAgentId().hashCode());
+        Notifications mine = session;
+        mine.open(this).onFailure(e -> {
+            if (mine == session && phase == Phase.CONNECTING) {
+                lost("session not opened: " + e.getMessage(), e instanceof io.ctistream.connector.core.Failure f && !f.retriable());
+            }
+        });
+    }
+
+    @Override
+    public void established() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        LOG.debug("notification session established [agentId={}]", profile.getAgentId());
+        snapshot();
+    }
+
+    @Override
+    public void lost(String reason, boolean permanent) {
+        if (phase == Phase.CLOSED || phase == Phase.REFUSED) {
+            return;
+        }
+        facts.snapshotFailed();
+        facts.unknown(AgentFacts.Fact.STATE);
+        if (permanent) {
+            refuse(reason);
+            return;
+        }
+        facts.link(CHANNEL, LinkState.LOST, reason);
+        phase = Phase.WAITING;
+        Notifications gone = session;
+        session = null;
+        if (gone != null) {
+            gone.abort();
+        }
+        long wait = Math.max(1, backoff.delay(attempt++).toMillis());
+        LOG.info("finesse session lost, again in {} ms [agentId={}]: {}", wait, profile.getAgentId(), reason);
+        retryTimer = ctx.vertx().setTimer(wait, id -> {
+            retryTimer = -1;
+            open();
+        });
+    }
+
+    /** The platform said no for good (bad credentials, unknown user): no retry, the agent's link TERMINATED. */
+    void refuse(String reason) {
+        refusal = reason;
+        phase = Phase.REFUSED;
+        facts.link(CHANNEL, LinkState.TERMINATED, reason);
+        ctx.metrics().alarm("finesse_agent_refused");
+        LOG.warn("finesse refused the agent, not retried [agentId={}, loginId={}]: {}", profile.getAgentId(), secret.loginId(), reason);
+        if (session != null) {
+            session.abort();
+            session = null;
+        }
+    }
+
+    /** The node went out of service (or away): nothing is vouched for until it is back and the agent re-read. */
+    void outOfService(String reason) {
+        if (phase == Phase.LIVE || phase == Phase.SNAPSHOT) {
+            facts.snapshotFailed();
+            facts.unknown(AgentFacts.Fact.STATE);
+            facts.link(CHANNEL, LinkState.LOST, reason);
+            phase = Phase.WAITING;
+        }
+    }
+
+    /** Back in service on the same node, the session kept: read the agent again. */
+    void backInService() {
+        if (phase == Phase.WAITING && session != null) {
+            snapshot();
+        }
+    }
+
+    /**
+     * The node in use stopped serving and another does (fail-over): this session is dropped and the
+     * agent is LOST until a new session there is opened (by the adapter, paced) and the agent re-read.
+     * False when the agent is not to be opened again (refused, closed).
+     */
+    boolean moveAway() {
+        if (phase == Phase.CLOSED || phase == Phase.REFUSED) {
+            return false;
+        }
+        cancelRetry();
+        if (session != null) {
+            session.abort();
+            session = null;
+        }
+        facts.snapshotFailed();
+        facts.unknown(AgentFacts.Fact.STATE);
+        facts.link(CHANNEL, LinkState.LOST, "FINESSE_FAILOVER");
+        phase = Phase.WAITING;
+        return true;
+    }
+
+    /** Read everything again and report it in full (after a Kafka loss: a new run). */
+    void resync() {
+        if (phase == Phase.LIVE) {
+            facts.link(CHANNEL, LinkState.LOST, "RESYNC");
+            snapshot();
+        }
+    }
+
+    Phase closeQuietly(boolean clean) {
+        Phase was = phase;
+        phase = Phase.CLOSED;
+        cancelRetry();
+        commands.released(clean ? "the agent was released by this connector" : "the connector stopped");
+        if (session != null) {
+            if (clean) {
+                session.close();
+            } else {
+                session.abort();
+            }
+            session = null;
+        }
+        return was;
+    }
+
+    private void cancelRetry() {
+        if (retryTimer >= 0) {
+            ctx.vertx().cancelTimer(retryTimer);
+            retryTimer = -1;
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshot, then stream
+
+    /**
+     * GET User and GET Dialogs, with core's snapshot step around them (changes notified meanwhile
+     * are held and applied after the snapshot unless it has newer), then ACTIVE: the full state is in (ADR 009).
+     */
+    void snapshot() {
+        phase = Phase.SNAPSHOT;
+        facts.snapshotBegins();
+        String base = "/finesse/api/User/" + secret.loginId();
+        site.rest().get(site.node(), base, secret)
+                .compose(u -> {
+                    check(u);
+                    FinesseUser snapshot = FinesseRestCodec.user(u.body());
+                    return site.rest().get(site.node(), base + "/Dialogs", secret).map(d -> {
+                        check(d);
+                        return new Object[] {snapshot, FinesseRestCodec.dialogs(d.body())};
+                    });
+                })
+                .onSuccess(both -> {
+                    if (phase != Phase.SNAPSHOT) {
+                        return;
+                    }
+                    FinesseUser snapshot = (FinesseUser) both[0];
+                    @SuppressWarnings("unchecked")
+                    List<FinesseDialog> dialogs = (List<FinesseDialog>) both[1];
+                    remember(snapshot);
+                    List<AgentCallEvent> live = new ArrayList<>();
+                    for (FinesseDialog d : dialogs) {
+                        AgentCallEvent c = callOf(d, false);
+                        if (c != null && !over(c.getCallState())) {
+                            live.add(c);
+                        }
+                    }
+                    var state = FinesseStates.agentState(snapshot.state());
+                    FinesseStates.Reason reason = reasoned(state) ? FinesseStates.reason(snapshot, null) : null;
+                    phase = Phase.LIVE;
+                    facts.snapshot(state, reason == null ? null : reason.code(), reason == null ? null : reason.label(), since(snapshot), live,
+                            "not in the dialogs finesse reported");
+                    attempt = 0;
+                    facts.link(CHANNEL, LinkState.ACTIVE, null);
+                })
+                .onFailure(e -> {
+                    if (phase != Phase.SNAPSHOT) {
+                        return;
+                    }
+                    facts.snapshotFailed();
+                    facts.unknown(AgentFacts.Fact.STATE);
+                    if (e instanceof io.ctistream.connector.core.Failure f && !f.retriable()) {
+                        refuse(f.code() + ": " + f.getMessage());
+                    } else if (e instanceof MalformedBodyException m) {
+                        ctx.metrics().malformed(CHANNEL);
+                        lost("finesse answered a body that does not parse: " + m.getMessage(), false);
+                    } else {
+                        lost(e instanceof io.ctistream.connector.core.Failure ? e.getMessage() : FinesseErrors.network(e).getMessage(), false);
+                    }
+                });
+    }
+
+    /** Throws the classified failure of a status that is not 200. */
+    static void check(FinesseRest.Response r) {
+        if (r.status() != 200) {
+            ApiError err = FinesseRestCodec.error(r.status(), r.contentType(), r.body());
+            throw FinesseErrors.of(r.status(), err == null ? null : (err.type() + (err.message() == null ? "" : " " + err.message())));
+        }
+    }
+
+    /** When the user's state began, as Finesse says it ({@code stateChangeTime}), or null. */
+    static java.time.Instant since(FinesseUser u) {
+        String t = u.stateChangeTime();
+        if (t == null || t.isBlank()) {
+            return null;
+        }
+        try {
+            // Finesse writes 2023-01-13T11:07:11.466Z (or with an offset)
+            return java.time.OffsetDateTime.parse(t.strip()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ notifications
+
+    @Override
+    public void stanza(String text) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        long arrived = System.nanoTime();
+        List<PubSubItem> items;
+        try {
+            items = XmppStanzaCodec.decode(text);
+        } catch (MalformedBodyException e) {
+            malformed("stanza", e);
+            return;
+        }
+        for (PubSubItem item : items) {
+            FinesseUpdate update;
+            try {
+                update = FinesseUpdateParser.parse(item.payload());
+            } catch (MalformedBodyException e) {
+                malformed("update on " + item.node(), e);
+                continue;
+            }
+            facts.arrivedAt(arrived);
+            try {
+                apply(update); // during a snapshot, core holds what it says until the snapshot is in
+            } finally {
+                facts.arrivedAt(0);
+            }
+        }
+    }
+
+    private void malformed(String what, MalformedBodyException e) {
+        ctx.metrics().malformed(CHANNEL);
+        LOG.warn("malformed finesse {} ignored [agentId={}]: {}", what, profile.getAgentId(), e.getMessage());
+    }
+
+    /** One Update, as Finesse meant it. */
+    void apply(FinesseUpdate u) {
+        Object data = u.data();
+        if (data instanceof FinesseUser fu) {
+            if (fu.loginId() == null || fu.loginId().equals(secret.loginId())) {
+                applyUser(fu);
+                commands.userNotified(u.requestId(), fu);
+            }
+        } else if (data instanceof FinesseDialogs ds) {
+            boolean removed = u.event() == FinesseUpdate.Event.DELETE;
+            ds.dialogs().forEach(d -> applyDialog(d, removed));
+        } else if (data instanceof FinesseDialog d) {
+            applyDialog(d, u.event() == FinesseUpdate.Event.DELETE);
+        } else if (data instanceof ApiErrors errors) {
+            commands.apiErrors(u.requestId(), u.source(), errors);
+        } else if (data instanceof SystemInfo info) {
+            site.systemInfo(info);
+        } else {
+            LOG.debug("finesse update not used [agentId={}, source={}]", profile.getAgentId(), u.source());
+        }
+    }
+
+    private void applyUser(FinesseUser u) {
+        remember(u);
+        var state = FinesseStates.agentState(u.state());
+        FinesseStates.Reason reason = reasoned(state) ? FinesseStates.reason(u, null) : null;
+        facts.state(state, reason == null ? null : reason.code(), reason == null ? null : reason.label(), since(u));
+    }
+
+    private void remember(FinesseUser u) {
+        user = u;
+        if (u.extension() != null && !u.extension().isBlank()) {
+            extension = u.extension();
+        }
+    }
+
+    private static boolean reasoned(io.ctistream.events.AgentState s) {
+        return s == io.ctistream.events.AgentState.NOT_READY || s == io.ctistream.events.AgentState.LOGGED_OUT;
+    }
+
+    private static boolean over(CallState s) {
+        return s == CallState.ENDED || s == CallState.FAILED;
+    }
+
+    private void applyDialog(FinesseDialog d, boolean removed) {
+        AgentCallEvent c = callOf(d, removed);
+        if (c != null) {
+            facts.call(c);
+        }
+    }
+
+    /** A dialog as the agent's call (null when Finesse says nothing the agent's call state can be made of). */
+    private AgentCallEvent callOf(FinesseDialog d, boolean removed) {
+        CallState state = removed ? CallState.ENDED : FinesseStates.agentCallState(d, extension);
+        if (state == CallState.UNKNOWN) {
+            return null;
+        }
+        var participant = d.participant(extension);
+        String cause = removed ? "dialog removed"
+                : participant.map(p -> p.stateCause() == null || p.stateCause().isBlank() ? null : p.stateCause()).orElse(null);
+        return AgentCallEvent.newBuilder().setCallId(d.id()).setDirection(FinesseStates.direction(d, extension)).setCallState(state)
+                .setQueueId(site.tenantQueue(profile.getTenant(), d)).setRemoteParty(FinesseStates.remoteParty(d, extension))
+                .setRemoteName(null).setCause(over(state) ? cause : null).build();
+    }
+
+    String extension() {
+        return extension;
+    }
+}

@@ -1,0 +1,82 @@
+package io.ctistream.connector.finesse;
+
+import io.ctistream.connector.core.PlatformAdapter;
+import io.ctistream.connector.core.runtime.ConnectorPlatform;
+import io.ctistream.events.Platform;
+import io.ctistream.settings.ConfigSource;
+import io.ctistream.settings.SecretsFile;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cisco Finesse as the launcher finds it ({@code ctistream connector finesse}): its settings
+ * ({@code CTISTREAM_FINESSE_*}, docs/config/connector-finesse.md) and its adapter.
+ */
+public final class FinessePlatform implements ConnectorPlatform {
+    public static final String NODES = "CTISTREAM_FINESSE_NODES";
+    public static final String NOTIFICATION_PATH = "CTISTREAM_FINESSE_NOTIFICATION_PATH";
+    public static final String COMMAND_TIMEOUT = "CTISTREAM_FINESSE_COMMAND_TIMEOUT";
+    public static final String PING_INTERVAL = "CTISTREAM_FINESSE_PING_INTERVAL";
+    public static final String SIGN_IN_RATE = "CTISTREAM_FINESSE_SIGN_IN_RATE";
+    public static final String MAX_SESSIONS = "CTISTREAM_FINESSE_MAX_SESSIONS";
+    public static final String CREDENTIALS_FILE = "CTISTREAM_FINESSE_CREDENTIALS_FILE";
+    public static final String TLS_TRUSTSTORE = "CTISTREAM_FINESSE_TLS_TRUSTSTORE";
+    public static final String TLS_TRUSTSTORE_PASSWORD = "CTISTREAM_FINESSE_TLS_TRUSTSTORE_PASSWORD";
+    public static final String TLS_VERIFY_HOSTNAME = "CTISTREAM_FINESSE_TLS_VERIFY_HOSTNAME";
+
+    @Override
+    public String name() {
+        return "finesse";
+    }
+
+    @Override
+    public Platform platform() {
+        return Platform.FINESSE;
+    }
+
+    @Override
+    public PlatformAdapter adapter(ConfigSource config) {
+        FinesseConfig fc = config(config);
+        int maxSessions = config.positiveInt(MAX_SESSIONS, 5000);
+        return FinesseAdapter.overXmpp(fc, credentials(config.string(CREDENTIALS_FILE, null)), maxSessions);
+    }
+
+    /** The Finesse side from the settings. */
+    public static FinesseConfig config(ConfigSource config) {
+        String nodes = config.required(NODES, "the Finesse nodes, side A first: https://fin-a.example.com:8445,https://fin-b.example.com:8445");
+        List<URI> uris = new ArrayList<>();
+        for (String n : nodes.split(",")) {
+            if (!n.isBlank()) {
+                try {
+                    uris.add(URI.create(n.strip()));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigSource.ConfigException(NODES + ": [" + n.strip() + "] is not a URL");
+                }
+            }
+        }
+        try {
+            FinesseConfig base = FinesseConfig.defaults(uris);
+            return new FinesseConfig(uris, config.string(NOTIFICATION_PATH, base.notificationPath()),
+                    new FinesseConfig.Tls(config.string(TLS_TRUSTSTORE, null), config.string(TLS_TRUSTSTORE_PASSWORD, null),
+                            !"false".equalsIgnoreCase(config.string(TLS_VERIFY_HOSTNAME, "true"))),
+                    config.duration(COMMAND_TIMEOUT, base.commandTimeout()), config.duration(PING_INTERVAL, base.pingInterval()),
+                    config.positiveInt(SIGN_IN_RATE, base.signInRate()), base.retryMin(), base.retryMax());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigSource.ConfigException("finesse settings: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Each credential reference's sign-in, from a properties file ({@code <ref>.loginId},
+     * {@code <ref>.password}): mounted from a secret store, never on Kafka.
+     */
+    public static FinesseCredentials credentials(String file) {
+        Map<String, FinesseCredentials.Secret> secrets = new HashMap<>();
+        SecretsFile.read(CREDENTIALS_FILE, file, List.of("loginId", "password")).forEach((ref, f) ->
+                secrets.put(ref, new FinesseCredentials.Secret(f.get("loginId"), f.get("password"))));
+        return FinesseCredentials.of(secrets);
+    }
+}
