@@ -163,6 +163,10 @@ final class AgentApplier {
         if (run == null) {
             return applyPayload(current, p, header, event.getPayload(), true, false, now);
         }
+        if (superseded && current != null && !run.equals(current.getServedByRun())) {
+            // a later run or another instance has spoken for the agent since: the old run's history withdraws nothing of it
+            return new Applied(current, List.of(), false);
+        }
         if (superseded) {
             AgentSnapshot original = p.getSnapshot();
             Applied applied = applyPayload(p, p, header, event.getPayload(), false, true, now);

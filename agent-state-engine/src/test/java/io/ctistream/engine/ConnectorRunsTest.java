@@ -128,6 +128,40 @@ class ConnectorRunsTest {
         });
     }
 
+    /**
+     * Verifies that held events are history even before the engine's connector check greyed the
+     * agent (the new run's status is in the store): the first of them greys her instead of showing
+     * the old run's word live.
+     */
+    @Test
+    void heldEventsArrivingBeforeTheCheckGreyTheAgentAtOnce() {
+        engine.connectorStatus("bw-1", ConnectorState.RUNNING, RUN_B, RUN_B); // no wall-clock advance: no check has run
+        engine.agentState.readValuesToList();
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(20), call("c1", CallState.ENDED, q1));
+        assertThat(engine.agentState.readValuesToList()).isNotEmpty().allSatisfy(s -> assertThat(s.getFreshness()).isNotEqualTo(Freshness.LIVE));
+        assertThat(last().getToday().getCallsHandled()).isEqualTo(1);
+    }
+
+    /** Verifies that once the new run has spoken for the agent, a late event of the old run withdraws nothing and counts nothing. */
+    @Test
+    void aLateOldRunEventAfterTheNewRunSpokeIsIgnored() {
+        engine.connectorStatus("bw-1", ConnectorState.RUNNING, RUN_B, RUN_B);
+        engine.driver.advanceWallClockTime(Duration.ofSeconds(3));
+        engine.sendFromRun("bw-1", RUN_B, alice, ofSeconds(31), state(AgentState.NOT_READY));
+        engine.sendFromRun("bw-1", RUN_B, alice, ofSeconds(31), link(LinkState.ACTIVE));
+        AgentSnapshot before = last();
+        assertThat(before.getFreshness()).isEqualTo(Freshness.LIVE);
+
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(32), state(AgentState.READY));
+        engine.sendFromRun("bw-1", RUN_A, alice, ofSeconds(33), call("c9", CallState.RINGING, q1));
+
+        assertThat(last()).satisfies(s -> {
+            assertThat(s.getState()).isEqualTo(AgentState.NOT_READY);
+            assertThat(s.getFreshness()).isEqualTo(Freshness.LIVE);
+            assertThat(s.getVersion()).isEqualTo(before.getVersion());
+        });
+    }
+
     /** Verifies that a call the new run reports again carries on: not offered or answered twice, ended once. */
     @Test
     void aCallTheNewRunReportsAgainCarriesOn() {

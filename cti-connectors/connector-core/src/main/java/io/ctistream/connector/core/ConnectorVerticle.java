@@ -312,6 +312,17 @@ public final class ConnectorVerticle extends VerticleBase {
         }
     }
 
+    /** Kafka went out of reach (the sink says so, from any thread): the new run begins now, on this verticle's context. */
+    public void kafkaDown() {
+        if (context != null) {
+            context.runOnContext(v -> {
+                if (state == ConnectorState.RUNNING) {
+                    interrupted("kafka unreachable");
+                }
+            });
+        }
+    }
+
     /** The sink the adapter publishes through: notes an outage, once. */
     private final class TrackingSink implements EventSink {
         @Override

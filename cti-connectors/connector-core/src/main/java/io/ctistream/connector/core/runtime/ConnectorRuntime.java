@@ -53,6 +53,7 @@ public final class ConnectorRuntime {
             KafkaAgentDirectory directory = new KafkaAgentDirectory(settings.kafka(), platform, settings.tenants(), instance);
             ConnectorVerticle verticle = new ConnectorVerticle(settings.connector(), adapter, directory, sink,
                     new Events(platform, instance, Clock.systemUTC()), metrics);
+            sink.onDown(verticle::kafkaDown); // the new run begins when Kafka goes out of reach, not at the next publish
             return new ConnectorRuntime(vertx, verticle, adapter, sink, metrics, platform, name);
         }).compose(c -> vertx.deployVerticle(c.verticle).map(id -> {
             c.deploymentId = id;
