@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo's contact center: a BroadWorks AS simulator provisioned with the demo roster (hoteling
+ * The demo's contact center: a BroadWorks AS simulator provisioned with the demo roster's BroadWorks
+ * agents (the last team is on Finesse: {@link DemoFinesse}) (hoteling
  * hosts for the agents who sign in as guests, plain users for the others), the real BroadWorks
  * connector subscribed to it over SIP, and a continuous, plausible ACD day: most agents log on at
  * the start, calls arrive at each queue and go to the READY agent idle the longest, ring, are
@@ -45,6 +46,8 @@ public final class DemoContactCenter implements AutoCloseable {
     private final Random random;
     private final java.util.concurrent.ScheduledExecutorService shifts;
     private volatile ConnectorService connector;
+    /** The team on Finesse, beside the BroadWorks ones; null without one. */
+    private DemoFinesse finesse;
 
     private DemoContactCenter(BroadWorksSimulator sim, RuntimeSettings connectorSettings, Supplier<PlatformAdapter> adapters, List<String> plainUsers,
                               long seed) {
@@ -72,6 +75,9 @@ public final class DemoContactCenter implements AutoCloseable {
             Map<String, String> queueAddresses = new LinkedHashMap<>();
             List<String> plain = new ArrayList<>();
             for (AgentProfile p : roster) {
+                if (DemoRoster.onFinesse(p)) {
+                    continue; // the Finesse team has its own platform (DemoFinesse)
+                }
                 String user = user(p);
                 String guest = p.getHotelingGuestAddress();
                 sim.addUser(new BroadWorksSimulator.UserSpec(user, guest != null, guest == null ? Map.of() : Map.of(guest, GUEST_PASSWORD), SIP_SECRET));
@@ -94,6 +100,12 @@ public final class DemoContactCenter implements AutoCloseable {
             center.connector = ConnectorService.start(vertx, PLATFORM, settings, adapters.get(), metrics, false);
             if (callsPerMinute > 0) {
                 center.openTheFloor(queues, callsPerMinute);
+            }
+            try {
+                center.finesse = DemoFinesse.start(vertx, roster, bootstrap, registryUrl, callsPerMinute, center.random);
+            } catch (Exception | Error e) {
+                center.connector.close();
+                throw e;
             }
             LOG.info("demo contact center: AS simulator on [udp 127.0.0.1:{}] with [{}] users ([{}] hoteling hosts), [{}] queues, [{}] calls/min per queue",
                     sim.port(), roster.size(), roster.size() - plain.size(), queues.size(), callsPerMinute);
@@ -166,12 +178,23 @@ public final class DemoContactCenter implements AutoCloseable {
     public void close() throws Exception {
         shifts.shutdownNow();
         try {
-            sim.stopAcd();
-            if (connector != null) {
-                connector.close();
+            if (finesse != null) {
+                finesse.close();
             }
         } finally {
-            sim.close();
+            try {
+                sim.stopAcd();
+                if (connector != null) {
+                    connector.close();
+                }
+            } finally {
+                sim.close();
+            }
         }
+    }
+
+    /** The Finesse team's simulator, or null. */
+    public io.ctistream.simulator.finesse.FinesseSimulator finesseSimulator() {
+        return finesse == null ? null : finesse.simulator();
     }
 }

@@ -44,6 +44,14 @@ public final class DemoRoster {
         return ids;
     }
 
+    /** The profile attribute a Finesse agent signs in on (its extension). */
+    public static final String EXTENSION = "extension";
+
+    /** True for a demo agent on Finesse: with two teams or more the last team runs on Finesse, the others on BroadWorks. */
+    public static boolean onFinesse(AgentProfile p) {
+        return p.getPlatform() == Platform.FINESSE;
+    }
+
     public static List<AgentProfile> build(int agents, int teams, int queues) {
         int teamCount = Math.min(teams, TEAMS.length);
         int queueCount = Math.min(queues, QUEUES.length);
@@ -56,20 +64,22 @@ public final class DemoRoster {
             if (team + 1 < teamCount && queueCount > 1 && i % 3 == 0) {
                 servedQueues.add(TENANT + "/" + QUEUES[(team + 1) % queueCount]); // some agents are skilled for a second queue
             }
+            boolean finesse = teamCount >= 2 && team == teamCount - 1;
             roster.add(AgentProfile.newBuilder()
                     .setTenant(TENANT)
                     .setAgentId(TENANT + "/" + user)
                     .setDisplayName(FIRST[i % FIRST.length] + " " + LAST[(i / FIRST.length + i) % LAST.length])
                     .setTeamId(TENANT + "/" + TEAMS[team])
                     .setQueues(servedQueues)
-                    .setPlatform(Platform.BROADWORKS)
-                    .setPlatformUserId(user + "@" + DOMAIN)
+                    .setPlatform(finesse ? Platform.FINESSE : Platform.BROADWORKS)
+                    // Finesse knows an agent by its numeric loginId; BroadWorks by its address
+                    .setPlatformUserId(finesse ? String.format("1%03d", i + 1) : user + "@" + DOMAIN)
                     // every tenth agent (agent001, agent011, ...) works hot-desk: signs in as a hoteling guest from the agent panel
-                    .setHotelingGuestAddress(i % 10 == 0 ? "acd-" + user + "@" + DOMAIN : null)
+                    .setHotelingGuestAddress(!finesse && i % 10 == 0 ? "acd-" + user + "@" + DOMAIN : null)
                     .setCredentialRef("demo-credentials/" + user)
-                    .setDefaultNotReadyReason("0")
+                    .setDefaultNotReadyReason(finesse ? null : "0")
                     .setTimeZone("Europe/Berlin")
-                    .setAttributes(Map.of())
+                    .setAttributes(finesse ? Map.of(EXTENSION, String.format("7%03d", i + 1)) : Map.of())
                     .build());
         }
         return roster;

@@ -76,6 +76,12 @@ class DemoEndToEndIT {
         String tile = "section[data-team='" + TEAM + "']";
         awaitOn(panel, () -> "LOGGED_OUT".equals(panel.attribute("#state", "data-state")), "the panel shows agent001 logged out");
         awaitOn(wallboard, () -> "OFF".equals(wallboard.attribute(row, "data-category")), "the wallboard shows agent001 OFF");
+
+        // the onboarding team runs on Finesse, beside the BroadWorks teams: one canonical model on one board (issue #15)
+        String finesseRow = "tr[data-agent='" + DemoRoster.TENANT + "/agent005']";
+        awaitOn(wallboard, () -> "OFF".equals(wallboard.attribute(finesseRow, "data-category")), "the wallboard shows Finesse agent005 OFF");
+        demo.demo().finesseSimulator().setAgentState("1005", "READY", -1);
+        awaitOn(wallboard, () -> "AVAIL".equals(wallboard.attribute(finesseRow, "data-category")), "the wallboard shows Finesse agent005 AVAIL");
         // the engine works throughout: the board must never be greyed for a silent engine (checked at the end)
         wallboard.script("window.engineSilentSeen = false; new MutationObserver(() => { if (document.body.classList.contains('engine-silent'))"
                 + " window.engineSilentSeen = true; }).observe(document.body, { attributes: true, attributeFilter: ['class'] });");

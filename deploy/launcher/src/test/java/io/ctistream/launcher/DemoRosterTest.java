@@ -24,6 +24,14 @@ class DemoRosterTest {
         assertThat(roster.stream().filter(p -> p.getHotelingGuestAddress() != null).map(AgentProfile::getAgentId))
                 .as("every tenth agent hot-desks as a hoteling guest").containsExactly("demo/agent001", "demo/agent011", "demo/agent021", "demo/agent031",
                         "demo/agent041");
+        assertThat(roster.stream().filter(DemoRoster::onFinesse).map(AgentProfile::getTeamId).distinct())
+                .as("the last team runs on Finesse, beside the BroadWorks teams").containsExactly("demo/onboarding");
+        assertThat(roster.stream().filter(DemoRoster::onFinesse)).hasSize(10).allSatisfy(p -> {
+            assertThat(p.getPlatformUserId()).matches("1\\d{3}");
+            assertThat(p.getAttributes()).containsKey(DemoRoster.EXTENSION);
+            assertThat(p.getHotelingGuestAddress()).isNull();
+        });
+        assertThat(DemoRoster.build(50, 1, 3)).as("one team: all on BroadWorks").noneMatch(DemoRoster::onFinesse);
         assertThat(DemoRoster.build(50, 5, 3)).as("deterministic, so a restart rewrites the same keys").isEqualTo(roster);
     }
 }

@@ -29,7 +29,8 @@ public final class FinesseSimulatorMain {
         }
         sim.addQueue(new QueueSpec("10", "Sales", ids));
         sim.startAcd(AcdPlan.plausible(Map.of("10", ids), 6), System.nanoTime());
-        System.out.println("finesse simulator: REST " + sim.restUrl() + " / " + sim.restUrl(FinesseSimulator.Side.B) + ", XMPP " + sim.wsUrl());
+        org.slf4j.LoggerFactory.getLogger(FinesseSimulatorMain.class).info("finesse simulator: REST [{}] / [{}], XMPP [{}]", sim.restUrl(),
+                sim.restUrl(FinesseSimulator.Side.B), sim.wsUrl());
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
         new CountDownLatch(1).await();
     }
