@@ -77,6 +77,8 @@ class LauncherIT {
         // AND the agent-state engine runs and answers
         assertThat(get("http://127.0.0.1:" + engineHttpPort + "/health/ready")).contains("\"UP\"");
         assertThat(first.output()).anyMatch(l -> l.contains("ctistream ready") && l.contains("engine [http://127.0.0.1:" + engineHttpPort + "]"));
+        // AND a clean start prints no ERROR (issue #19, item 12: known-harmless broker chatter read as "it is broken")
+        assertThat(first.output()).as("ERROR lines on a clean start").noneMatch(l -> l.contains(" ERROR "));
 
         // WHEN it is stopped the way Ctrl-C or a container runtime stops it
         first.process().toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its stdout

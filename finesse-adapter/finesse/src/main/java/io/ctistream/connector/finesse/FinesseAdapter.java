@@ -43,6 +43,7 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
     private int active;
     private SystemInfo info;
     private volatile boolean inService;
+    private boolean seenInService;
     private long pacer = -1;
     private long watch = -1;
     private int unanswered;
@@ -153,8 +154,15 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
     }
 
     private void changeService(boolean up, String reason) {
+        boolean first = !seenInService;
         inService = up;
-        LOG.warn("finesse node [{}] {} ({})", node(), up ? "back in service: agents are read again" : "out of service: agents unknown until it is back", reason);
+        if (up && first) {
+            LOG.info("finesse node [{}] in service", node());
+        } else {
+            LOG.warn("finesse node [{}] {} ({})", node(), up ? "back in service: agents are read again" : "out of service: agents unknown until it is back",
+                    reason);
+        }
+        seenInService |= up;
         for (FinesseAgent a : agents.values()) {
             if (up) {
                 a.backInService();

@@ -159,7 +159,8 @@ public final class XmppSession {
         connecting = Promise.promise();
         setState(State.CONNECTING);
         if (!options.secure()) {
-            LOG.warn("xmpp over plain ws, the password travels unencrypted [endpoint={}]", options.endpoint());
+            // the owner warns once for its configuration (FinesseAdapter); one line per agent session would drown the console
+            LOG.debug("xmpp over plain ws, the password travels unencrypted [endpoint={}]", options.endpoint());
         }
         long ms = options.connectTimeout().toMillis();
         connectTimer = vertx.setTimer(ms, t -> fail(XmppErrors.retriable("XMPP_CONNECT_TIMEOUT", "not established within " + ms + " ms")));

@@ -1,0 +1,39 @@
+package io.ctistream.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.junit.jupiter.api.Test;
+
+/** Verifies that exactly the known-harmless Kafka chatter is kept off the console, and nothing near it. */
+class KnownKafkaChatterTest {
+    private static final String KAFKA_18202 = "Invalid sequence number for producer 2 at offset 65 in partition x-3: 4 (incoming seq. number). "
+            + "Expected sequence 0 for transactions v2 idempotent producer with no existing state.";
+
+    @Test
+    void theBrokersKafka18202ErrorIsKnown() {
+        assertThat(KnownKafkaChatter.known(KnownKafkaChatter.BROKER_REPLICAS, Level.ERROR, "Error processing append operation on partition {}",
+                new Object[] {"x-3"}, new OutOfOrderSequenceException(KAFKA_18202))).isTrue();
+    }
+
+    @Test
+    void otherBrokerErrorsPass() {
+        assertThat(KnownKafkaChatter.known(KnownKafkaChatter.BROKER_REPLICAS, Level.ERROR, "Error processing append operation on partition {}",
+                new Object[] {"x-3"}, new OutOfOrderSequenceException("Out of order sequence number for producer 7"))).isFalse();
+        assertThat(KnownKafkaChatter.known(KnownKafkaChatter.BROKER_REPLICAS, Level.ERROR, "Error processing append operation on partition {}",
+                new Object[] {"x-3"}, new IllegalStateException(KAFKA_18202))).isFalse();
+        assertThat(KnownKafkaChatter.known("kafka.server.KafkaApis", Level.ERROR, "x", null, new OutOfOrderSequenceException(KAFKA_18202))).isFalse();
+    }
+
+    @Test
+    void theClientsRetryWarningsAreKnownOtherWarningsPass() {
+        String format = "[Producer clientId=p] Got error produce response with correlation id {} on topic-partition {}, retrying ({} attempts left). Error: {}";
+        assertThat(KnownKafkaChatter.known(KnownKafkaChatter.PRODUCER_SENDER, Level.WARN, format, new Object[] {240, "t-3", 5, "CONCURRENT_TRANSACTIONS"},
+                null)).isTrue();
+        assertThat(KnownKafkaChatter.known(KnownKafkaChatter.PRODUCER_SENDER, Level.WARN, format, new Object[] {244, "t-3", 5, "OUT_OF_ORDER_SEQUENCE_NUMBER"},
+                null)).isTrue();
+        assertThat(KnownKafkaChatter.known(KnownKafkaChatter.PRODUCER_SENDER, Level.WARN, format, new Object[] {1, "t-3", 5, "NOT_LEADER_OR_FOLLOWER"},
+                null)).isFalse();
+    }
+}
