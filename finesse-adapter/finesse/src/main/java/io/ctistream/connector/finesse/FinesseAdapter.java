@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -47,6 +48,9 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
     private long pacer = -1;
     private long watch = -1;
     private int unanswered;
+    private boolean polling;
+    private int probeTurn;
+    private FinesseCredentials.Secret refusedProbe;
 
     /** @param sessions makes the agents' notification sessions, given the connector's context at start */
     public FinesseAdapter(FinesseConfig config, FinesseCredentials credentials,
@@ -91,19 +95,48 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         });
     }
 
-    /** SystemInfo wants a signed-in user on a real node: any agent's credentials do. */
+    /**
+     * SystemInfo wants a signed-in user on a real node: any agent's credentials do. An agent whose
+     * credentials the node refused is passed over (its own session tells it), so one changed
+     * password neither makes the node look down nor counts toward that user's lock-out.
+     */
     private FinesseCredentials.Secret anySecret() {
-        return agents.values().stream().filter(a -> a.phase() != FinesseAgent.Phase.REFUSED).map(a -> a.secret).findFirst().orElse(null);
+        List<FinesseAgent> usable = agents.values().stream().filter(a -> a.phase() != FinesseAgent.Phase.REFUSED && !a.secret.equals(refusedProbe))
+                .toList();
+        return usable.isEmpty() ? null : usable.get(Math.floorMod(probeTurn, usable.size())).secret;
     }
 
     // ------------------------------------------------------------------ the node in service (section 7)
 
     /**
-     * Polls SystemInfo on the node in use. Out of service, or unanswered twice in a row, and the
-     * other node (if any) is asked: when it is in service, every agent moves there (section 7).
+     * Polls SystemInfo on the node in use, one poll at a time. Out of service, or unanswered twice in
+     * a row, and the other node (if any) is asked: when it is in service, every agent moves there
+     * (section 7). An answer about a node no longer in use is ignored; a 401/403 is about the
+     * credentials used, not the node.
      */
     private void checkNode() {
-        readSystemInfo(node()).onComplete(ar -> {
+        if (polling) {
+            return;
+        }
+        polling = true;
+        int polled = active;
+        FinesseCredentials.Secret used = anySecret();
+        rest.get(config.nodes().get(polled), "/finesse/api/SystemInfo", used).map(r -> {
+            if (r.status() == 401 || r.status() == 403) {
+                refusedProbe = used;
+                probeTurn++;
+                return null; // says nothing of the node
+            }
+            FinesseAgent.check(r);
+            return FinesseRestCodec.systemInfo(r.body());
+        }).onComplete(ar -> {
+            polling = false;
+            if (polled != active) {
+                return; // the agents moved meanwhile: this answer is about the node left
+            }
+            if (ar.succeeded() && ar.result() == null) {
+                return;
+            }
             if (ar.succeeded()) {
                 unanswered = 0;
                 systemInfo(ar.result());
@@ -118,10 +151,10 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
             if (config.nodes().size() < 2) {
                 return;
             }
-            URI other = config.nodes().get(1 - active);
-            readSystemInfo(other).onSuccess(si -> {
-                if (si.inService() && !inService) {
-                    moveTo(1 - active, si);
+            int other = 1 - polled;
+            readSystemInfo(config.nodes().get(other)).onSuccess(si -> {
+                if (si.inService() && !inService && active == polled) {
+                    moveTo(other, si);
                 }
             });
         });
@@ -254,13 +287,23 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
     @Override
     public Future<Void> stop() {
         cancelTimers();
-        agents.values().forEach(a -> a.closeQuietly(true));
+        List<Future<Void>> closing = new java.util.ArrayList<>();
+        agents.values().forEach(a -> {
+            closing.add(a.closeQuietly(true));
+            a.facts.stopped(); // nobody vouches for the agent now: UNKNOWN downstream, not its last state live
+        });
         agents.clear();
         toOpen.clear();
-        if (rest != null) {
-            rest.close();
-        }
-        return Future.succeededFuture();
+        // the sessions unsubscribe and close (bounded), then what they share goes
+        return Future.join(closing).otherwiseEmpty().timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty().eventually(() -> {
+            if (rest != null) {
+                rest.close();
+            }
+            if (sessions != null) {
+                sessions.close();
+            }
+            return Future.succeededFuture();
+        }).mapEmpty();
     }
 
     @Override
@@ -271,6 +314,9 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         toOpen.clear();
         if (rest != null) {
             rest.close();
+        }
+        if (sessions != null) {
+            sessions.close();
         }
     }
 

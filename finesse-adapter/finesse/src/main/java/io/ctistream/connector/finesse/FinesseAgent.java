@@ -68,6 +68,9 @@ final class FinesseAgent implements Notifications.Listener {
     private long retryTimer = -1;
     private FinesseUser user;
     private String extension;
+    private int connections;
+    /** The snapshot under way: an answer to an earlier one (the session was lost and made anew meanwhile) is ignored. */
+    private int snapshots;
 
     FinesseAgent(AgentProfile profile, FinesseCredentials.Secret secret, ConnectorContext ctx, Site site, ReasonCodes reasons,
                  FinesseConfig config) {
@@ -110,7 +113,9 @@ final class FinesseAgent implements Notifications.Listener {
             session.abort(); // one session per agent, always
         }
         phase = Phase.CONNECTING;
-        session = site.notifications().create(site.node(), site.xmppDomain(), secret, "ctistream-" + ctx.events().run() + "-" + profile.getAgentId().hashCode());
+        // a resource of its own per connection: a second session with the same full JID would take the first one over
+        session = site.notifications().create(site.node(), site.xmppDomain(), secret,
+                "ctistream-" + ctx.events().run() + "-" + Integer.toHexString(profile.getAgentId().hashCode()) + "-" + (++connections));
         Notifications mine = session;
         mine.open(this).onFailure(e -> {
             if (mine == session && phase == Phase.CONNECTING) {
@@ -213,20 +218,22 @@ final class FinesseAgent implements Notifications.Listener {
         }
     }
 
-    Phase closeQuietly(boolean clean) {
-        Phase was = phase;
+    /** Ends the agent here: its commands answered, its session closed (unsubscribed first) or, unclean, dropped. */
+    io.vertx.core.Future<Void> closeQuietly(boolean clean) {
         phase = Phase.CLOSED;
         cancelRetry();
+        facts.snapshotFailed();
         commands.released(clean ? "the agent was released by this connector" : "the connector stopped");
+        io.vertx.core.Future<Void> closed = io.vertx.core.Future.succeededFuture();
         if (session != null) {
             if (clean) {
-                session.close();
+                closed = session.close().otherwiseEmpty();
             } else {
                 session.abort();
             }
             session = null;
         }
-        return was;
+        return closed;
     }
 
     private void cancelRetry() {
@@ -244,6 +251,9 @@ final class FinesseAgent implements Notifications.Listener {
      */
     void snapshot() {
         phase = Phase.SNAPSHOT;
+        int generation = ++snapshots;
+        Notifications mine = session;
+        java.util.function.BooleanSupplier current = () -> phase == Phase.SNAPSHOT && snapshots == generation && session == mine;
         facts.snapshotBegins();
         String base = "/finesse/api/User/" + secret.loginId();
         site.rest().get(site.node(), base, secret)
@@ -256,7 +266,7 @@ final class FinesseAgent implements Notifications.Listener {
                     });
                 })
                 .onSuccess(both -> {
-                    if (phase != Phase.SNAPSHOT) {
+                    if (!current.getAsBoolean()) {
                         return;
                     }
                     FinesseUser snapshot = (FinesseUser) both[0];
@@ -279,7 +289,7 @@ final class FinesseAgent implements Notifications.Listener {
                     facts.link(CHANNEL, LinkState.ACTIVE, null);
                 })
                 .onFailure(e -> {
-                    if (phase != Phase.SNAPSHOT) {
+                    if (!current.getAsBoolean()) {
                         return;
                     }
                     facts.snapshotFailed();
@@ -358,7 +368,7 @@ final class FinesseAgent implements Notifications.Listener {
     void apply(FinesseUpdate u) {
         Object data = u.data();
         if (data instanceof FinesseUser fu) {
-            if (fu.loginId() == null || fu.loginId().equals(secret.loginId())) {
+            if (mine(fu, u.source())) {
                 applyUser(fu);
                 commands.userNotified(u.requestId(), fu);
             }
@@ -374,6 +384,14 @@ final class FinesseAgent implements Notifications.Listener {
         } else {
             LOG.debug("finesse update not used [agentId={}, source={}]", profile.getAgentId(), u.source());
         }
+    }
+
+    /** This agent's User: named by its loginId, or (without one) published from its own User resource. */
+    private boolean mine(FinesseUser u, String source) {
+        if (u.loginId() != null) {
+            return u.loginId().equalsIgnoreCase(secret.loginId());
+        }
+        return source != null && source.equalsIgnoreCase("/finesse/api/User/" + secret.loginId());
     }
 
     private void applyUser(FinesseUser u) {

@@ -12,6 +12,8 @@ import io.ctistream.events.CommandStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +33,11 @@ final class FinesseCommandRunner {
     private final FinesseAgent.Site site;
     private final ReasonCodes reasons;
     private final FinesseConfig config;
-    private final Deque<Runnable> queued = new ArrayDeque<>();
+    private final Deque<Queued> queued = new ArrayDeque<>();
     private Pending pending;
     private boolean running;
+    private boolean closed;
+    private String closedWhy;
 
     /** The command waiting for its notification. */
     private final class Pending {
@@ -61,20 +65,30 @@ final class FinesseCommandRunner {
 
     Future<Outcome> execute(AgentCommand command) {
         Promise<Outcome> outcome = Promise.promise();
-        queued.add(() -> start(command, outcome));
+        if (closed) {
+            outcome.complete(Outcome.failed("OWNERSHIP_MOVED", closedWhy));
+            return outcome.future();
+        }
+        queued.add(new Queued(command, outcome));
         next();
         return outcome.future();
     }
 
+    /** A command waiting for the one before it (Finesse serialises per User anyway). */
+    private record Queued(AgentCommand command, Promise<Outcome> outcome) {
+    }
+
     private void next() {
-        if (running || queued.isEmpty()) {
+        if (running || queued.isEmpty() || closed) {
             return;
         }
         running = true;
-        queued.poll().run();
+        Queued q = queued.poll();
+        start(q.command(), q.outcome());
     }
 
     private void done() {
+        agent.facts.commandInFlight(null); // before the next command names itself
         running = false;
         pending = null;
         next();
@@ -86,8 +100,16 @@ final class FinesseCommandRunner {
             outcome.tryComplete(Outcome.failed("AGENT_REFUSED", "finesse refused this agent: " + agent.refusal()));
             return;
         }
-        String category = command.getCommand() instanceof io.ctistream.events.LogOff ? "LOGOUT" : "NOT_READY";
+        if (!ctx.events().clock().instant().isBefore(command.getDeadline())) {
+            outcome.tryComplete(Outcome.timedOut("DEADLINE_PASSED", "the command's deadline passed while the agent's earlier command ran"));
+            return;
+        }
+        String category = FinesseCommands.reasonCategory(command);
         loadReasons(category).onComplete(x -> {
+            if (closed || outcome.future().isComplete()) {
+                outcome.tryComplete(Outcome.failed("OWNERSHIP_MOVED", closedWhy));
+                return;
+            }
             FinesseCommands.Request request;
             try {
                 request = FinesseCommands.of(command, agent.profile, reasons);
@@ -122,7 +144,6 @@ final class FinesseCommandRunner {
         pending = p;
         FinesseUser before = agent.user();
         agent.facts.commandInFlight(command.getCommandId());
-        outcome.future().onComplete(x -> agent.facts.commandInFlight(null));
         site.rest().put(site.node(), "/finesse/api/User/" + agent.loginId(), request.body(), agent.secret, p.requestId)
                 .onSuccess(r -> {
                     if (pending != p) {
@@ -202,15 +223,16 @@ final class FinesseCommandRunner {
             return;
         }
         site.rest().get(site.node(), "/finesse/api/User/" + agent.loginId(), agent.secret).onComplete(ar -> {
-            if (p.outcome.future().isComplete()) {
-                return;
+            if (pending != p || p.outcome.future().isComplete()) {
+                return; // confirmed meanwhile (and maybe the next step sent): this answer is about the past
             }
-            if (ar.succeeded() && ar.result().status() == 200) {
-                FinesseUser now = FinesseRestCodec.user(ar.result().body());
-                if (p.request.confirmedBy().test(now)) {
+            try {
+                if (ar.succeeded() && ar.result().status() == 200 && p.request.confirmedBy().test(FinesseRestCodec.user(ar.result().body()))) {
                     confirmed(p);
                     return;
                 }
+            } catch (RuntimeException e) { // a body that does not parse: the command is not confirmed, the agent's queue goes on
+                LOG.info("finesse user not readable while reconciling a command [agentId={}]: {}", agent.profile.getAgentId(), e.toString());
             }
             p.outcome.tryComplete(new Outcome(CommandStatus.TIMED_OUT, "NOT_CONFIRMED",
                     "finesse accepted the request but did not show it done within " + config.commandTimeout().toSeconds() + " s"));
@@ -224,15 +246,24 @@ final class FinesseCommandRunner {
         }
     }
 
-    /** The agent is released or the connector stops: what waits is answered FAILED with the reason. */
+    /**
+     * The agent is released or the connector stops: what runs and what waits is answered once,
+     * FAILED {@code OWNERSHIP_MOVED}, and nothing more is sent to Finesse for this agent.
+     */
     void released(String why) {
+        closed = true;
+        closedWhy = why;
         Pending p = pending;
         if (p != null) {
             cancel(p);
-            p.outcome.tryComplete(Outcome.failed("RELEASED", why));
+        }
+        List<Promise<Outcome>> all = new ArrayList<>();
+        if (p != null) {
+            all.add(p.outcome);
         }
         while (!queued.isEmpty()) {
-            queued.poll();
+            all.add(queued.poll().outcome());
         }
+        all.forEach(o -> o.tryComplete(Outcome.failed("OWNERSHIP_MOVED", why)));
     }
 }

@@ -56,7 +56,8 @@ final class FinesseCommands {
             Request then = switch (on.getInitialState()) {
                 case READY -> ready();
                 case NOT_READY -> on.getReasonCode() == null ? null : notReady(reasons.id("NOT_READY", on.getReasonCode()));
-                default -> null;
+                default -> throw new Refused(Outcome.rejected("NOT_SETTABLE", "Finesse signs an agent in NOT_READY (then READY on request), not "
+                        + on.getInitialState()));
             };
             return new Request(FinesseRequests.signIn(extension.strip()), FinesseState.LOGIN,
                     u -> u.state() != FinesseState.LOGOUT && u.state() != FinesseState.UNKNOWN, then);
@@ -74,6 +75,13 @@ final class FinesseCommands {
             };
         }
         throw new Refused(Outcome.rejected("NOT_SUPPORTED", "Finesse has no " + c.getClass().getSimpleName() + " for an agent"));
+    }
+
+    /** The reason-code category a command's reason belongs to: LOGOUT for a sign-out, NOT_READY otherwise. */
+    static String reasonCategory(AgentCommand command) {
+        Object c = command.getCommand();
+        boolean signOut = c instanceof LogOff || (c instanceof SetState s && s.getState() == AgentState.LOGGED_OUT);
+        return signOut ? "LOGOUT" : "NOT_READY";
     }
 
     private static Request ready() {

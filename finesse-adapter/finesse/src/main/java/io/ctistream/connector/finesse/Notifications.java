@@ -36,5 +36,9 @@ interface Notifications {
     @FunctionalInterface
     interface Factory {
         Notifications create(java.net.URI node, String xmppDomain, FinesseCredentials.Secret secret, String resource);
+
+        /** Releases what the sessions share (a WebSocket client): after every session is closed. */
+        default void close() {
+        }
     }
 }

@@ -9,8 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * An agent's {@link Notifications} over the project's XMPP-over-WebSocket session (ADR 011): one
@@ -20,7 +18,6 @@ import java.util.List;
 final class XmppNotifications implements Notifications, XmppSessionListener {
     private final XmppSession session;
     private final ConnectorMetrics metrics;
-    private final List<String> subscribed = new ArrayList<>();
     private Listener listener;
     private boolean established;
 
@@ -34,12 +31,20 @@ final class XmppNotifications implements Notifications, XmppSessionListener {
         // one client for every session, held here: Vert.x closes a client nobody references any more
         WebSocketClient client = vertx.createWebSocketClient(XmppSessionOptions.clientOptions(maxSessions,
                 XmppSessionOptions.DEFAULT_MAX_STANZA_BYTES, FinesseRest.trust(config.tls()), config.tls().verifyHostname()));
-        return (node, domain, secret, resource) -> {
-            URI endpoint = URI.create((node.getScheme().equals("https") ? "wss" : "ws") + "://" + node.getHost()
-                    + (node.getPort() > 0 ? ":" + node.getPort() : "") + config.notificationPath());
-            XmppSessionOptions options = XmppSessionOptions.builder(endpoint, domain, secret.loginId(), secret.password(), resource)
-                    .pingInterval(config.pingInterval()).build();
-            return new XmppNotifications(vertx, client, options, metrics);
+        return new Notifications.Factory() {
+            @Override
+            public Notifications create(URI node, String domain, FinesseCredentials.Secret secret, String resource) {
+                URI endpoint = URI.create((node.getScheme().equals("https") ? "wss" : "ws") + "://" + node.getHost()
+                        + (node.getPort() > 0 ? ":" + node.getPort() : "") + config.notificationPath());
+                XmppSessionOptions options = XmppSessionOptions.builder(endpoint, domain, secret.loginId(), secret.password(), resource)
+                        .pingInterval(config.pingInterval()).build();
+                return new XmppNotifications(vertx, client, options, metrics);
+            }
+
+            @Override
+            public void close() {
+                client.close();
+            }
         };
     }
 
@@ -51,7 +56,7 @@ final class XmppNotifications implements Notifications, XmppSessionListener {
 
     @Override
     public Future<Void> subscribe(String node) {
-        return session.subscribe(node).onSuccess(v -> subscribed.add(node));
+        return session.subscribe(node);
     }
 
     @Override

@@ -52,6 +52,7 @@ class FinesseAgentDayTest {
     private FinesseSimulator sim;
     private RecordingSink sink;
     private ManualCommandSource source;
+    private String deployment;
     private final AgentProfile agent = AgentProfile.newBuilder().setTenant("acme").setAgentId("acme/a1").setDisplayName("Agent a1")
             .setTeamId("acme/team").setQueues(List.of("acme/sales")).setPlatform(Platform.FINESSE).setPlatformUserId(LOGIN)
             .setCredentialRef("a1").setAttributes(Map.of(FinesseCommands.EXTENSION, "1001")).build();
@@ -149,6 +150,37 @@ class FinesseAgentDayTest {
         awaitState(AgentState.READY);
     }
 
+    /** Verifies that releasing an agent answers its running and queued commands once each, and sends nothing more to Finesse. */
+    @Test
+    void aReleasedAgentsCommandsAreAnsweredOnceAndNothingMoreIsSent() throws Exception {
+        start(FinesseSimulator.Settings.loopback(), false);
+        sim.ignoreCommands(LOGIN, true); // Finesse accepts and never confirms: the first command waits, the second queues
+        AgentCommand first = command(LogOn.newBuilder().setInitialState(AgentState.NOT_READY).build());
+        AgentCommand second = command(SetState.newBuilder().setState(AgentState.READY).build());
+        source.command(first);
+        source.command(second);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.commandsReceived(LOGIN) == 1);
+
+        source.lose(agent.getAgentId());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !sink.results(first.getCommandId()).isEmpty() && !sink.results(second.getCommandId()).isEmpty());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
+                sink.results(first.getCommandId()).size() == 1 && sink.results(second.getCommandId()).size() == 1);
+        assertThat(sink.results(first.getCommandId()).get(0).getCode()).isEqualTo("OWNERSHIP_MOVED");
+        assertThat(sink.results(second.getCommandId()).get(0).getCode()).isEqualTo("OWNERSHIP_MOVED");
+        assertThat(sim.commandsReceived(LOGIN)).as("nothing sent for the agent after its release").isEqualTo(1);
+    }
+
+    /** Verifies that a connector that stops says nobody vouches for its agents, instead of leaving their last state live. */
+    @Test
+    void aStoppedConnectorLeavesNoAgentLive() throws Exception {
+        start(FinesseSimulator.Settings.loopback(), false);
+        vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
+        assertThat(sink.events(agent.getAgentId())).last().satisfies(e -> assertThat(e.getPayload())
+                .isInstanceOfSatisfying(SubscriptionChanged.class, s -> assertThat(s.getLinkState()).isEqualTo(LinkState.LOST)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.xmppSessions(FinesseSimulator.Side.A, LOGIN) == 0);
+    }
+
     private ConnectorMetrics start(FinesseSimulator.Settings settings, boolean bothSides) throws Exception {
         sim = FinesseSimulator.start(settings);
         sim.addUser(UserSpec.agent(LOGIN, PASSWORD, "1001", "5005", "Sales"));
@@ -164,7 +196,7 @@ class FinesseAgentDayTest {
         ConnectorVerticle connector = new ConnectorVerticle(new ConnectorSettings(events.instanceId(), Duration.ofMillis(200), 100),
                 FinesseAdapter.overXmpp(config, FinesseCredentials.of(Map.of("a1", new FinesseCredentials.Secret(LOGIN, PASSWORD))), 10),
                 source, sink, events, metrics);
-        vertx.deployVerticle(connector).await(30, TimeUnit.SECONDS);
+        deployment = vertx.deployVerticle(connector).await(30, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(source::started);
         source.gain(agent);
         await().atMost(Duration.ofSeconds(20)).until(() -> sink.events(agent.getAgentId()).stream()

@@ -83,6 +83,19 @@ class FinesseCommandsTest {
                 .isInstanceOfSatisfying(FinesseCommands.Refused.class, e -> assertThat(e.outcome.code()).isEqualTo("NOT_SUPPORTED"));
     }
 
+    /** Regression (review): a sign-out's reason is looked up among LOGOUT codes, and a LogOn can only end NOT_READY or READY. */
+    @Test
+    void aSignOutsReasonIsALogoutCodeAndLogOnStatesAreChecked() throws Exception {
+        assertThat(FinesseCommands.reasonCategory(command(SetState.newBuilder().setState(AgentState.LOGGED_OUT).setReasonCode("20").build())))
+                .isEqualTo("LOGOUT");
+        assertThat(FinesseCommands.reasonCategory(command(LogOff.newBuilder().build()))).isEqualTo("LOGOUT");
+        assertThat(FinesseCommands.reasonCategory(command(SetState.newBuilder().setState(AgentState.NOT_READY).build()))).isEqualTo("NOT_READY");
+        var r = FinesseCommands.of(command(SetState.newBuilder().setState(AgentState.LOGGED_OUT).setReasonCode("20").build()), profile, reasons);
+        assertThat(r.body()).contains("<reasonCodeId>17</reasonCodeId>");
+        assertThatThrownBy(() -> FinesseCommands.of(command(LogOn.newBuilder().setInitialState(AgentState.WRAP_UP).build()), profile, reasons))
+                .isInstanceOfSatisfying(FinesseCommands.Refused.class, e -> assertThat(e.outcome.code()).isEqualTo("NOT_SETTABLE"));
+    }
+
     private static FinesseUser user(FinesseState state, FinesseState pending, String reasonId) {
         return new FinesseUser("1234", "jsmith", "1001", state, pending, reasonId, null, null, "5005", "Sales", List.of());
     }
