@@ -39,6 +39,8 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
     private final Map<String, FinesseAgent> agents = new LinkedHashMap<>();
     private final ReasonCodes reasons = new ReasonCodes();
     private final Deque<FinesseAgent> toOpen = new ArrayDeque<>();
+    /** Agents whose session is kept and who wait to be read again (back in service, a resync), paced like sign-ins. */
+    private final java.util.LinkedHashSet<FinesseAgent> toRead = new java.util.LinkedHashSet<>();
     private ConnectorContext ctx;
     private FinesseRest rest;
     private int active;
@@ -198,7 +200,9 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         seenInService |= up;
         for (FinesseAgent a : agents.values()) {
             if (up) {
-                a.backInService();
+                if (a.awaitsReread()) {
+                    toRead.add(a); // read again, paced: a node back in service has thousands of agents to answer for
+                }
             } else {
                 a.outOfService(reason);
             }
@@ -240,6 +244,7 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         if (before != null) {
             before.closeQuietly(true);
             toOpen.remove(before);
+            toRead.remove(before);
         }
         var secret = credentials.resolve(profile.getCredentialRef()).map(s -> s.loginId() != null ? s
                 : new FinesseCredentials.Secret(profile.getPlatformUserId(), s.password()));
@@ -253,11 +258,25 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         toOpen.add(agent);
     }
 
-    /** Opens the next waiting agent's session: at most {@code signInRate} per second (a failover re-signs thousands). */
+    /**
+     * Opens the next waiting agent's session, or else reads the next agent waiting for it: at most
+     * {@code signInRate} of either per second (a fail-over or a resync re-reads thousands).
+     */
     private void openNext() {
         FinesseAgent next = toOpen.poll();
+        if (next != null) {
+            if (agents.get(next.profile.getAgentId()) == next) {
+                next.open();
+            }
+            return;
+        }
+        var reads = toRead.iterator();
+        next = reads.hasNext() ? reads.next() : null;
+        if (next != null) {
+            reads.remove();
+        }
         if (next != null && agents.get(next.profile.getAgentId()) == next) {
-            next.open();
+            next.reread();
         }
     }
 
@@ -266,6 +285,7 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         FinesseAgent agent = agents.remove(agentId);
         if (agent != null) {
             toOpen.remove(agent);
+            toRead.remove(agent);
             agent.closeQuietly(true);
         }
     }
@@ -281,7 +301,12 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
 
     @Override
     public void resync() {
-        agents.values().forEach(FinesseAgent::resync);
+        for (FinesseAgent a : agents.values()) {
+            a.resync();
+            if (a.awaitsReread()) {
+                toRead.add(a);
+            }
+        }
     }
 
     @Override
@@ -294,6 +319,7 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         });
         agents.clear();
         toOpen.clear();
+        toRead.clear();
         // the sessions unsubscribe and close (bounded), then what they share goes
         return Future.join(closing).otherwiseEmpty().timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty().eventually(() -> {
             if (rest != null) {
@@ -312,6 +338,7 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         agents.values().forEach(a -> a.closeQuietly(false));
         agents.clear();
         toOpen.clear();
+        toRead.clear();
         if (rest != null) {
             rest.close();
         }

@@ -182,9 +182,14 @@ final class FinesseAgent implements Notifications.Listener {
         }
     }
 
-    /** Back in service on the same node, the session kept: read the agent again. */
-    void backInService() {
-        if (phase == Phase.WAITING && session != null) {
+    /** True when the agent waits to be read again with its session kept (back in service, a resync): the adapter paces the reads. */
+    boolean awaitsReread() {
+        return phase == Phase.WAITING && session != null;
+    }
+
+    /** Reads the agent again now (the adapter's pacer calls it). */
+    void reread() {
+        if (awaitsReread()) {
             snapshot();
         }
     }
@@ -210,11 +215,11 @@ final class FinesseAgent implements Notifications.Listener {
         return true;
     }
 
-    /** Read everything again and report it in full (after a Kafka loss: a new run). */
+    /** To be read again and reported in full (after a Kafka loss: a new run): LOST until the paced re-read. */
     void resync() {
         if (phase == Phase.LIVE) {
             facts.link(CHANNEL, LinkState.LOST, "RESYNC");
-            snapshot();
+            phase = Phase.WAITING;
         }
     }
 
