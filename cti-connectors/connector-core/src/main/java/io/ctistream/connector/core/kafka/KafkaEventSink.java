@@ -79,6 +79,11 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService prober = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ctistream-kafka-status");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong sequence = new AtomicLong();
     private volatile Runnable onDown = () -> { };
@@ -139,13 +144,20 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
             generation = downs;
         }
         try {
-            probes.send(new ProducerRecord<>(CtiTopics.CONNECTOR_STATUS.topicName(), status.getInstanceId(), status), (md, e) -> {
-                probed(generation, e);
-                done.accept(e);
+            // on a thread of its own: send() may wait for metadata (500 ms) while Kafka is away, never on an event loop
+            prober.execute(() -> {
+                try {
+                    probes.send(new ProducerRecord<>(CtiTopics.CONNECTOR_STATUS.topicName(), status.getInstanceId(), status), (md, e) -> {
+                        probed(generation, e);
+                        done.accept(e);
+                    });
+                } catch (RuntimeException e) {
+                    probed(generation, e);
+                    done.accept(e);
+                }
             });
-        } catch (RuntimeException e) {
-            probed(generation, e);
-            done.accept(e);
+        } catch (RejectedExecutionException e) {
+            done.accept(new KafkaException("the sink is closed: not sent"));
         }
         return promise.future();
     }
@@ -369,8 +381,10 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
             closed = true;
         }
         sender.shutdown();
+        prober.shutdown();
         try {
             sender.awaitTermination(5, TimeUnit.SECONDS);
+            prober.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -395,6 +409,7 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
             held.clear();
         }
         sender.shutdownNow();
+        prober.shutdownNow();
         producer.close(Duration.ZERO);
         probes.close(Duration.ZERO);
     }
