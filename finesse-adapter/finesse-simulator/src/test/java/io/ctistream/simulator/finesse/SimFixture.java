@@ -39,9 +39,14 @@ final class SimFixture implements AutoCloseable {
     }
 
     /** An XMPP session of the user on a side's built-in server, signed in, bound and present. */
+    /**
+     * A session signed in and present: returns once the server counts a present session of the user
+     * (a notification published before its presence is processed would miss it).
+     */
     XmppTestClient xmpp(String user, FinesseSimulator.Side side) {
         XmppTestClient c = XmppTestClient.signIn(vertx, sim.wsUrl(side), sim.xmppDomain(side), user, PASSWORD, "test-" + clients.size());
         clients.add(c);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> sim.xmppSessions(side, user) >= 1);
         return c;
     }
 
