@@ -6,9 +6,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -325,18 +323,6 @@ public final class BroadWorksSimulator implements AutoCloseable {
     }
 
     private <T> T call(Callable<T> work) {
-        try {
-            return as.exec.submit(work).get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the simulator did not answer in 10 s", e);
-        }
+        return io.ctistream.simulator.support.Answers.within(as.exec.submit(work), Duration.ofSeconds(10), "the simulator");
     }
 }

@@ -5,9 +5,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The simulator's single thread: a Vert.x instance with one event loop, on which every HTTP request,
@@ -83,19 +81,7 @@ public final class Loop {
                 f.completeExceptionally(e);
             }
         });
-        try {
-            return f.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the finesse simulator did not answer in 10 s", e);
-        }
+        return io.ctistream.simulator.support.Answers.within(f, java.time.Duration.ofSeconds(10), "the finesse simulator");
     }
 
     public void exec(Runnable work) {
