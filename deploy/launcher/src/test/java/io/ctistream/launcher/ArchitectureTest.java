@@ -111,7 +111,8 @@ class ArchitectureTest {
         assertThat(production.stream().map(c -> c.getPackageName()))
                 .as("the import sees the production classes of the modules").contains("io.ctistream.schemas", "io.ctistream.embedded", "io.ctistream.launcher", "io.ctistream.connector.core",
                         "io.ctistream.connector.broadworks", "io.ctistream.connector.broadworks.codec", "io.ctistream.codec", "io.ctistream.simulator.broadworks", "io.ctistream.push",
-                        "io.ctistream.connector.finesse", "io.ctistream.connector.finesse.codec", "io.ctistream.connector.finesse.xmpp", "io.ctistream.simulator.finesse");
+                        "io.ctistream.connector.finesse", "io.ctistream.connector.finesse.codec", "io.ctistream.connector.finesse.xmpp", "io.ctistream.simulator.finesse",
+                        "io.ctistream.connector.aes", "io.ctistream.connector.aes.codec", "io.ctistream.connector.aes.dmcc", "io.ctistream.simulator.aes");
         rule.check(production);
     }
 
