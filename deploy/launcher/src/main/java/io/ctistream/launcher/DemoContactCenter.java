@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The demo's contact center: a BroadWorks AS simulator provisioned with the demo roster's BroadWorks
- * agents (the last team is on Finesse: {@link DemoFinesse}) (hoteling
+ * agents (the last team is on Finesse: {@link DemoFinesse}; the one before it on AES: {@link DemoAes}) (hoteling
  * hosts for the agents who sign in as guests, plain users for the others), the real BroadWorks
  * connector subscribed to it over SIP, and a continuous, plausible ACD day: most agents log on at
  * the start, calls arrive at each queue and go to the READY agent idle the longest, ring, are
@@ -48,6 +48,8 @@ public final class DemoContactCenter implements AutoCloseable {
     private volatile ConnectorService connector;
     /** The team on Finesse, beside the BroadWorks ones; null without one. */
     private DemoFinesse finesse;
+    /** The team on AES, beside the others; null without one. */
+    private DemoAes aes;
 
     private DemoContactCenter(BroadWorksSimulator sim, RuntimeSettings connectorSettings, Supplier<PlatformAdapter> adapters, List<String> plainUsers,
                               long seed) {
@@ -75,8 +77,8 @@ public final class DemoContactCenter implements AutoCloseable {
             Map<String, String> queueAddresses = new LinkedHashMap<>();
             List<String> plain = new ArrayList<>();
             for (AgentProfile p : roster) {
-                if (DemoRoster.onFinesse(p)) {
-                    continue; // the Finesse team has its own platform (DemoFinesse)
+                if (DemoRoster.onFinesse(p) || DemoRoster.onAes(p)) {
+                    continue; // the Finesse and AES teams have their own platforms (DemoFinesse, DemoAes)
                 }
                 String user = user(p);
                 String guest = p.getHotelingGuestAddress();
@@ -103,7 +105,11 @@ public final class DemoContactCenter implements AutoCloseable {
             }
             try {
                 center.finesse = DemoFinesse.start(vertx, roster, bootstrap, registryUrl, callsPerMinute, center.random);
+                center.aes = DemoAes.start(vertx, roster, bootstrap, registryUrl, callsPerMinute, center.random);
             } catch (Exception | Error e) {
+                if (center.finesse != null) {
+                    center.finesse.close();
+                }
                 center.connector.close();
                 throw e;
             }
@@ -178,8 +184,14 @@ public final class DemoContactCenter implements AutoCloseable {
     public void close() throws Exception {
         shifts.shutdownNow();
         try {
-            if (finesse != null) {
-                finesse.close();
+            try {
+                if (aes != null) {
+                    aes.close();
+                }
+            } finally {
+                if (finesse != null) {
+                    finesse.close();
+                }
             }
         } finally {
             try {
@@ -191,6 +203,11 @@ public final class DemoContactCenter implements AutoCloseable {
                 sim.close();
             }
         }
+    }
+
+    /** The AES team's DMCC peer, or null. */
+    public io.ctistream.simulator.aes.AesPeer aesPeer() {
+        return aes == null ? null : aes.peer();
     }
 
     /** The Finesse team's simulator, or null. */

@@ -19,8 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A plausible contact-center roster for the demo tenant: agents spread over teams, each team
- * serving one or two queues, each agent a BroadWorks user; every tenth one hot-desks (signs in as a
- * hoteling guest).
+ * serving one or two queues; most agents are BroadWorks users (every tenth one hot-desks: signs in as
+ * a hoteling guest), the last team is on Finesse and the one before it on AES.
  * Deterministic, so a restarted demo rewrites the same keys of the compacted roster.
  */
 public final class DemoRoster {
@@ -47,7 +47,15 @@ public final class DemoRoster {
     /** The profile attribute a Finesse agent signs in on (its extension). */
     public static final String EXTENSION = "extension";
 
-    /** True for a demo agent on Finesse: with two teams or more the last team runs on Finesse, the others on BroadWorks. */
+    /** The profile attribute naming a demo AES agent's ACD login (its credentials are the connector's, this is for the demo's peer). */
+    public static final String ACD_AGENT_ID = "acdAgentId";
+
+    /** True for a demo agent on AES: with three teams or more the last but one team runs on AES. */
+    public static boolean onAes(AgentProfile p) {
+        return p.getPlatform() == Platform.AES;
+    }
+
+    /** True for a demo agent on Finesse: with two teams or more the last team runs on Finesse, the others on BroadWorks (and AES). */
     public static boolean onFinesse(AgentProfile p) {
         return p.getPlatform() == Platform.FINESSE;
     }
@@ -65,21 +73,23 @@ public final class DemoRoster {
                 servedQueues.add(TENANT + "/" + QUEUES[(team + 1) % queueCount]); // some agents are skilled for a second queue
             }
             boolean finesse = teamCount >= 2 && team == teamCount - 1;
+            boolean aes = teamCount >= 3 && team == teamCount - 2;
             roster.add(AgentProfile.newBuilder()
                     .setTenant(TENANT)
                     .setAgentId(TENANT + "/" + user)
                     .setDisplayName(FIRST[i % FIRST.length] + " " + LAST[(i / FIRST.length + i) % LAST.length])
                     .setTeamId(TENANT + "/" + TEAMS[team])
                     .setQueues(servedQueues)
-                    .setPlatform(finesse ? Platform.FINESSE : Platform.BROADWORKS)
-                    // Finesse knows an agent by its numeric loginId; BroadWorks by its address
-                    .setPlatformUserId(finesse ? String.format("1%03d", i + 1) : user + "@" + DOMAIN)
+                    .setPlatform(finesse ? Platform.FINESSE : aes ? Platform.AES : Platform.BROADWORKS)
+                    // Finesse knows an agent by its numeric loginId, AES by its station's extension; BroadWorks by its address
+                    .setPlatformUserId(finesse ? String.format("1%03d", i + 1) : aes ? String.format("5%03d", i + 1) : user + "@" + DOMAIN)
                     // every tenth agent (agent001, agent011, ...) works hot-desk: signs in as a hoteling guest from the agent panel
-                    .setHotelingGuestAddress(!finesse && i % 10 == 0 ? "acd-" + user + "@" + DOMAIN : null)
+                    .setHotelingGuestAddress(!finesse && !aes && i % 10 == 0 ? "acd-" + user + "@" + DOMAIN : null)
                     .setCredentialRef("demo-credentials/" + user)
-                    .setDefaultNotReadyReason(finesse ? null : "0")
+                    .setDefaultNotReadyReason(finesse || aes ? null : "0")
                     .setTimeZone("Europe/Berlin")
-                    .setAttributes(finesse ? Map.of(EXTENSION, String.format("7%03d", i + 1)) : Map.of())
+                    .setAttributes(finesse ? Map.of(EXTENSION, String.format("7%03d", i + 1))
+                            : aes ? Map.of(ACD_AGENT_ID, String.format("6%03d", i + 1)) : Map.of())
                     .build());
         }
         return roster;

@@ -29,10 +29,11 @@ public final class Main {
                        every topic created and every schema registered, and the agent-state
                        engine with its read API; state kept in CTISTREAM_DATA_DIR
                        (default ./.ctistream/data) across restarts
-              demo     'all', plus a live demo contact center: a BroadWorks AS simulator with
-                       CTISTREAM_DEMO_AGENTS agents in CTISTREAM_DEMO_TEAMS teams on
-                       CTISTREAM_DEMO_QUEUES queues, the BroadWorks connector subscribed to it,
-                       and a continuous ACD day; prints the wallboard and agent panel links
+              demo     'all', plus a live demo contact center: CTISTREAM_DEMO_AGENTS agents in
+                       CTISTREAM_DEMO_TEAMS teams on CTISTREAM_DEMO_QUEUES queues on a BroadWorks
+                       AS simulator, a Finesse simulator (the last team) and an AES peer (the
+                       one before), each with its real connector, and a continuous ACD day;
+                       prints the wallboard and agent panel links
               kafka    the embedded Kafka broker and schema registry alone (as in 'all', same
                        settings and data directory), for the separate services on one machine
               engine   the agent-state engine alone, against the Kafka cluster and Apicurio
@@ -40,7 +41,8 @@ public final class Main {
               connector <platform>
                        a platform connector alone, against the same Kafka and registry;
                        platforms found on the class path: broadworks (SIP to the AS named
-                       by CTISTREAM_BW_OUTBOUND_PROXY)
+                       by CTISTREAM_BW_OUTBOUND_PROXY), finesse (REST + XMPP to
+                       CTISTREAM_FINESSE_NODES), aes (DMCC to CTISTREAM_AES_ADDRESSES)
               push     the WebSocket push service (wallboard, agent panel, /ws) alone, against
                        the same; tokens verified with CTISTREAM_PUSH_JWT_SECRET or
                        CTISTREAM_PUSH_JWKS_URL

@@ -82,6 +82,12 @@ class DemoEndToEndIT {
         awaitOn(wallboard, () -> "OFF".equals(wallboard.attribute(finesseRow, "data-category")), "the wallboard shows Finesse agent005 OFF");
         demo.demo().finesseSimulator().setAgentState("1005", "READY", -1);
         awaitOn(wallboard, () -> "AVAIL".equals(wallboard.attribute(finesseRow, "data-category")), "the wallboard shows Finesse agent005 AVAIL");
+        // and the retention team on AES (issue #16): agent004 logs on at station 5004 and goes ready, as CM reports it over DMCC
+        String aesRow = "tr[data-agent='" + DemoRoster.TENANT + "/agent004']";
+        awaitOn(wallboard, () -> "OFF".equals(wallboard.attribute(aesRow, "data-category")), "the wallboard shows AES agent004 OFF");
+        demo.demo().aesPeer().setAgentState("6004", "loggedOn", "manualIn", 0);
+        demo.demo().aesPeer().setAgentState("6004", "ready", "manualIn", 0);
+        awaitOn(wallboard, () -> "AVAIL".equals(wallboard.attribute(aesRow, "data-category")), "the wallboard shows AES agent004 AVAIL");
         // the engine works throughout: the board must never be greyed for a silent engine (checked at the end)
         wallboard.script("window.engineSilentSeen = false; new MutationObserver(() => { if (document.body.classList.contains('engine-silent'))"
                 + " window.engineSilentSeen = true; }).observe(document.body, { attributes: true, attributeFilter: ['class'] });");

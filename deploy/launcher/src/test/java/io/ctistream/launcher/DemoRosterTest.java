@@ -31,7 +31,15 @@ class DemoRosterTest {
             assertThat(p.getAttributes()).containsKey(DemoRoster.EXTENSION);
             assertThat(p.getHotelingGuestAddress()).isNull();
         });
-        assertThat(DemoRoster.build(50, 1, 3)).as("one team: all on BroadWorks").noneMatch(DemoRoster::onFinesse);
+        assertThat(roster.stream().filter(DemoRoster::onAes).map(AgentProfile::getTeamId).distinct())
+                .as("the last team but one runs on AES").containsExactly("demo/retention");
+        assertThat(roster.stream().filter(DemoRoster::onAes)).hasSize(10).allSatisfy(p -> {
+            assertThat(p.getPlatformUserId()).as("the station's extension").matches("5\\d{3}");
+            assertThat(p.getAttributes()).containsKey(DemoRoster.ACD_AGENT_ID);
+            assertThat(p.getHotelingGuestAddress()).isNull();
+        });
+        assertThat(DemoRoster.build(50, 2, 3)).as("two teams: BroadWorks and Finesse").noneMatch(DemoRoster::onAes);
+        assertThat(DemoRoster.build(50, 1, 3)).as("one team: all on BroadWorks").noneMatch(DemoRoster::onFinesse).noneMatch(DemoRoster::onAes);
         assertThat(DemoRoster.build(50, 5, 3)).as("deterministic, so a restart rewrites the same keys").isEqualTo(roster);
     }
 }
