@@ -51,7 +51,8 @@ class DeployManifestsTest {
 
     private static final String PREFIX = "CTISTREAM_";
     private static final List<Class<?>> SETTINGS_CLASSES = List.of(EngineSettings.class, PushSettings.class, RuntimeSettings.class,
-            BroadWorksPlatform.class, io.ctistream.connector.finesse.FinessePlatform.class, EmbeddedConfig.class, ConfigSource.class, KafkaEndpoints.class);
+            BroadWorksPlatform.class, io.ctistream.connector.finesse.FinessePlatform.class, io.ctistream.connector.aes.AesPlatform.class,
+            EmbeddedConfig.class, ConfigSource.class, KafkaEndpoints.class);
     private static final Pattern METRIC = Pattern.compile("ctistream_[a-zA-Z0-9_]+");
     private static final Pattern HISTOGRAM_SUFFIX = Pattern.compile("_(bucket|sum|count)$");
     private static final Pattern COMPOSE_TOPIC = Pattern.compile("(?m)^\\s*create\\s+(\\S+)\\s+(\\d+)\\s+(\\S+)(?:\\s+(\\d+))?\\s*$");
@@ -59,6 +60,8 @@ class DeployManifestsTest {
     /** A ctistream service: how its container is started, and the setting that names its HTTP port. */
     private enum Service {
         CONNECTOR_BROADWORKS(List.of("connector", "broadworks"), RuntimeSettings.HTTP_PORT),
+        CONNECTOR_FINESSE(List.of("connector", "finesse"), RuntimeSettings.HTTP_PORT),
+        CONNECTOR_AES(List.of("connector", "aes"), RuntimeSettings.HTTP_PORT),
         ENGINE(List.of("engine"), EngineSettings.HTTP_PORT),
         PUSH(List.of("push"), PushSettings.PORT);
 
@@ -83,6 +86,8 @@ class DeployManifestsTest {
         int defaultHttpPort() {
             return switch (this) {
                 case CONNECTOR_BROADWORKS -> RuntimeSettings.from(ConfigSource.from(minimalEnv()), "broadworks").httpPort();
+                case CONNECTOR_FINESSE -> RuntimeSettings.from(ConfigSource.from(minimalEnv()), "finesse").httpPort();
+                case CONNECTOR_AES -> RuntimeSettings.from(ConfigSource.from(minimalEnv()), "aes").httpPort();
                 case ENGINE -> EngineSettings.standalone(ConfigSource.from(minimalEnv())).httpPort();
                 case PUSH -> {
                     Map<String, String> env = minimalEnv();
