@@ -34,7 +34,8 @@ public final class KnownKafkaChatter extends TurboFilter {
                     && String.valueOf(cause.getMessage()).contains("transactions v2 idempotent producer with no existing state");
         }
         if (PRODUCER_SENDER.equals(logger) && level == Level.WARN && format.contains("Got error produce response")) {
-            String text = params == null ? "" : Arrays.toString(params);
+            // Kafka's LogContext logger formats the message itself and passes no parameters: look at both
+            String text = format + (params == null ? "" : Arrays.toString(params));
             return text.contains("CONCURRENT_TRANSACTIONS") || text.contains("OUT_OF_ORDER_SEQUENCE_NUMBER");
         }
         return false;

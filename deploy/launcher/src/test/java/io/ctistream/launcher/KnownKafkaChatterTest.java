@@ -36,4 +36,32 @@ class KnownKafkaChatterTest {
         assertThat(KnownKafkaChatter.known(KnownKafkaChatter.PRODUCER_SENDER, Level.WARN, format, new Object[] {1, "t-3", 5, "NOT_LEADER_OR_FOLLOWER"},
                 null)).isFalse();
     }
+
+    /**
+     * Verifies the filter on the path Kafka's clients really log by: a LogContext logger (which
+     * formats the message itself and hands logback no parameters) into logback with the filter on.
+     */
+    @Test
+    void theClientsRetryWarningsAreFilteredOnKafkasOwnLoggingPath() {
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.Logger sender = context.getLogger(KnownKafkaChatter.PRODUCER_SENDER);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        KnownKafkaChatter filter = new KnownKafkaChatter();
+        filter.start();
+        context.addTurboFilter(filter);
+        sender.addAppender(seen);
+        try {
+            org.slf4j.Logger log = new org.apache.kafka.common.utils.LogContext("[Producer clientId=p] ").logger(KnownKafkaChatter.PRODUCER_SENDER);
+            log.warn("Got error produce response with correlation id {} on topic-partition {}, retrying ({} attempts left). Error: {}", 244, "t-3", 5,
+                    org.apache.kafka.common.protocol.Errors.CONCURRENT_TRANSACTIONS);
+            log.warn("Got error produce response with correlation id {} on topic-partition {}, retrying ({} attempts left). Error: {}", 245, "t-3", 5,
+                    org.apache.kafka.common.protocol.Errors.NOT_LEADER_OR_FOLLOWER);
+            assertThat(seen.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .as("the known retry is kept off, another one passes").hasSize(1).allMatch(m -> m.contains("NOT_LEADER_OR_FOLLOWER"));
+        } finally {
+            sender.detachAppender(seen);
+            context.getTurboFilterList().remove(filter);
+        }
+    }
 }
