@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * each stream reads that partition from where its client left off (the offset after the last one
  * it saw; within retention) or from the end, and keeps only that agent's records. A stream reads
  * only as fast as its client takes the events (the log is the buffer: events are never conflated).
- * Streams are bounded per instance, since each holds a consumer.
+ * Streams are bounded per instance, since each holds a consumer, and per principal and per tenant
+ * (issue #19: one admin took every stream of an instance). Nothing here blocks the caller: the
+ * consumer is made, and the partition found and sought, on the stream's own thread.
  */
 public final class EventStreams implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventStreams.class);
@@ -48,6 +50,9 @@ public final class EventStreams implements AutoCloseable {
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
     private final Set<Stream> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> perPrincipal = new java.util.HashMap<>();
+    private final Map<String, Integer> perTenant = new java.util.HashMap<>();
+    private volatile PushLimits limits = PushLimits.DEFAULTS;
 
     public EventStreams(String bootstrapServers, String registryUrl, int max) {
         this.bootstrapServers = bootstrapServers;
@@ -55,23 +60,45 @@ public final class EventStreams implements AutoCloseable {
         this.max = max;
     }
 
-    /** @param after the last offset the client saw, or null for only new events; null when the instance serves its maximum already */
-    public Stream open(String agentId, Long after, Listener listener) {
-        if (open.incrementAndGet() > max) {
-            open.decrementAndGet();
-            return null;
+    /** The per-principal and per-tenant bounds (the push server sets its configured ones when it starts). */
+    void limits(PushLimits limits) {
+        this.limits = limits;
+    }
+
+    /** A stream, or why there is none ({@code TOO_MANY_EVENT_STREAMS} for the principal or tenant, {@code UNAVAILABLE} for the instance). */
+    public record Opened(Stream stream, ErrorCode refusal, String message) {
+    }
+
+    /** @param after the last offset the client saw, or null for only new events */
+    Opened open(Jwt.Principal p, String agentId, Long after, Listener listener) {
+        String principal = p.tenant() + "\u0000" + p.subject();
+        synchronized (this) {
+            PushLimits l = limits;
+            if (perPrincipal.getOrDefault(principal, 0) >= l.maxEventStreamsPerPrincipal()) {
+                return new Opened(null, ErrorCode.TOO_MANY_EVENT_STREAMS, "this user holds " + l.maxEventStreamsPerPrincipal()
+                        + " event streams on this instance already; unsubscribe one first");
+            }
+            if (perTenant.getOrDefault(p.tenant(), 0) >= l.maxEventStreamsPerTenant()) {
+                return new Opened(null, ErrorCode.TOO_MANY_EVENT_STREAMS, "this tenant holds " + l.maxEventStreamsPerTenant()
+                        + " event streams on this instance already; try again later");
+            }
+            if (open.get() >= max) {
+                return new Opened(null, ErrorCode.UNAVAILABLE, "this service serves no more event streams right now; try again later or another instance");
+            }
+            open.incrementAndGet();
+            perPrincipal.merge(principal, 1, Integer::sum);
+            perTenant.merge(p.tenant(), 1, Integer::sum);
         }
-        Stream s;
-        try {
-            s = new Stream(agentId, after, listener);
-        } catch (RuntimeException e) {
-            open.decrementAndGet(); // the slot is not taken by a stream that could not be made
-            LOG.warn("event stream not opened: {}", e.toString());
-            return null;
-        }
+        Stream s = new Stream(agentId, after, listener, principal, p.tenant());
         streams.add(s);
         s.thread.start();
-        return s;
+        return new Opened(s, null, null);
+    }
+
+    private synchronized void release(String principal, String tenant) {
+        open.decrementAndGet();
+        perPrincipal.computeIfPresent(principal, (k, n) -> n <= 1 ? null : n - 1);
+        perTenant.computeIfPresent(tenant, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     public int open() {
@@ -88,16 +115,20 @@ public final class EventStreams implements AutoCloseable {
         private final String agentId;
         private final Long after;
         private final Listener listener;
-        private final KafkaConsumer<String, Object> consumer;
+        private final String principal;
+        private final String tenant;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile KafkaConsumer<String, Object> consumer;
         private final Thread thread;
         private volatile boolean running = true;
         private volatile boolean paused;
 
-        private Stream(String agentId, Long after, Listener listener) {
+        private Stream(String agentId, Long after, Listener listener, String principal, String tenant) {
             this.agentId = agentId;
             this.after = after;
             this.listener = listener;
-            this.consumer = Readers.assigned(bootstrapServers, registryUrl, "push-events", Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200));
+            this.principal = principal;
+            this.tenant = tenant;
             this.thread = new Thread(this::run, "push-events");
             this.thread.setDaemon(true);
         }
@@ -108,7 +139,14 @@ public final class EventStreams implements AutoCloseable {
         }
 
         private void run() {
+            KafkaConsumer<String, Object> consumer = null;
             try {
+                // made here, not by the caller: creating a consumer resolves addresses and may block
+                consumer = Readers.assigned(bootstrapServers, registryUrl, "push-events", Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200));
+                this.consumer = consumer;
+                if (!running) {
+                    return; // closed while it was being made
+                }
                 String topic = CtiTopics.AGENT_EVENTS.topicName();
                 int partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).size();
                 TopicPartition tp = new TopicPartition(topic, Utils.toPositive(Utils.murmur2(agentId.getBytes(StandardCharsets.UTF_8))) % partitions);
@@ -164,16 +202,29 @@ public final class EventStreams implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("event stream for an agent stopped: {}", e.toString());
             } finally {
-                consumer.close(Duration.ofSeconds(1));
+                if (consumer != null) {
+                    consumer.close(Duration.ofSeconds(1));
+                }
                 streams.remove(this);
-                open.decrementAndGet();
+                releaseOnce();
+            }
+        }
+
+        /** The slot is free again at once, not only when the thread has ended: a client may subscribe again right away. */
+        private void releaseOnce() {
+            if (released.compareAndSet(false, true)) {
+                release(principal, tenant);
             }
         }
 
         public void close() {
             if (running) {
                 running = false;
-                consumer.wakeup();
+                releaseOnce();
+                KafkaConsumer<String, Object> c = consumer;
+                if (c != null) {
+                    c.wakeup();
+                }
             }
         }
     }

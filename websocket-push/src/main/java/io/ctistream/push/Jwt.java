@@ -45,17 +45,23 @@ public final class Jwt {
     private final long leewaySeconds;
     private final KeySource keys;
     private final String audience;
+    private final int maxTeams;
 
     public Jwt(String secret, long leewaySeconds) {
         this(secret, null, null, leewaySeconds);
+    }
+
+    public Jwt(String secret, KeySource keys, String audience, long leewaySeconds) {
+        this(secret, keys, audience, leewaySeconds, PushLimits.DEFAULTS.maxArrayItems());
     }
 
     /**
      * @param secret the HS256 secret (at least 32 characters), or null to refuse HS256
      * @param keys RS256 keys by kid, or null to refuse RS256
      * @param audience when set, a token's {@code aud} must name it
+     * @param maxTeams teams a token may name (an array of a request like any other: bounded)
      */
-    public Jwt(String secret, KeySource keys, String audience, long leewaySeconds) {
+    public Jwt(String secret, KeySource keys, String audience, long leewaySeconds, int maxTeams) {
         if (secret != null && secret.length() < 32) {
             throw new IllegalArgumentException("the HS256 secret must be at least 32 characters");
         }
@@ -66,6 +72,7 @@ public final class Jwt {
         this.keys = keys;
         this.audience = audience;
         this.leewaySeconds = leewaySeconds;
+        this.maxTeams = maxTeams;
     }
 
     public Principal verify(String token, Instant now) throws Refused {
@@ -125,20 +132,36 @@ public final class Jwt {
         if (nbf != null && now.getEpochSecond() < nbf - leewaySeconds) {
             throw new Refused("BAD_TOKEN", "the token is not valid before " + Instant.ofEpochSecond(nbf));
         }
-        String tenant = claims.getString("tenant");
-        String sub = claims.getString("sub");
+        timeClaim(claims, "iat"); // not judged, but a token carrying nonsense there is not one to trust
+        String tenant = stringClaim(claims, "tenant");
+        String sub = stringClaim(claims, "sub");
+        String agentId = stringClaim(claims, "agentId");
         Role role;
         try {
-            role = Role.valueOf(String.valueOf(claims.getString("role")).toUpperCase());
+            role = Role.valueOf(String.valueOf(stringClaim(claims, "role")).toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new Refused("BAD_TOKEN", "the token's role must be agent, supervisor, wallboard or admin");
         }
         if (tenant == null || sub == null) {
             throw new Refused("BAD_TOKEN", "the token needs a tenant and a subject");
         }
+        return new Principal(sub, tenant, role, agentId, teams(claims), Instant.ofEpochSecond(exp));
+    }
+
+    /** The {@code teams} claim: an array of at most {@code maxTeams} strings, or absent. */
+    private Set<String> teams(JsonObject claims) throws Refused {
         JsonArray teams = claims.getJsonArray("teams", new JsonArray());
-        return new Principal(sub, tenant, role, claims.getString("agentId"), Set.copyOf(teams.getList().stream().map(String::valueOf).toList()),
-                Instant.ofEpochSecond(exp));
+        if (teams.size() > maxTeams) {
+            throw new Refused("BAD_TOKEN", "the token names more than " + maxTeams + " teams");
+        }
+        Set<String> out = new java.util.HashSet<>();
+        for (Object t : teams) {
+            if (!(t instanceof String team)) {
+                throw new Refused("BAD_TOKEN", "the token's teams must be strings");
+            }
+            out.add(team);
+        }
+        return Set.copyOf(out);
     }
 
     /** 9999-12-31T23:59:59Z: a time claim beyond it (or before 1970) is no time a token can mean (issue #19). */
@@ -154,6 +177,21 @@ public final class Jwt {
             throw new Refused("BAD_TOKEN", "the token's " + name + " claim is not a time in seconds between 1970 and 9999");
         }
         return n.longValue();
+    }
+
+    /** Ids are short: a claim longer than this is no id. */
+    static final int MAX_ID_CHARS = 256;
+
+    /** A string claim (an id or a name), checked to be one; null when absent. JsonObject would turn a number or an array into text. */
+    private static String stringClaim(JsonObject claims, String name) throws Refused {
+        Object raw = claims.getValue(name);
+        if (raw == null) {
+            return null;
+        }
+        if (!(raw instanceof String s) || s.isEmpty() || s.length() > MAX_ID_CHARS) {
+            throw new Refused("BAD_TOKEN", "the token's " + name + " claim must be a string of 1 to " + MAX_ID_CHARS + " characters");
+        }
+        return s;
     }
 
     /** Makes a token (the demo's links, tests). */

@@ -18,10 +18,12 @@ import java.util.List;
  * @param jwksUrl where RS256 keys are published (an identity provider's JWKS endpoint), or null
  * @param jwtAudience when set, a token's {@code aud} must name it (tokens of an identity provider shared with other services)
  * @param jwtLeeway clock skew tolerated on a token's expiry; the connection is closed (4001) at expiry plus this
+ * @param limits what one request, principal or tenant may cause (issue #19)
  */
 public record PushConfig(String host, int port, String jwtSecret, Duration heartbeat, int maxFrameBytes, int maxSubscriptions,
                          int commandsPerSecond, int writeQueueBytes, Duration stuckLimit, int maxConnectionsPerPrincipal,
-                         int maxEventStreams, List<Reason> reasons, String jwksUrl, String jwtAudience, Duration jwtLeeway) {
+                         int maxEventStreams, List<Reason> reasons, String jwksUrl, String jwtAudience, Duration jwtLeeway,
+                         PushLimits limits) {
 
     /** A not-ready reason: the platform's code and what a person reads. */
     public record Reason(String code, String label) {
@@ -45,6 +47,20 @@ public record PushConfig(String host, int port, String jwtSecret, Duration heart
         if (jwtLeeway.isNegative()) {
             throw new IllegalArgumentException("the token leeway cannot be negative");
         }
+        limits = limits == null ? PushLimits.DEFAULTS : limits;
+    }
+
+    /** With the default {@link PushLimits} (the launcher's settings before issue #19). */
+    public PushConfig(String host, int port, String jwtSecret, Duration heartbeat, int maxFrameBytes, int maxSubscriptions,
+                      int commandsPerSecond, int writeQueueBytes, Duration stuckLimit, int maxConnectionsPerPrincipal,
+                      int maxEventStreams, List<Reason> reasons, String jwksUrl, String jwtAudience, Duration jwtLeeway) {
+        this(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit,
+                maxConnectionsPerPrincipal, maxEventStreams, reasons, jwksUrl, jwtAudience, jwtLeeway, PushLimits.DEFAULTS);
+    }
+
+    /** A message assembled from fragments beyond this closes the connection (1009); up to it, a frame too large gets an error frame. */
+    public int maxMessageBytes() {
+        return 4 * maxFrameBytes;
     }
 
     public PushConfig(String host, int port, String jwtSecret, Duration heartbeat, int maxFrameBytes, int maxSubscriptions,
@@ -59,17 +75,22 @@ public record PushConfig(String host, int port, String jwtSecret, Duration heart
 
     public PushConfig withConnectionsPerPrincipal(int n) {
         return new PushConfig(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit, n,
-                maxEventStreams, reasons, jwksUrl, jwtAudience, jwtLeeway);
+                maxEventStreams, reasons, jwksUrl, jwtAudience, jwtLeeway, limits);
     }
 
     public PushConfig withJwks(String url) {
         return new PushConfig(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit,
-                maxConnectionsPerPrincipal, maxEventStreams, reasons, url, jwtAudience, jwtLeeway);
+                maxConnectionsPerPrincipal, maxEventStreams, reasons, url, jwtAudience, jwtLeeway, limits);
     }
 
     public PushConfig withJwtLeeway(Duration leeway) {
         return new PushConfig(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit,
-                maxConnectionsPerPrincipal, maxEventStreams, reasons, jwksUrl, jwtAudience, leeway);
+                maxConnectionsPerPrincipal, maxEventStreams, reasons, jwksUrl, jwtAudience, leeway, limits);
+    }
+
+    public PushConfig withLimits(PushLimits l) {
+        return new PushConfig(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit,
+                maxConnectionsPerPrincipal, maxEventStreams, reasons, jwksUrl, jwtAudience, jwtLeeway, l);
     }
 
     @Override
@@ -77,6 +98,6 @@ public record PushConfig(String host, int port, String jwtSecret, Duration heart
         return "PushConfig[host=" + host + ", port=" + port + ", jwtSecret=" + (jwtSecret == null ? "none" : "***") + ", jwksUrl=" + jwksUrl + ", jwtAudience=" + jwtAudience + ", jwtLeeway=" + jwtLeeway
                 + ", heartbeat=" + heartbeat + ", maxFrameBytes=" + maxFrameBytes + ", maxSubscriptions=" + maxSubscriptions
                 + ", commandsPerSecond=" + commandsPerSecond + ", writeQueueBytes=" + writeQueueBytes + ", stuckLimit=" + stuckLimit
-                + ", maxConnectionsPerPrincipal=" + maxConnectionsPerPrincipal + ", maxEventStreams=" + maxEventStreams + ", reasons=" + reasons.size() + "]";
+                + ", maxConnectionsPerPrincipal=" + maxConnectionsPerPrincipal + ", maxEventStreams=" + maxEventStreams + ", reasons=" + reasons.size() + ", limits=" + limits + "]";
     }
 }

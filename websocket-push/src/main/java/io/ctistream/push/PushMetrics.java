@@ -23,6 +23,7 @@ public final class PushMetrics {
     public static final String ERRORS = "ctistream_push_errors_total";
     public static final String E2E_LAG = "ctistream_push_e2e_lag_seconds";
     public static final String MERGED = "ctistream_push_merged_updates_total";
+    public static final String CLOSES = "ctistream_push_closes_total";
 
     private final Counter conflations;
     private final Counter stateFrames;
@@ -30,6 +31,7 @@ public final class PushMetrics {
     private final Counter errors;
     private final Histogram e2eLag;
     private final Counter merged;
+    private final Counter closes;
 
     public PushMetrics(PrometheusRegistry registry) {
         conflations = Counter.builder().name(CONFLATIONS).help("times a slow client's updates were merged to the newest value per topic")
@@ -38,6 +40,7 @@ public final class PushMetrics {
         commands = Counter.builder().name(COMMANDS).help("command results delivered to the issuing connection, by status")
                 .labelNames("status").register(registry);
         errors = Counter.builder().name(ERRORS).help("error frames sent, by code").labelNames("code").register(registry);
+        closes = Counter.builder().name(CLOSES).help("connections the service closed, by WebSocket close code").labelNames("code").register(registry);
         merged = Counter.builder().name(MERGED).help("updates of a topic replaced by a newer one before a busy connection took them")
                 .register(registry);
         e2eLag = Histogram.builder().name(E2E_LAG)
@@ -79,6 +82,10 @@ public final class PushMetrics {
 
     void command(String status) {
         commands.labelValues(status).inc();
+    }
+
+    void closed(CloseCode code) {
+        closes.labelValues(String.valueOf(code.code)).inc();
     }
 
     void error(String code) {

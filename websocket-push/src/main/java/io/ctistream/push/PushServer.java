@@ -73,8 +73,12 @@ public final class PushServer implements AutoCloseable {
         if (jwks != null) {
             jwks.refresh();
         }
-        Jwt jwt = new Jwt(config.jwtSecret(), jwks, config.jwtAudience(), config.jwtLeeway().toSeconds());
+        Jwt jwt = new Jwt(config.jwtSecret(), jwks, config.jwtAudience(), config.jwtLeeway().toSeconds(), config.limits().maxArrayItems());
         Connections connections = new Connections(config.maxConnectionsPerPrincipal());
+        CommandTracker tracker = new CommandTracker(vertx, commands, config.limits());
+        if (events != null) {
+            events.limits(config.limits());
+        }
         Map<String, Buffer> files = loadPages();
         Buffer configJson = Buffer.buffer(new JsonObject().put("reasons", new JsonArray(config.reasons().stream()
                 .map(r -> new JsonObject().put("code", r.code()).put("label", r.label())).toList())).put("protocol", 1).encode());
@@ -89,12 +93,14 @@ public final class PushServer implements AutoCloseable {
             return follows;
         });
         view.listen(entry -> subscribers.forEach(entry, s -> s.changed(entry)));
-        // Vert.x's own limits sit well above ours, so an oversized frame gets our error frame instead of a closed socket
+        // Vert.x's own limits sit above ours, so an oversized frame gets our error frame instead of a closed socket; one
+        // frame beyond maxMessageBytes is closed (1009) by the decoder, a message assembled beyond it by InboundMessages
         // a small kernel send buffer: a slow client's backlog stays in our conflating queue (newest value per
         // topic) instead of megabytes of stale frames in the socket
-        HttpServerOptions options = new HttpServerOptions().setMaxWebSocketFrameSize(4 * config.maxFrameBytes())
-                .setMaxWebSocketMessageSize(4 * config.maxFrameBytes()).setSendBufferSize(Math.max(8192, config.writeQueueBytes()))
-                // a client too slow to read our close frame is cut off this many seconds later
+        HttpServerOptions options = new HttpServerOptions().setMaxWebSocketFrameSize(config.maxMessageBytes())
+                .setMaxWebSocketMessageSize(config.maxMessageBytes()).setSendBufferSize(Math.max(8192, config.writeQueueBytes()))
+                // a client that reads our close frame but does not answer it is let go this many seconds later
+                // (one that does not read it is cut by the session: Session.close)
                 .setWebSocketClosingTimeout(5);
         HttpServer server = vertx.createHttpServer(options);
         server.requestHandler(req -> {
@@ -104,7 +110,7 @@ public final class PushServer implements AutoCloseable {
                 // to cut off a client too slow even to read our close frame
                 io.vertx.core.http.HttpConnection connection = req.connection();
                 req.toWebSocket().onSuccess(ws -> {
-                    Session s = new Session(ws, connection, vertx.getOrCreateContext(), vertx, config, jwt, view, commands, connections, events,
+                    Session s = new Session(ws, connection, vertx.getOrCreateContext(), vertx, config, jwt, view, tracker, connections, events,
                             jwks, metrics, subscribers, Clock.systemUTC());
                     s.engine(engineSilent::get);
                     sessions.add(s);
@@ -190,6 +196,11 @@ public final class PushServer implements AutoCloseable {
     /** The most state frames any one client has waiting now (conflated, newest per topic). */
     public int maxPending() {
         return sessions.stream().mapToInt(Session::pending).max().orElse(0);
+    }
+
+    /** The most bytes any one client has handed to its socket and not yet written out. */
+    public long maxQueuedBytes() {
+        return sessions.stream().mapToLong(Session::queuedBytes).max().orElse(0);
     }
 
     @Override

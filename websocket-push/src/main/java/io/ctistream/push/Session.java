@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
  */
 final class Session {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
-    static final short CLOSE_TOKEN_EXPIRED = 4001;
-    static final short CLOSE_TOO_SLOW = 4008;
-    static final short CLOSE_TOO_MANY_CONNECTIONS = 4009;
-    static final short CLOSE_NOT_AUTHENTICATED = 4003;
-    static final long AUTH_DEADLINE_MILLIS = 10_000;
+    /** A client that does not answer our close frame within this is cut (Vert.x's own closing timeout is off: see PushServer). */
+    static final long CLOSE_GRACE_MILLIS = 2_000;
+    /** An error message names what the client sent; cut, so that an error frame stays small whatever came in. */
+    static final int MAX_MESSAGE_CHARS = 512;
+    static final int MAX_IDEMPOTENCY_KEY_CHARS = 128;
     private long authTimer = -1;
 
     private final ServerWebSocket ws;
@@ -36,7 +36,7 @@ final class Session {
     private final Jwt jwt;
     private final StateView view;
     private final Clock clock;
-    private final CommandRelay commands;
+    private final CommandTracker commands;
     private final Connections connections;
     private final EventStreams events;
     private final Jwks jwks;
@@ -46,15 +46,18 @@ final class Session {
     private final java.util.concurrent.atomic.AtomicBoolean flushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.Map<String, EventStreams.Stream> streams = new java.util.HashMap<>();
     private final Set<String> topics = new LinkedHashSet<>();
-    private final java.util.Map<String, Long> pendingCommands = new java.util.HashMap<>();
     /** Newest value per topic while the client's write queue is full: memory bounded by the subscriptions. */
     private final java.util.LinkedHashMap<String, StateView.Entry> conflated = new java.util.LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private int replacedWhileFull;
     private long queueFullSince;
     private long fullSince;
     private long commandWindowStart;
     private int commandsInWindow;
     private Principal principal;
+    private boolean closing;
+    /** Whether reading this client's requests waits until its write queue drains (answers count against it too). */
+    private boolean inputPaused;
     private long expiryTimer = -1;
     private boolean stopped;
     /** Whether the engine is judged not working (EngineWatch), as last told to this client. */
@@ -62,7 +65,7 @@ final class Session {
     private java.util.function.BooleanSupplier engineSilentNow = () -> false;
     private long heartbeatTimer = -1;
 
-    Session(ServerWebSocket ws, io.vertx.core.http.HttpConnection connection, Context context, Vertx vertx, PushConfig config, Jwt jwt, StateView view, CommandRelay commands,
+    Session(ServerWebSocket ws, io.vertx.core.http.HttpConnection connection, Context context, Vertx vertx, PushConfig config, Jwt jwt, StateView view, CommandTracker commands,
             Connections connections, EventStreams events, Jwks jwks, PushMetrics metrics, Subscribers subscribers, Clock clock) {
         this.metrics = metrics;
         this.subscribers = subscribers;
@@ -83,12 +86,37 @@ final class Session {
     void start() {
         ws.setWriteQueueMaxSize(config.writeQueueBytes());
         ws.drainHandler(v -> drain());
-        ws.textMessageHandler(this::onText);
-        ws.binaryMessageHandler(b -> error(null, "BAD_FRAME", "only JSON text frames are understood"));
-        authTimer = vertx.setTimer(AUTH_DEADLINE_MILLIS, t -> {
+        ws.frameHandler(new InboundMessages(config.maxMessageBytes(), new InboundMessages.Sink() {
+            @Override
+            public void text(String text) {
+                onText(text);
+            }
+
+            @Override
+            public void binary() {
+                error(null, ErrorCode.BAD_FRAME, "only JSON text frames are understood");
+            }
+
+            @Override
+            public void refuse(CloseCode code, String detail) {
+                // once per connection: the connection ends here
+                LOG.info("closing a connection: it sent {} [code={}, subject={}]", detail, code.code, principal == null ? null : principal.subject());
+                close(code);
+            }
+        }));
+        // a single frame beyond the limit is refused by the WebSocket decoder itself (close 1009), reported here
+        ws.exceptionHandler(e -> {
+            if (e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException) {
+                LOG.info("closing a connection that broke the WebSocket protocol: {}", e.getMessage());
+            } else {
+                LOG.debug("websocket failed: {}", e.toString());
+            }
+        });
+        long authDeadline = config.limits().authDeadline().toMillis();
+        authTimer = vertx.setTimer(authDeadline, t -> {
             if (principal == null && !stopped) {
-                error(null, "NOT_AUTHENTICATED", "no valid token within " + AUTH_DEADLINE_MILLIS / 1000 + " s of connecting");
-                ws.close(CLOSE_NOT_AUTHENTICATED, "not authenticated");
+                error(null, ErrorCode.NOT_AUTHENTICATED, "no valid token within " + authDeadline + " ms of connecting");
+                close(CloseCode.NOT_AUTHENTICATED);
             }
         });
         heartbeatTimer = vertx.setPeriodic(config.heartbeat().toMillis(), id -> {
@@ -107,17 +135,45 @@ final class Session {
                 LOG.info("closing a client that stayed too slow [subject={}, pending={}]", principal == null ? null : principal.subject(),
                         conflated.size());
                 conflated.clear();
-                ws.close(CLOSE_TOO_SLOW, "client too slow");
-                // a client that does not read cannot read the close frame either: cut the connection soon after
-                vertx.setTimer(2_000, t -> {
-                    if (!stopped) {
-                        cut();
-                    }
-                });
+                close(CloseCode.TOO_SLOW);
             } else if (!ws.writeQueueFull()) {
                 send(new JsonObject().put("type", "heartbeat").put("at", clock.instant().toString()));
             }
         });
+    }
+
+    /**
+     * Closes with a code, and cuts the connection when the client has not answered the close frame
+     * within {@link #CLOSE_GRACE_MILLIS} (a client that does not read cannot read the close frame
+     * either). A connection that cannot take a frame now is cut at once instead: its close frame
+     * would wait in Vert.x's own queue, and when the cut later failed it, Vert.x started its closing
+     * timeout on a connection already closed, which 5 s on completed a promise already done — a WARN
+     * with a stack trace about 7 s after every 4008 (issue #19 (7)).
+     */
+    private void close(CloseCode code) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        metrics.closed(code);
+        if (!writable()) {
+            cut(); // nothing more reaches this client, the close frame neither
+            return;
+        }
+        ws.close(code.code, code.reason);
+        vertx.setTimer(CLOSE_GRACE_MILLIS, t -> {
+            if (!stopped) {
+                cut();
+            }
+        });
+    }
+
+    /** Whether a frame written now goes to the socket rather than into a queue in front of it. */
+    private boolean writable() {
+        if (ws instanceof io.vertx.core.http.impl.websocket.WebSocketImplBase<?> impl) {
+            return impl.channelHandlerContext().channel().isWritable() && !ws.writeQueueFull();
+        }
+        return !ws.writeQueueFull();
     }
 
     /**
@@ -142,11 +198,7 @@ final class Session {
         vertx.cancelTimer(heartbeatTimer);
         vertx.cancelTimer(expiryTimer);
         vertx.cancelTimer(authTimer);
-        pendingCommands.forEach((commandId, timer) -> {
-            vertx.cancelTimer(timer);
-            commands.forget(commandId);
-        });
-        pendingCommands.clear();
+        // commands in flight stay with the tracker: their results wait there for a retry from a new connection
         streams.values().forEach(EventStreams.Stream::close);
         streams.clear();
         topics.forEach(t -> subscribers.remove(t, this));
@@ -191,11 +243,11 @@ final class Session {
                     && !mayRead("agent", entry.key(), entry)) {
                 unfollow(entry.topic()); // the agent moved out of this supervisor's teams
                 conflated.remove(entry.topic());
-                error(null, "FORBIDDEN", entry.topic() + " left this token's teams; it is unsubscribed");
+                error(null, ErrorCode.FORBIDDEN, entry.topic() + " left this token's teams; it is unsubscribed");
                 EventStreams.Stream log = streams.remove("events/" + entry.topic());
                 if (log != null) {
                     log.close();
-                    error(null, "FORBIDDEN", "events/" + entry.topic() + " left this token's teams; it is unsubscribed");
+                    error(null, ErrorCode.FORBIDDEN, "events/" + entry.topic() + " left this token's teams; it is unsubscribed");
                 }
                 return;
             }
@@ -210,26 +262,26 @@ final class Session {
 
     private void onText(String text) {
         if (longerThan(text, config.maxFrameBytes())) {
-            error(null, "FRAME_TOO_LARGE", "frames are limited to " + config.maxFrameBytes() + " bytes");
+            error(null, ErrorCode.FRAME_TOO_LARGE, "frames are limited to " + config.maxFrameBytes() + " bytes");
             return;
         }
         JsonObject frame;
         try {
             frame = new JsonObject(text);
         } catch (DecodeException | ClassCastException e) {
-            error(null, "BAD_JSON", "a frame must be one JSON object");
+            error(null, ErrorCode.BAD_JSON, "a frame must be one JSON object");
             return;
         }
         String op = frame.getString("op");
         String id = frame.getValue("id") == null ? null : String.valueOf(frame.getValue("id"));
         if (op == null) {
-            error(id, "BAD_FRAME", "a frame needs an op");
+            error(id, ErrorCode.BAD_FRAME, "a frame needs an op");
             return;
         }
         try {
             dispatch(op, id, frame);
         } catch (ClassCastException e) {
-            error(id, "BAD_FRAME", "a field of this " + op + " frame has the wrong type");
+            error(id, ErrorCode.BAD_FRAME, "a field of this " + op + " frame has the wrong type");
         }
     }
 
@@ -239,7 +291,7 @@ final class Session {
             case "ping" -> send(new JsonObject().put("type", "pong").put("id", id).put("at", clock.instant().toString()));
             case "subscribe", "unsubscribe", "command" -> {
                 if (principal == null) {
-                    error(id, "NOT_AUTHENTICATED", "send {\"op\":\"auth\",\"token\":...} first");
+                    error(id, ErrorCode.NOT_AUTHENTICATED, "send {\"op\":\"auth\",\"token\":...} first");
                 } else if (op.equals("subscribe")) {
                     subscribe(id, frame);
                 } else if (op.equals("unsubscribe")) {
@@ -248,7 +300,7 @@ final class Session {
                     command(id, frame);
                 }
             }
-            default -> error(id, "UNKNOWN_OP", "unknown op '" + op + "'");
+            default -> error(id, ErrorCode.UNKNOWN_OP, "unknown op '" + op + "'");
         }
     }
 
@@ -270,18 +322,18 @@ final class Session {
                 jwks.refresh().whenComplete((v, x) -> context.runOnContext(y -> auth(id, token, false)));
                 return;
             }
-            error(id, e.code().equals("UNKNOWN_KEY") ? "BAD_TOKEN" : e.code(), e.getMessage());
+            error(id, e.code().equals("TOKEN_EXPIRED") ? ErrorCode.TOKEN_EXPIRED : ErrorCode.BAD_TOKEN, e.getMessage());
             return;
         }
         if (principal != null && (!principal.subject().equals(p.subject()) || !principal.tenant().equals(p.tenant()))) {
-            error(id, "FORBIDDEN", "a replacement token must be for the same subject and tenant");
+            error(id, ErrorCode.FORBIDDEN, "a replacement token must be for the same subject and tenant");
             return;
         }
         boolean replacement = principal != null;
         if (!replacement && !connections.acquire(p)) {
-            error(id, "TOO_MANY_CONNECTIONS", "this user already holds " + config.maxConnectionsPerPrincipal()
+            error(id, ErrorCode.TOO_MANY_CONNECTIONS, "this user already holds " + config.maxConnectionsPerPrincipal()
                     + " connections to this service; close one first");
-            ws.close(CLOSE_TOO_MANY_CONNECTIONS, "too many connections");
+            close(CloseCode.TOO_MANY_CONNECTIONS);
             return;
         }
         principal = p;
@@ -302,12 +354,11 @@ final class Session {
         long warnIn = Math.max(1, left - 30_000);
         long leeway = config.jwtLeeway().toMillis();
         expiryTimer = vertx.setTimer(warnIn, w -> {
-            send(new JsonObject().put("type", "error").put("code", "TOKEN_EXPIRING")
-                    .put("message", "the token expires at " + expiresAt + "; send a new one with op auth"));
+            error(null, ErrorCode.TOKEN_EXPIRING, "the token expires at " + expiresAt + "; send a new one with op auth");
             // the same tolerance as when the token was accepted: a token accepted inside it is not cut at once
             expiryTimer = vertx.setTimer(Math.max(1, expiresAt.toEpochMilli() + leeway - clock.millis()), x -> {
-                send(new JsonObject().put("type", "error").put("code", "TOKEN_EXPIRED").put("message", "the token expired at " + expiresAt));
-                ws.close(CLOSE_TOKEN_EXPIRED, "token expired");
+                error(null, ErrorCode.TOKEN_EXPIRED, "the token expired at " + expiresAt);
+                close(CloseCode.TOKEN_EXPIRED);
             });
         });
     }
@@ -317,6 +368,7 @@ final class Session {
      * unsubscribed, with an error frame naming it.
      */
     private void dropWhatIsNoLongerInScope(String id) {
+        Refusals dropped = new Refusals();
         for (String topic : java.util.List.copyOf(topics)) {
             int slash = topic.indexOf('/');
             String kind = topic.substring(0, slash);
@@ -324,32 +376,37 @@ final class Session {
             if (!mayFollow(kind, key, topic)) {
                 unfollow(topic);
                 conflated.remove(topic);
-                error(id, "FORBIDDEN", "the new token may not read " + topic + "; it is unsubscribed");
+                dropped.add(topic, ErrorCode.FORBIDDEN, "the new token may not read " + topic + "; it is unsubscribed");
             }
         }
         for (String topic : java.util.List.copyOf(streams.keySet())) {
             String agentId = topic.substring("events/agent/".length());
             if (!mayRead("agent", agentId, view.get("agent/" + agentId))) {
                 streams.remove(topic).close();
-                error(id, "FORBIDDEN", "the new token may not read " + topic + "; it is unsubscribed");
+                dropped.add(topic, ErrorCode.FORBIDDEN, "the new token may not read " + topic + "; it is unsubscribed");
             }
         }
+        error(id, dropped);
     }
 
     private void subscribe(String id, JsonObject frame) {
         JsonArray wanted = frame.getJsonArray("topics");
         JsonObject resume = frame.getValue("resume") == null ? new JsonObject() : frame.getJsonObject("resume");
+        if (tooMany(id, "topics", wanted, config.limits().maxArrayItems()) || tooMany(id, "resume", resume, config.limits().maxResumeEntries())) {
+            return;
+        }
         for (String k : resume.fieldNames()) {
             if (!(resume.getValue(k) instanceof Number)) {
-                error(id, "BAD_FRAME", "resume maps each topic to the last version (or offset) seen, a number; '" + k + "' is not");
+                error(id, ErrorCode.BAD_FRAME, "resume maps each topic to the last version (or offset) seen, a number; '" + Refusals.cut(k) + "' is not");
                 return;
             }
         }
         if (wanted == null || wanted.isEmpty()) {
-            error(id, "BAD_FRAME", "subscribe needs a non-empty topics array");
+            error(id, ErrorCode.BAD_FRAME, "subscribe needs a non-empty topics array");
             return;
         }
         JsonArray accepted = new JsonArray();
+        Refusals refused = new Refusals();
         int[] removedBudget = {config.maxSubscriptions()}; // a resume map cannot make this subscribe send more than that
         for (Object t : wanted) {
             String topic = String.valueOf(t);
@@ -357,20 +414,21 @@ final class Session {
             String kind = slash < 0 ? "" : topic.substring(0, slash);
             String key = slash < 0 ? "" : topic.substring(slash + 1);
             if (kind.equals("events")) {
-                if (subscribeEvents(id, topic, key, resume)) {
+                if (subscribeEvents(id, topic, key, resume, refused)) {
                     accepted.add(topic);
                 }
                 continue;
             }
-            if (!kind.equals("agent") && !kind.equals("team") && !kind.equals("queue") || key.isEmpty()) {
-                error(id, "BAD_TOPIC", "topics are agent/{id}, team/{id}, queue/{id}, team/*, queue/* or events/agent/{id}, not '" + topic + "'");
+            if (!Topics.isStateTopic(kind, key)) {
+                refused.add(topic, ErrorCode.BAD_TOPIC, "topics are agent/{tenant}/{id}, team/{tenant}/{id}, queue/{tenant}/{id}, team/*, queue/* "
+                        + "or events/agent/{tenant}/{id}, not '" + Refusals.cut(topic) + "'");
                 continue;
             }
             if (!mayFollow(kind, key, topic)) {
-                error(id, "FORBIDDEN", "this token may not read " + topic);
+                refused.add(topic, ErrorCode.FORBIDDEN, "this token may not read " + Refusals.cut(topic));
                 continue;
             }
-            if (noRoomFor(id, topic)) {
+            if (noRoomFor(topic, refused)) {
                 continue;
             }
             follow(topic);
@@ -382,7 +440,18 @@ final class Session {
                 sendSnapshot(topic, key, kind, resume.getLong(topic), removedBudget);
             }
         }
+        error(id, refused);
         send(new JsonObject().put("type", "subscribed").put("id", id).put("topics", accepted));
+    }
+
+    /** True (and the client told, once) when an array or map of a request holds more than {@code max} items: the request is refused whole. */
+    private boolean tooMany(String id, String field, Object items, int max) {
+        int size = items instanceof JsonArray a ? a.size() : items instanceof JsonObject o ? o.size() : 0;
+        if (size <= max) {
+            return false;
+        }
+        error(id, ErrorCode.TOO_MANY_ITEMS, field + " holds " + size + " items; at most " + max + " per request");
+        return true;
     }
 
     /** Whether this token may follow a topic: {@code team/*} and {@code queue/*} for all but agents, else what it may read. */
@@ -430,65 +499,62 @@ final class Session {
             commandsInWindow = 0;
         }
         if (++commandsInWindow > config.commandsPerSecond()) {
-            error(id, "RATE_LIMITED", "at most " + config.commandsPerSecond() + " commands per second per connection");
+            error(id, ErrorCode.RATE_LIMITED, "at most " + config.commandsPerSecond() + " commands per second per connection");
             return;
         }
         String agentId = frame.getValue("agentId") != null ? frame.getString("agentId")
                 : principal.role() == Jwt.Role.AGENT ? principal.agentId() : null;
         if (agentId == null) {
-            error(id, "BAD_COMMAND", "a command names its agentId");
+            error(id, ErrorCode.BAD_COMMAND, "a command names its agentId");
+            return;
+        }
+        String key = frame.getString("idempotencyKey");
+        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_CHARS)) {
+            error(id, ErrorCode.BAD_COMMAND, "an idempotencyKey has 1 to " + MAX_IDEMPOTENCY_KEY_CHARS + " characters");
             return;
         }
         Object payload;
         try {
             payload = Commands.payload(frame.getJsonObject("command"));
         } catch (Commands.Invalid e) {
-            error(id, "BAD_COMMAND", e.getMessage());
+            error(id, ErrorCode.BAD_COMMAND, e.getMessage());
             return;
         } catch (ClassCastException e) {
-            error(id, "BAD_COMMAND", "a field of the command has the wrong type");
+            error(id, ErrorCode.BAD_COMMAND, "a field of the command has the wrong type");
             return;
         }
         if (!Scopes.canCommand(principal, agentId, view.get("agent/" + agentId))) {
-            error(id, "FORBIDDEN", "this token may not change the state of " + agentId);
+            error(id, ErrorCode.FORBIDDEN, "this token may not change the state of " + Refusals.cut(agentId));
             return;
         }
         long timeout = Math.min(Math.max(frame.getValue("timeoutMillis") == null ? 10_000L : frame.getLong("timeoutMillis"), 500L), 60_000L);
-        Instant issued = clock.instant();
-        String commandId = java.util.UUID.randomUUID().toString();
-        io.ctistream.events.AgentCommand command = io.ctistream.events.AgentCommand.newBuilder().setCommandId(commandId)
-                .setTenant(principal.tenant()).setAgentId(agentId)
-                .setPrincipal(io.ctistream.events.Principal.newBuilder().setSubject(principal.subject())
-                        .setRole(io.ctistream.events.Role.valueOf(principal.role().name())).build())
-                .setIssuedAt(issued).setDeadline(issued.plusMillis(timeout)).setCommand(payload).build();
-        long timer = vertx.setTimer(timeout + 2_000, t -> {
-            if (pendingCommands.remove(commandId) != null) {
-                commands.forget(commandId);
-                metrics.command("TIMED_OUT");
-                send(new JsonObject().put("type", "result").put("id", id).put("commandId", commandId).put("status", "TIMED_OUT")
-                        .put("code", "NO_ANSWER").put("message", "no connector answered for " + agentId + " in time"));
-            }
+        Principal issuer = principal;
+        CommandTracker.Issue issue = commands.issue(issuer, key, agentId + "\u0000" + frame.getJsonObject("command").encode(), timeout, commandId -> {
+            Instant issued = clock.instant();
+            return io.ctistream.events.AgentCommand.newBuilder().setCommandId(commandId).setTenant(issuer.tenant()).setAgentId(agentId)
+                    .setPrincipal(io.ctistream.events.Principal.newBuilder().setSubject(issuer.subject())
+                            .setRole(io.ctistream.events.Role.valueOf(issuer.role().name())).build())
+                    .setIssuedAt(issued).setDeadline(issued.plusMillis(timeout)).setCommand(payload).build();
         });
-        pendingCommands.put(commandId, timer);
-        commands.send(command, result -> context.runOnContext(v -> {
-            Long t = pendingCommands.remove(commandId);
-            if (t == null) {
+        if (issue.refusal() != null) {
+            error(id, issue.refusal(), issue.message());
+            return;
+        }
+        CommandTracker.Tracked tracked = issue.tracked();
+        // accepted first, then the result: both on this connection's context, in that order
+        tracked.accepted().whenComplete((v, e) -> context.runOnContext(x -> {
+            if (e != null) {
+                error(id, ErrorCode.UNAVAILABLE, "the command could not be queued; try again");
                 return;
             }
-            vertx.cancelTimer(t);
-            metrics.command(result.getStatus().name());
-            send(new JsonObject().put("type", "result").put("id", id).put("commandId", commandId)
-                    .put("status", result.getStatus().name()).put("code", result.getCode()).put("message", result.getMessage()));
-        })).whenComplete((v, e) -> context.runOnContext(x -> {
-            if (e != null) {
-                Long t = pendingCommands.remove(commandId);
-                if (t != null) {
-                    vertx.cancelTimer(t);
+            send(new JsonObject().put("type", "accepted").put("id", id).put("commandId", tracked.commandId()).put("repeated", issue.repeat()));
+            tracked.result().thenAccept(r -> context.runOnContext(y -> {
+                if (!stopped) {
+                    metrics.command(r.status());
+                    send(new JsonObject().put("type", "result").put("id", id).put("commandId", r.commandId()).put("status", r.status())
+                            .put("code", r.code()).put("message", r.message()));
                 }
-                error(id, "UNAVAILABLE", "the command could not be queued; try again");
-            } else {
-                send(new JsonObject().put("type", "accepted").put("id", id).put("commandId", commandId));
-            }
+            }));
         }));
     }
 
@@ -496,25 +562,35 @@ final class Session {
      * {@code events/agent/{id}}: the agent's event log from just after the offset in {@code resume}
      * (or only new events), as {@code event} frames. Scoped like the agent's state.
      */
-    private boolean subscribeEvents(String id, String topic, String key, JsonObject resume) {
-        if (!key.startsWith("agent/") || key.length() <= "agent/".length()) {
-            error(id, "BAD_TOPIC", "event topics are events/agent/{id}, not '" + topic + "'");
+    private boolean subscribeEvents(String id, String topic, String key, JsonObject resume, Refusals refused) {
+        if (!key.startsWith("agent/") || !Topics.isStateTopic("agent", key.substring("agent/".length())) || key.endsWith("/*")) {
+            refused.add(topic, ErrorCode.BAD_TOPIC, "event topics are events/agent/{tenant}/{id}, not '" + Refusals.cut(topic) + "'");
             return false;
         }
         String agentId = key.substring("agent/".length());
         if (!mayRead("agent", agentId, view.get("agent/" + agentId))) {
-            error(id, "FORBIDDEN", "this token may not read " + topic);
+            refused.add(topic, ErrorCode.FORBIDDEN, "this token may not read " + Refusals.cut(topic));
             return false;
         }
-        if (noRoomFor(id, topic)) {
+        if (!view.isKnownAgent(agentId)) {
+            // no stream (and no consumer) for an agent the roster does not know (issue #19 (2))
+            refused.add(topic, ErrorCode.UNKNOWN_AGENT, "no agent " + Refusals.cut(agentId) + " in the roster");
             return false;
         }
-        if (streams.containsKey(topic)) {
-            streams.remove(topic).close(); // a new subscribe moves where the stream starts
+        if (noRoomFor(topic, refused)) {
+            return false;
+        }
+        if (events == null) {
+            refused.add(topic, ErrorCode.UNAVAILABLE, "this service serves no event streams");
+            return false;
+        }
+        EventStreams.Stream previous = streams.remove(topic);
+        if (previous != null) {
+            previous.close(); // a new subscribe moves where the stream starts
         }
         Long after = resume.getLong(topic);
         EventStreams.Stream[] self = new EventStreams.Stream[1];
-        EventStreams.Stream stream = events == null ? null : events.open(agentId, after, new EventStreams.Listener() {
+        EventStreams.Opened opened = events.open(principal, agentId, after, new EventStreams.Listener() {
             @Override
             public void events(java.util.List<EventStreams.Event> batch) {
                 context.runOnContext(v -> {
@@ -532,16 +608,16 @@ final class Session {
 
             @Override
             public void trimmed(long earliest) {
-                context.runOnContext(v -> error(id, "EVENTS_TRIMMED", "events after offset " + after + " are no longer kept; "
+                context.runOnContext(v -> error(id, ErrorCode.EVENTS_TRIMMED, "events after offset " + after + " are no longer kept; "
                         + "the stream starts at the oldest kept event, offset " + earliest));
             }
         });
-        if (stream == null) {
-            error(id, "UNAVAILABLE", "this service serves no more event streams right now; try again later or another instance");
+        if (opened.stream() == null) {
+            refused.add(topic, opened.refusal(), opened.message());
             return false;
         }
-        self[0] = stream;
-        streams.put(topic, stream);
+        self[0] = opened.stream();
+        streams.put(topic, opened.stream());
         return true;
     }
 
@@ -566,6 +642,9 @@ final class Session {
 
     private void unsubscribe(String id, JsonObject frame) {
         JsonArray gone = frame.getValue("topics") == null ? new JsonArray() : frame.getJsonArray("topics");
+        if (tooMany(id, "topics", gone, config.limits().maxArrayItems())) {
+            return;
+        }
         gone.forEach(t -> {
             unfollow(String.valueOf(t));
             EventStreams.Stream s = streams.remove(String.valueOf(t));
@@ -576,12 +655,12 @@ final class Session {
         send(new JsonObject().put("type", "unsubscribed").put("id", id).put("topics", gone));
     }
 
-    /** True (and the client told) when following one more topic would pass the limit; one already followed costs nothing. */
-    private boolean noRoomFor(String id, String topic) {
+    /** True (and the refusal noted) when following one more topic would pass the limit; one already followed costs nothing. */
+    private boolean noRoomFor(String topic, Refusals refused) {
         if (topics.contains(topic) || streams.containsKey(topic) || topics.size() + streams.size() < config.maxSubscriptions()) {
             return false;
         }
-        error(id, "TOO_MANY_SUBSCRIPTIONS", "a connection follows at most " + config.maxSubscriptions() + " topics");
+        refused.add(topic, ErrorCode.TOO_MANY_SUBSCRIPTIONS, "a connection follows at most " + config.maxSubscriptions() + " topics");
         return true;
     }
 
@@ -675,6 +754,10 @@ final class Session {
             return;
         }
         streams.values().forEach(s -> s.pause(false));
+        if (inputPaused) {
+            inputPaused = false;
+            ws.resume();
+        }
         if (conflated.isEmpty()) {
             return;
         }
@@ -723,20 +806,46 @@ final class Session {
         return io.vertx.core.json.Json.encode(s);
     }
 
-    private void error(String id, String code, String message) {
-        metrics.error(code);
-        send(new JsonObject().put("type", "error").put("id", id).put("code", code).put("message", message));
+    private void error(String id, ErrorCode code, String message) {
+        metrics.error(code.name());
+        send(new JsonObject().put("type", "error").put("id", id).put("code", code.name()).put("message", cut(message)));
+    }
+
+    /** One error frame for every item of a request that was refused (issue #19 (1)); nothing when none was. */
+    private void error(String id, Refusals refusals) {
+        if (!refusals.isEmpty()) {
+            metrics.error(refusals.code().name());
+            send(refusals.into(new JsonObject().put("type", "error").put("id", id).put("code", refusals.code().name())));
+        }
+    }
+
+    private static String cut(String message) {
+        return message.length() <= MAX_MESSAGE_CHARS ? message : message.substring(0, MAX_MESSAGE_CHARS) + "…";
     }
 
     private void sendText(String frame) {
         if (!ws.isClosed()) {
-            ws.writeTextMessage(frame).onFailure(e -> LOG.debug("frame not written: {}", e.toString()));
+            long size = frame.length();
+            queuedBytes.addAndGet(size);
+            ws.writeTextMessage(frame).onComplete(v -> queuedBytes.addAndGet(-size), e -> {
+                queuedBytes.addAndGet(-size);
+                LOG.debug("frame not written: {}", e.toString());
+            });
+            if (!inputPaused && ws.writeQueueFull()) {
+                // answers count against the write queue like state frames: a client that does not read
+                // what it asked for is not read either, until it catches up (or is cut when stuck)
+                inputPaused = true;
+                ws.pause();
+            }
         }
     }
 
     private void send(JsonObject frame) {
-        if (!ws.isClosed()) {
-            ws.writeTextMessage(frame.encode()).onFailure(e -> LOG.debug("frame not written: {}", e.toString()));
-        }
+        sendText(frame.encode());
+    }
+
+    /** Characters handed to the socket and not yet written out (about the bytes this connection holds). */
+    long queuedBytes() {
+        return queuedBytes.get();
     }
 }

@@ -62,6 +62,8 @@ public final class StateView implements AutoCloseable {
 
     private final KafkaConsumer<String, Object> consumer;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /** Agent id → how many teams list it in {@code members}: the roster's agents that have no state yet are known too. */
+    private final Map<String, Integer> memberships = new ConcurrentHashMap<>();
     private final List<Consumer<Entry>> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private final Thread thread;
@@ -91,6 +93,14 @@ public final class StateView implements AutoCloseable {
     public List<Entry> entries(String kind, String tenant) {
         String prefix = kind + "/" + tenant + "/";
         return entries.values().stream().filter(e -> e.topic().startsWith(prefix)).sorted(java.util.Comparator.comparing(Entry::topic)).toList();
+    }
+
+    /**
+     * Whether the roster knows this agent: it has state, or a team lists it among its members (an
+     * agent provisioned in {@code cti.agents} is in its team's member list before its first event).
+     */
+    public boolean isKnownAgent(String agentId) {
+        return entries.containsKey("agent/" + agentId) || memberships.containsKey(agentId);
     }
 
     public void listen(Consumer<Entry> listener) {
@@ -143,9 +153,11 @@ public final class StateView implements AutoCloseable {
         String topic = KINDS.get(r.topic()) + "/" + r.key();
         Entry entry;
         if (r.value() == null) {
-            if (entries.remove(topic) == null) {
+            Entry gone = entries.remove(topic);
+            if (gone == null) {
                 return;
             }
+            countMembers(gone, -1);
             entry = new Entry(topic, r.key(), Long.MAX_VALUE, null);
         } else if (r.value() instanceof SpecificRecord value) {
             JsonObject data = AvroJson.of(value);
@@ -155,13 +167,28 @@ public final class StateView implements AutoCloseable {
                 return; // an older value seen again (a replay): the newest stays
             }
             entry = new Entry(topic, r.key(), version, data, loaded.isDone() ? sourceMillis(before, data) : 0);
+            countMembers(entry, 1);
             entries.put(topic, entry);
+            countMembers(before, -1);
         } else {
             LOG.warn("state record not readable, skipped [topic={}, offset={}]", r.topic(), r.offset());
             return;
         }
         for (Consumer<Entry> l : listeners) {
             l.accept(entry);
+        }
+    }
+
+    /** Adds (+1) or removes (-1) a team value's members from {@link #memberships}; other values change nothing. */
+    private void countMembers(Entry team, int delta) {
+        if (team == null || team.data() == null || !team.topic().startsWith("team/")) {
+            return;
+        }
+        for (Object member : team.data().getJsonArray("members", new io.vertx.core.json.JsonArray())) {
+            memberships.compute(String.valueOf(member), (k, n) -> {
+                int now = (n == null ? 0 : n) + delta;
+                return now <= 0 ? null : now;
+            });
         }
     }
 

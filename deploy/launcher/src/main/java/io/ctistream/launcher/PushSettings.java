@@ -80,6 +80,8 @@ record PushSettings(PushConfig push, String bootstrapServers, String registryUrl
                     config.positiveInt(MAX_CONNECTIONS_PER_PRINCIPAL, d.maxConnectionsPerPrincipal()),
                     config.nonNegativeInt(MAX_EVENT_STREAMS, d.maxEventStreams()), reasons(config.string(REASONS, null)), jwks,
                     config.string(JWT_AUDIENCE, null), config.duration(JWT_LEEWAY, d.jwtLeeway()));
+            // the abuse limits (docs/security.md): each validated, a bad one names its setting
+            push = push.withLimits(io.ctistream.push.PushLimits.read(name -> config.string(name, null)));
         } catch (IllegalArgumentException e) {
             throw new ConfigSource.ConfigException("push settings: " + e.getMessage());
         }
