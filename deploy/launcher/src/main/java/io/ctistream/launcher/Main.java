@@ -5,7 +5,9 @@ import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.connector.core.runtime.ConnectorPlatform;
 import io.ctistream.connector.core.runtime.ConnectorPlatforms;
 import io.ctistream.connector.core.runtime.RuntimeSettings;
+import io.ctistream.launcher.roster.RosterCommand;
 import io.vertx.core.Vertx;
+import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -46,6 +48,12 @@ public final class Main {
               push     the WebSocket push service (wallboard, agent panel, /ws) alone, against
                        the same; tokens verified with CTISTREAM_PUSH_JWT_SECRET or
                        CTISTREAM_PUSH_JWKS_URL
+              roster import FILE [--dry-run] [--remove-missing]
+              roster export --tenant TENANT [--format csv|yaml] [--out FILE]
+                       put agents on the roster (cti.agents) from a CSV or YAML file, or write a
+                       tenant's roster as one; every row is checked before anything is written,
+                       --dry-run prints the diff; against the same Kafka and registry
+                       (docs/roster.md; 'ctistream roster help' lists its options)
               version  print the version
               help     print this text
 
@@ -65,6 +73,7 @@ public final class Main {
                 case "engine" -> runEngine();
                 case "push" -> runPush();
                 case "connector" -> runConnector(args.length > 1 ? args[1] : "");
+                case "roster" -> runRoster(args);
                 case "version" -> System.out.println("ctistream " + version());
                 case "help", "-h", "--help" -> System.out.print(USAGE);
                 default -> {
@@ -101,6 +110,20 @@ public final class Main {
         System.out.println(all.links());
         LOG.info("press Ctrl-C to stop");
         stopped.await();
+    }
+
+    private static void runRoster(String[] args) {
+        PrintStream out = System.out;
+        // the console log writes to System.out, and an export to stdout must be the file alone: the log goes to stderr
+        System.setOut(System.err);
+        // a command, not a service: the client's reconnect warnings would repeat every second while it waits,
+        // and the command's own message names the failure (Kafka not answering, topic missing)
+        if (LoggerFactory.getLogger("org.apache.kafka") instanceof ch.qos.logback.classic.Logger kafka) {
+            kafka.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
+        int code = RosterCommand.onKafka(out, System.err).run(List.of(args).subList(1, args.length), ConfigSource.fromEnvironment());
+        out.flush();
+        System.exit(code);
     }
 
     private static void runKafka() throws Exception {

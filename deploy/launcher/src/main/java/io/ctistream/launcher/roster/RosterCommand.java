@@ -1,0 +1,146 @@
+package io.ctistream.launcher.roster;
+
+import io.ctistream.settings.ConfigSource;
+import io.ctistream.settings.KafkaEndpoints;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+/**
+ * {@code ctistream roster import|export}: the operator's way to put agents on {@code cti.agents}
+ * without writing Avro. Prints to the streams it is given (the diff and results to {@code out},
+ * problems to {@code err}) and answers an exit code instead of exiting, so tests run it whole.
+ */
+public final class RosterCommand {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int INVALID_FILE = 3;
+    /** Problems printed at most; a file broken throughout (wrong delimiter) says so in the count, not in 2,000 lines. */
+    static final int MAX_PROBLEMS = 50;
+    static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Function<ConfigSource, RosterStore> stores;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public RosterCommand(Function<ConfigSource, RosterStore> stores, PrintStream out, PrintStream err) {
+        this.stores = stores;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** For the launcher: the roster on the Kafka cluster and registry the settings name. */
+    public static RosterCommand onKafka(PrintStream out, PrintStream err) {
+        return new RosterCommand(config -> new RosterTopic(KafkaEndpoints.bootstrap(config), KafkaEndpoints.registry(config), KAFKA_TIMEOUT),
+                out, err);
+    }
+
+    /** Runs {@code args} (after {@code roster}) and answers the exit code. */
+    public int run(List<String> args, ConfigSource config) {
+        if (!args.isEmpty() && List.of("help", "-h", "--help").contains(args.get(0))) {
+            out.print(RosterArgs.USAGE);
+            return OK;
+        }
+        RosterArgs parsed;
+        try {
+            parsed = RosterArgs.parse(args);
+        } catch (RosterArgs.UsageException e) {
+            err.println("ctistream roster: " + e.getMessage());
+            err.print(RosterArgs.USAGE);
+            return USAGE;
+        }
+        try {
+            return parsed.action() == RosterArgs.Action.IMPORT ? importFile(parsed, config) : export(parsed, config);
+        } catch (ConfigSource.ConfigException e) {
+            err.println("configuration error: " + e.getMessage() + "\n  on one machine: run 'ctistream kafka' (or all) and set "
+                    + "CTISTREAM_KAFKA_BOOTSTRAP=127.0.0.1:9092 CTISTREAM_REGISTRY_URL=http://127.0.0.1:8081/apis/registry/v3");
+            return USAGE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("ctistream roster: interrupted");
+            return FAILED;
+        } catch (Exception e) {
+            err.println("ctistream roster " + args.get(0) + " failed: " + message(e));
+            return FAILED;
+        }
+    }
+
+    private int importFile(RosterArgs args, ConfigSource config) throws Exception {
+        String source = args.file().toString();
+        RosterRows rows;
+        try (Reader in = Files.newBufferedReader(args.file(), StandardCharsets.UTF_8)) {
+            rows = args.format().read(in, source);
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("ctistream roster: no file [" + source + "]");
+            return USAGE;
+        } catch (IOException e) {
+            err.println("ctistream roster: cannot read [" + source + "]: " + message(e));
+            return USAGE;
+        }
+        // the whole file is checked before Kafka is asked anything: a bad file fails the same with or without a broker
+        RosterValidator.Result result = RosterValidator.validate(rows);
+        if (!result.valid()) {
+            List<RosterProblem> problems = result.problems();
+            problems.stream().limit(MAX_PROBLEMS).forEach(err::println);
+            if (problems.size() > MAX_PROBLEMS) {
+                err.println("... and " + (problems.size() - MAX_PROBLEMS) + " more");
+            }
+            err.println(source + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "; nothing was written");
+            return INVALID_FILE;
+        }
+        try (RosterStore store = stores.apply(config)) {
+            RosterDiff diff = RosterDiff.between(store.current(), result.entries(), args.removeMissing());
+            String mode = args.dryRun() ? "dry run" : "import";
+            out.println("roster " + mode + " of " + source + " (" + result.entries().size() + " agents) against cti.agents:");
+            diff.lines().forEach(line -> out.println("  " + line));
+            if (diff.noChanges()) {
+                out.println("no changes");
+            } else if (args.dryRun()) {
+                out.println("dry run: nothing written (" + diff.writes().size() + " records would be)");
+            } else {
+                List<RosterDiff.Write> writes = diff.writes();
+                store.write(writes);
+                out.println("wrote " + writes.size() + " records to cti.agents (" + diff.added().size() + " added, " + diff.changed().size()
+                        + " changed, " + diff.removed().size() + " removed), every one acknowledged");
+            }
+            return OK;
+        }
+    }
+
+    private int export(RosterArgs args, ConfigSource config) throws Exception {
+        List<RosterEntry> entries;
+        try (RosterStore store = stores.apply(config)) {
+            entries = store.current().values().stream().filter(e -> args.tenant().equals(e.tenant()))
+                    .sorted(Comparator.comparing(RosterEntry::agentId)).toList();
+        }
+        StringWriter text = new StringWriter();
+        args.format().write(entries, text); // all of it before the target is touched: a failure leaves an old file whole
+        if (args.file() == null) {
+            out.print(text);
+            out.flush();
+        } else {
+            Files.writeString(args.file(), text.toString(), StandardCharsets.UTF_8);
+        }
+        if (entries.isEmpty()) {
+            err.println("no agents of tenant [" + args.tenant() + "] on cti.agents");
+        }
+        // the count on stderr: stdout is the file itself
+        err.println("exported " + entries.size() + " agents of tenant [" + args.tenant() + "] as " + args.format().name().toLowerCase()
+                + (args.file() == null ? "" : " to " + args.file()));
+        return OK;
+    }
+
+    private static String message(Exception e) {
+        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}
