@@ -14,11 +14,11 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,13 @@ public final class AesAdapter implements PlatformAdapter, DmccSession.Listener, 
     private final AesConfig config;
     private final DmccOptions options;
     private final AesCredentials credentials;
-    private final Map<String, AesAgent> agents = new LinkedHashMap<>();
+    /**
+     * Changed only on the connector's context, but read off it too: a metrics scrape and /health/ready
+     * call {@link #linksActive()}, {@link #linksByChannelAndState()} and {@link #refusedLinks()} from
+     * the HTTP server's context. A concurrent map, as in the BroadWorks adapter, so those racy reads
+     * never throw ConcurrentModificationException while agents are being taken or released.
+     */
+    private final Map<String, AesAgent> agents = new ConcurrentHashMap<>();
     private final Map<String, AesAgent> byMonitor = new HashMap<>();
     private final LinkedHashSet<AesAgent> toLink = new LinkedHashSet<>();
     private ConnectorContext ctx;

@@ -111,6 +111,29 @@ class AesAgentDayTest {
         assertThat(peer.agentState(AGENT_ID).loggedOn()).isFalse();
     }
 
+    /** Verifies that a call the agent transfers away ends for the agent as TRANSFERRED (CM's TransferedEvent, misspelt). */
+    @Test
+    void aTransferredCallEndsForTheAgent() throws Exception {
+        start(AesPeer.Settings.loopback(), AesConfig.defaults("CM1"));
+        peer.addStation("5002", "7002", "9999");
+        loggedOnReady();
+        String call = peer.offerCall(STATION, "3100", "0612345678");
+        peer.answerCall(STATION, call);
+        awaitCall(call, CallState.CONNECTED);
+        peer.transfer(STATION, call, "5002");
+        awaitCall(call, CallState.TRANSFERRED);
+    }
+
+    /** Verifies that an agent released (a rebalance) has its monitor stopped and device id released at AES: no licence held for nothing. */
+    @Test
+    void aReleasedAgentsMonitorIsStopped() throws Exception {
+        start(AesPeer.Settings.loopback(), AesConfig.defaults("CM1"));
+        assertThat(peer.monitorsOf(STATION)).isEqualTo(1);
+        source.lose(agent.getAgentId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> peer.monitorsOf(STATION) == 0);
+        assertThat(peer.sessions()).as("the session stays for the instance's other agents").isEqualTo(1);
+    }
+
     /** Verifies that CM's refusals reach the softphone in words a person can act on, and refusals before AES is asked. */
     @Test
     void refusalsAreAnsweredWithAReason() throws Exception {
