@@ -5,20 +5,13 @@ import io.ctistream.connector.core.AgentFacts;
 import io.ctistream.connector.core.Backoff;
 import io.ctistream.connector.core.ConnectorContext;
 import io.ctistream.connector.finesse.codec.ApiError;
-import io.ctistream.connector.finesse.codec.ApiErrors;
 import io.ctistream.connector.finesse.codec.FinesseDialog;
-import io.ctistream.connector.finesse.codec.FinesseDialogs;
 import io.ctistream.connector.finesse.codec.FinesseRestCodec;
 import io.ctistream.connector.finesse.codec.FinesseStates;
-import io.ctistream.connector.finesse.codec.FinesseUpdate;
-import io.ctistream.connector.finesse.codec.FinesseUpdateParser;
 import io.ctistream.connector.finesse.codec.FinesseUser;
-import io.ctistream.connector.finesse.codec.PubSubItem;
 import io.ctistream.connector.finesse.codec.SystemInfo;
-import io.ctistream.connector.finesse.codec.XmppStanzaCodec;
 import io.ctistream.events.AgentCallEvent;
 import io.ctistream.events.AgentProfile;
-import io.ctistream.events.CallState;
 import io.ctistream.events.LinkState;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * What the connector does for one Finesse agent: its notification session under the agent's own
  * JID, the snapshot (GET User, GET Dialogs) taken every time the session is established or the
  * node is back in service — notifications that arrive meanwhile are held and applied after it —
- * and the translation of every Update into canonical facts ({@link AgentFacts}). Commands are
- * {@link FinesseCommandRunner}'s. Runs on the connector's context.
+ * and its translation into canonical facts ({@link AgentFacts}) by {@link FinesseUpdates}. Commands
+ * are {@link FinesseCommandRunner}'s. Runs on the connector's context.
  */
 final class FinesseAgent implements Notifications.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(FinesseAgent.class);
@@ -58,6 +51,8 @@ final class FinesseAgent implements Notifications.Listener {
     final FinesseCredentials.Secret secret;
     final AgentFacts facts;
     final FinesseCommandRunner commands;
+    /** What every notification says, in canonical terms. */
+    private final FinesseUpdates updates;
     private final ConnectorContext ctx;
     private final Site site;
     private final Backoff backoff;
@@ -82,6 +77,7 @@ final class FinesseAgent implements Notifications.Listener {
         this.backoff = Backoff.of(config.retryMin(), config.retryMax());
         this.extension = profile.getAttributes().get(FinesseCommands.EXTENSION);
         this.commands = new FinesseCommandRunner(this, ctx, site, reasons, config);
+        this.updates = new FinesseUpdates(this, ctx, site);
     }
 
     String loginId() {
@@ -280,13 +276,13 @@ final class FinesseAgent implements Notifications.Listener {
                     remember(snapshot);
                     List<AgentCallEvent> live = new ArrayList<>();
                     for (FinesseDialog d : dialogs) {
-                        AgentCallEvent c = callOf(d, false);
-                        if (c != null && !over(c.getCallState())) {
+                        AgentCallEvent c = updates.callOf(d, false);
+                        if (c != null && !FinesseUpdates.over(c.getCallState())) {
                             live.add(c);
                         }
                     }
                     var state = FinesseStates.agentState(snapshot.state());
-                    FinesseStates.Reason reason = reasoned(state) ? FinesseStates.reason(snapshot, null) : null;
+                    FinesseStates.Reason reason = FinesseUpdates.reasoned(state) ? FinesseStates.reason(snapshot, null) : null;
                     phase = Phase.LIVE;
                     facts.snapshot(state, reason == null ? null : reason.code(), reason == null ? null : reason.label(), since(snapshot), live,
                             "not in the dialogs finesse reported");
@@ -336,110 +332,16 @@ final class FinesseAgent implements Notifications.Listener {
 
     @Override
     public void stanza(String text) {
-        if (phase == Phase.CLOSED) {
-            return;
-        }
-        long arrived = System.nanoTime();
-        List<PubSubItem> items;
-        try {
-            items = XmppStanzaCodec.decode(text);
-        } catch (MalformedBodyException e) {
-            malformed("stanza", e);
-            return;
-        }
-        for (PubSubItem item : items) {
-            FinesseUpdate update;
-            try {
-                update = FinesseUpdateParser.parse(item.payload());
-            } catch (MalformedBodyException e) {
-                malformed("update on " + item.node(), e);
-                continue;
-            }
-            facts.arrivedAt(arrived);
-            try {
-                apply(update); // during a snapshot, core holds what it says until the snapshot is in
-            } finally {
-                facts.arrivedAt(0);
-            }
+        if (phase != Phase.CLOSED) {
+            updates.stanza(text);
         }
     }
 
-    private void malformed(String what, MalformedBodyException e) {
-        ctx.metrics().malformed(CHANNEL);
-        LOG.warn("malformed finesse {} ignored [agentId={}]: {}", what, profile.getAgentId(), e.getMessage());
-    }
-
-    /** One Update, as Finesse meant it. */
-    void apply(FinesseUpdate u) {
-        Object data = u.data();
-        if (data instanceof FinesseUser fu) {
-            if (mine(fu, u.source())) {
-                applyUser(fu);
-                commands.userNotified(u.requestId(), fu);
-            }
-        } else if (data instanceof FinesseDialogs ds) {
-            boolean removed = u.event() == FinesseUpdate.Event.DELETE;
-            ds.dialogs().forEach(d -> applyDialog(d, removed));
-        } else if (data instanceof FinesseDialog d) {
-            applyDialog(d, u.event() == FinesseUpdate.Event.DELETE);
-        } else if (data instanceof ApiErrors errors) {
-            commands.apiErrors(u.requestId(), u.source(), errors);
-        } else if (data instanceof SystemInfo info) {
-            site.systemInfo(info);
-        } else {
-            LOG.debug("finesse update not used [agentId={}, source={}]", profile.getAgentId(), u.source());
-        }
-    }
-
-    /** This agent's User: named by its loginId, or (without one) published from its own User resource. */
-    private boolean mine(FinesseUser u, String source) {
-        if (u.loginId() != null) {
-            return u.loginId().equalsIgnoreCase(secret.loginId());
-        }
-        return source != null && source.equalsIgnoreCase("/finesse/api/User/" + secret.loginId());
-    }
-
-    private void applyUser(FinesseUser u) {
-        remember(u);
-        var state = FinesseStates.agentState(u.state());
-        FinesseStates.Reason reason = reasoned(state) ? FinesseStates.reason(u, null) : null;
-        facts.state(state, reason == null ? null : reason.code(), reason == null ? null : reason.label(), since(u));
-    }
-
-    private void remember(FinesseUser u) {
+    void remember(FinesseUser u) {
         user = u;
         if (u.extension() != null && !u.extension().isBlank()) {
             extension = u.extension();
         }
-    }
-
-    private static boolean reasoned(io.ctistream.events.AgentState s) {
-        return s == io.ctistream.events.AgentState.NOT_READY || s == io.ctistream.events.AgentState.LOGGED_OUT;
-    }
-
-    private static boolean over(CallState s) {
-        return s == CallState.ENDED || s == CallState.FAILED;
-    }
-
-    private void applyDialog(FinesseDialog d, boolean removed) {
-        AgentCallEvent c = callOf(d, removed);
-        if (c != null) {
-            facts.call(c);
-        }
-    }
-
-    /** A dialog as the agent's call (null when Finesse says nothing the agent's call state can be made of). */
-    private AgentCallEvent callOf(FinesseDialog d, boolean removed) {
-        CallState state = removed ? CallState.ENDED : FinesseStates.agentCallState(d, extension);
-        if (state == CallState.UNKNOWN) {
-            return null;
-        }
-        var participant = d.participant(extension);
-        String cause = removed ? "dialog removed"
-                : participant.map(p -> p.stateCause() == null || p.stateCause().isBlank() ? null : p.stateCause()).orElse(null);
-        return AgentCallEvent.newBuilder().setCallId(d.id()).setDirection(FinesseStates.direction(d, extension)).setCallState(state)
-                .setQueueId(site.tenantQueue(profile.getTenant(), d)).setRemoteParty(FinesseStates.remoteParty(d, extension))
-                .setRemoteName(null).setCause(over(state) ? cause : null).build();
     }
 
     String extension() {
