@@ -1,5 +1,7 @@
 package io.ctistream.simulator.aes;
 
+import io.ctistream.simulator.support.LoopScheduler;
+import io.ctistream.simulator.support.SimulatorLoop;
 import io.ctistream.simulator.support.AcdPlan;
 import io.ctistream.simulator.support.CallCenterDay;
 import io.vertx.core.Vertx;
@@ -106,7 +108,7 @@ public final class AesPeer implements AutoCloseable {
     }
 
     private final Vertx vertx;
-    private final PeerLoop loop;
+    private final SimulatorLoop loop;
     private final PeerSwitch sw;
     private final AgentRules agents;
     private final CallRules calls;
@@ -115,7 +117,7 @@ public final class AesPeer implements AutoCloseable {
 
     private AesPeer(Vertx vertx, Settings settings) throws Exception {
         this.vertx = vertx;
-        this.loop = new PeerLoop(vertx);
+        this.loop = new SimulatorLoop(vertx, "the aes peer");
         this.sw = new PeerSwitch(settings, loop);
         this.agents = new AgentRules(sw);
         this.calls = new CallRules(sw, agents);

@@ -1,5 +1,6 @@
 package io.ctistream.simulator.aes;
 
+import io.ctistream.simulator.support.SimulatorLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ final class PeerSwitch {
     }
 
     final AesPeer.Settings settings;
-    final PeerLoop loop;
+    final SimulatorLoop loop;
     final Map<String, Station> stations = new LinkedHashMap<>();
     final Map<String, String> vdnSkills = new HashMap<>();
     final Map<String, PeerSession> sessions = new LinkedHashMap<>();
@@ -53,7 +54,7 @@ final class PeerSwitch {
     /** Events raised while a request is handled wait here so its answer goes first, as on AES. */
     private List<Runnable> deferred;
 
-    PeerSwitch(AesPeer.Settings settings, PeerLoop loop) {
+    PeerSwitch(AesPeer.Settings settings, SimulatorLoop loop) {
         this.settings = settings;
         this.loop = loop;
         this.answerDelay = settings.answerDelay();

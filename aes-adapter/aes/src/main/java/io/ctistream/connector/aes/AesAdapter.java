@@ -5,19 +5,17 @@ import io.ctistream.connector.aes.codec.DmccRequests;
 import io.ctistream.connector.aes.dmcc.DmccOptions;
 import io.ctistream.connector.aes.dmcc.DmccSession;
 import io.ctistream.connector.core.ConnectorContext;
+import io.ctistream.connector.core.LinkCensus;
 import io.ctistream.connector.core.Outcome;
 import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.events.AgentCommand;
 import io.ctistream.events.AgentProfile;
-import io.ctistream.events.LinkState;
 import io.vertx.core.Future;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -349,34 +347,17 @@ public final class AesAdapter implements PlatformAdapter, DmccSession.Listener, 
 
     @Override
     public int linksActive() {
-        return (int) agents.values().stream().filter(a -> a.facts.link() == LinkState.ACTIVE).count();
+        return LinkCensus.active(agents.values(), a -> a.facts.link());
     }
 
     @Override
     public Map<String, Map<String, Integer>> linksByChannelAndState() {
-        Map<LinkState, Integer> byState = new EnumMap<>(LinkState.class);
-        for (LinkState s : LinkState.values()) {
-            byState.put(s, 0);
-        }
-        for (AesAgent a : agents.values().toArray(AesAgent[]::new)) {
-            byState.merge(a.facts.link(), 1, Integer::sum);
-        }
-        Map<String, Integer> out = new TreeMap<>();
-        byState.forEach((s, n) -> out.put(s.name(), n));
-        return Map.of(AesAgent.CHANNEL, out);
+        return LinkCensus.byState(AesAgent.CHANNEL, agents.values(), a -> a.facts.link());
     }
 
     @Override
     public Map<String, Integer> refusedLinks() {
-        Map<String, Integer> out = new TreeMap<>();
-        for (AesAgent a : agents.values()) {
-            if (a.refusal() != null) {
-                String reason = a.refusal();
-                int colon = reason.indexOf(':');
-                out.merge(colon > 0 ? reason.substring(0, colon) : reason, 1, Integer::sum);
-            }
-        }
-        return out;
+        return LinkCensus.refused(agents.values(), AesAgent::refusal);
     }
 
     /** For tests: the monitors this instance routes events by. */

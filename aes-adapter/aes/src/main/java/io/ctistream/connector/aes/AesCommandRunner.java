@@ -3,6 +3,7 @@ package io.ctistream.connector.aes;
 import io.ctistream.connector.aes.codec.DmccMessage;
 import io.ctistream.connector.aes.codec.DmccRequests;
 import io.ctistream.connector.aes.dmcc.DmccRequestException;
+import io.ctistream.connector.core.CommandQueue;
 import io.ctistream.connector.core.ConnectorContext;
 import io.ctistream.connector.core.Failure;
 import io.ctistream.connector.core.Outcome;
@@ -10,10 +11,6 @@ import io.ctistream.events.AgentCommand;
 import io.ctistream.events.CommandStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 
 /**
  * One agent's commands, one at a time. SetAgentStateResponse means "accepted": a command completes
@@ -26,14 +23,8 @@ final class AesCommandRunner {
     private final AesAgent agent;
     private final ConnectorContext ctx;
     private final AesAgent.Site site;
-    private final Deque<Queued> queued = new ArrayDeque<>();
+    private final CommandQueue queue;
     private Pending pending;
-    private boolean running;
-    private boolean closed;
-    private String closedWhy;
-
-    private record Queued(AgentCommand command, Promise<Outcome> outcome) {
-    }
 
     /** The command waiting for the state that confirms it. */
     private static final class Pending {
@@ -51,43 +42,19 @@ final class AesCommandRunner {
         this.agent = agent;
         this.ctx = ctx;
         this.site = site;
+        this.queue = new CommandQueue(ctx.events().clock(), this::start, () -> {
+            agent.facts.commandInFlight(null);
+            pending = null;
+        });
     }
 
     Future<Outcome> execute(AgentCommand command) {
-        Promise<Outcome> outcome = Promise.promise();
-        if (closed) {
-            outcome.complete(Outcome.failed("OWNERSHIP_MOVED", closedWhy));
-            return outcome.future();
-        }
-        queued.add(new Queued(command, outcome));
-        next();
-        return outcome.future();
-    }
-
-    private void next() {
-        if (running || queued.isEmpty() || closed) {
-            return;
-        }
-        running = true;
-        Queued q = queued.poll();
-        start(q.command(), q.outcome());
-    }
-
-    private void done() {
-        agent.facts.commandInFlight(null);
-        running = false;
-        pending = null;
-        next();
+        return queue.execute(command);
     }
 
     private void start(AgentCommand command, Promise<Outcome> outcome) {
-        outcome.future().onComplete(x -> done());
         if (agent.phase() == AesAgent.Phase.REFUSED) {
             outcome.tryComplete(Outcome.failed("AGENT_REFUSED", "AES refused this agent's station: " + agent.refusal()));
-            return;
-        }
-        if (!ctx.events().clock().instant().isBefore(command.getDeadline())) {
-            outcome.tryComplete(Outcome.timedOut("DEADLINE_PASSED", "the command's deadline passed while the agent's earlier command ran"));
             return;
         }
         if (agent.device() == null || agent.phase() != AesAgent.Phase.LIVE) {
@@ -196,17 +163,10 @@ final class AesCommandRunner {
 
     /** The agent is released or the connector stops: what runs and waits is answered once, FAILED OWNERSHIP_MOVED. */
     void released(String why) {
-        closed = true;
-        closedWhy = why;
         Pending p = pending;
-        List<Promise<Outcome>> all = new ArrayList<>();
         if (p != null) {
             cancel(p);
-            all.add(p.outcome);
         }
-        while (!queued.isEmpty()) {
-            all.add(queued.poll().outcome());
-        }
-        all.forEach(o -> o.tryComplete(Outcome.failed("OWNERSHIP_MOVED", why)));
+        queue.release(why);
     }
 }

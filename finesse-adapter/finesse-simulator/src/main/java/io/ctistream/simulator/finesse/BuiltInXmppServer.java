@@ -1,5 +1,6 @@
 package io.ctistream.simulator.finesse;
 
+import io.ctistream.simulator.support.SimulatorLoop;
 import static io.ctistream.simulator.finesse.Notifications.API;
 
 import io.ctistream.codec.SafeXml;
@@ -32,7 +33,7 @@ public final class BuiltInXmppServer implements NotificationBus {
     final String domain;
     final Directory directory;
     final Presence presence;
-    final Loop loop;
+    final SimulatorLoop loop;
     private final FinesseSimulator.Settings settings;
     private final int port;
     private final boolean tls;

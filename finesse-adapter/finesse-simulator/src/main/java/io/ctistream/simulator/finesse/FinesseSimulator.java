@@ -1,5 +1,7 @@
 package io.ctistream.simulator.finesse;
 
+import io.ctistream.simulator.support.LoopScheduler;
+import io.ctistream.simulator.support.SimulatorLoop;
 import io.ctistream.simulator.support.AcdPlan;
 import io.ctistream.simulator.support.CallCenterDay;
 import io.vertx.core.Vertx;
@@ -108,14 +110,14 @@ public final class FinesseSimulator implements AutoCloseable {
     }
 
     private final Vertx vertx;
-    private final Loop loop;
+    private final SimulatorLoop loop;
     private final SimCenter center;
     private final Map<Side, SimRest> rest = new EnumMap<>(Side.class);
     private CallCenterDay<SimAgent, SimDialog> acd;
 
     private FinesseSimulator(Vertx vertx, Settings settings) throws Exception {
         this.vertx = vertx;
-        this.loop = new Loop(vertx);
+        this.loop = new SimulatorLoop(vertx, "the finesse simulator");
         this.center = loop.call(() -> new SimCenter(settings, loop));
         int[] ports = new int[2];
         for (Side side : Side.values()) {

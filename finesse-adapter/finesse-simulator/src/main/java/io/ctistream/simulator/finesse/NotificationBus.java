@@ -1,5 +1,6 @@
 package io.ctistream.simulator.finesse;
 
+import io.ctistream.simulator.support.SimulatorLoop;
 import java.util.Collection;
 
 /**
@@ -35,7 +36,7 @@ public interface NotificationBus extends AutoCloseable {
     }
 
     /** The side a bus serves. */
-    record SideInfo(FinesseSimulator.Side side, String host, Loop loop, FinesseSimulator.Settings settings) {
+    record SideInfo(FinesseSimulator.Side side, String host, SimulatorLoop loop, FinesseSimulator.Settings settings) {
     }
 
     /** The XMPP domain SystemInfo names (the JIDs' domain). */

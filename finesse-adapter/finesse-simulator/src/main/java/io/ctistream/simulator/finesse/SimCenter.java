@@ -1,5 +1,6 @@
 package io.ctistream.simulator.finesse;
 
+import io.ctistream.simulator.support.SimulatorLoop;
 import static io.ctistream.simulator.finesse.Notifications.API;
 
 import io.ctistream.simulator.finesse.FinesseSimulator.Side;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The simulated Finesse deployment's state and its publishing: users, dialogs, queues, reason
  * codes, the two sides and which one serves, failover and resync, presence-driven forced logout,
- * and the Queue statistics tick. Everything runs on the {@link Loop}; the rules for agent states
+ * and the Queue statistics tick. Everything runs on the {@link SimulatorLoop}; the rules for agent states
  * and calls live in {@link AgentRules} and {@link CallRules}.
  */
 final class SimCenter implements NotificationBus.Directory, NotificationBus.Presence {
@@ -46,7 +47,7 @@ final class SimCenter implements NotificationBus.Directory, NotificationBus.Pres
     }
 
     FinesseSimulator.Settings settings;
-    final Loop loop;
+    final SimulatorLoop loop;
     final Notifications xml = new Notifications();
     final Map<String, SimAgent> agents = new LinkedHashMap<>();
     private final Map<String, SimAgent> byName = new HashMap<>();
@@ -67,7 +68,7 @@ final class SimCenter implements NotificationBus.Directory, NotificationBus.Pres
     int reject503;
     boolean unauthorizedAsXml;
 
-    SimCenter(FinesseSimulator.Settings settings, Loop loop) {
+    SimCenter(FinesseSimulator.Settings settings, SimulatorLoop loop) {
         this.settings = settings;
         this.loop = loop;
         settings.reasonCodes().forEach(r -> reasonCodes.put(r.id(), r));

@@ -1,6 +1,7 @@
 package io.ctistream.connector.finesse;
 
 import io.ctistream.connector.core.ConnectorContext;
+import io.ctistream.connector.core.LinkCensus;
 import io.ctistream.connector.core.Outcome;
 import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.connector.finesse.codec.FinesseDialog;
@@ -8,16 +9,13 @@ import io.ctistream.connector.finesse.codec.FinesseRestCodec;
 import io.ctistream.connector.finesse.codec.SystemInfo;
 import io.ctistream.events.AgentCommand;
 import io.ctistream.events.AgentProfile;
-import io.ctistream.events.LinkState;
 import io.vertx.core.Future;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +34,7 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
     private final FinesseCredentials credentials;
     private final java.util.function.Function<ConnectorContext, Notifications.Factory> sessionsAtStart;
     private Notifications.Factory sessions;
-    private final Map<String, FinesseAgent> agents = new LinkedHashMap<>();
+    private final Map<String, FinesseAgent> agents = new ConcurrentHashMap<>(); // read by the scrape thread too
     private final ReasonCodes reasons = new ReasonCodes();
     private final Deque<FinesseAgent> toOpen = new ArrayDeque<>();
     /** Agents whose session is kept and who wait to be read again (back in service, a resync), paced like sign-ins. */
@@ -361,33 +359,16 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
 
     @Override
     public int linksActive() {
-        return (int) agents.values().stream().filter(a -> a.facts.link() == LinkState.ACTIVE).count();
+        return LinkCensus.active(agents.values(), a -> a.facts.link());
     }
 
     @Override
     public Map<String, Map<String, Integer>> linksByChannelAndState() {
-        Map<LinkState, Integer> byState = new EnumMap<>(LinkState.class);
-        for (LinkState s : LinkState.values()) {
-            byState.put(s, 0);
-        }
-        for (FinesseAgent a : agents.values().toArray(FinesseAgent[]::new)) {
-            byState.merge(a.facts.link(), 1, Integer::sum);
-        }
-        Map<String, Integer> out = new TreeMap<>();
-        byState.forEach((s, n) -> out.put(s.name(), n));
-        return Map.of(FinesseAgent.CHANNEL, out);
+        return LinkCensus.byState(FinesseAgent.CHANNEL, agents.values(), a -> a.facts.link());
     }
 
     @Override
     public Map<String, Integer> refusedLinks() {
-        Map<String, Integer> out = new TreeMap<>();
-        for (FinesseAgent a : agents.values()) {
-            if (a.refusal() != null) {
-                String reason = a.refusal();
-                int colon = reason.indexOf(':');
-                out.merge(colon > 0 ? reason.substring(0, colon) : reason, 1, Integer::sum);
-            }
-        }
-        return out;
+        return LinkCensus.refused(agents.values(), FinesseAgent::refusal);
     }
 }

@@ -1,5 +1,6 @@
 package io.ctistream.connector.finesse;
 
+import io.ctistream.connector.core.CommandQueue;
 import io.ctistream.connector.core.ConnectorContext;
 import io.ctistream.connector.core.Failure;
 import io.ctistream.connector.core.Outcome;
@@ -11,10 +12,6 @@ import io.ctistream.events.AgentCommand;
 import io.ctistream.events.CommandStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +30,8 @@ final class FinesseCommandRunner {
     private final FinesseAgent.Site site;
     private final ReasonCodes reasons;
     private final FinesseConfig config;
-    private final Deque<Queued> queued = new ArrayDeque<>();
+    private final CommandQueue queue;
     private Pending pending;
-    private boolean running;
-    private boolean closed;
-    private String closedWhy;
 
     /** The command waiting for its notification. */
     private final class Pending {
@@ -61,53 +55,25 @@ final class FinesseCommandRunner {
         this.site = site;
         this.reasons = reasons;
         this.config = config;
+        this.queue = new CommandQueue(ctx.events().clock(), this::start, () -> {
+            agent.facts.commandInFlight(null); // before the next command names itself
+            pending = null;
+        });
     }
 
     Future<Outcome> execute(AgentCommand command) {
-        Promise<Outcome> outcome = Promise.promise();
-        if (closed) {
-            outcome.complete(Outcome.failed("OWNERSHIP_MOVED", closedWhy));
-            return outcome.future();
-        }
-        queued.add(new Queued(command, outcome));
-        next();
-        return outcome.future();
-    }
-
-    /** A command waiting for the one before it (Finesse serialises per User anyway). */
-    private record Queued(AgentCommand command, Promise<Outcome> outcome) {
-    }
-
-    private void next() {
-        if (running || queued.isEmpty() || closed) {
-            return;
-        }
-        running = true;
-        Queued q = queued.poll();
-        start(q.command(), q.outcome());
-    }
-
-    private void done() {
-        agent.facts.commandInFlight(null); // before the next command names itself
-        running = false;
-        pending = null;
-        next();
+        return queue.execute(command);
     }
 
     private void start(AgentCommand command, Promise<Outcome> outcome) {
-        outcome.future().onComplete(x -> done());
         if (agent.phase() == FinesseAgent.Phase.REFUSED) {
             outcome.tryComplete(Outcome.failed("AGENT_REFUSED", "finesse refused this agent: " + agent.refusal()));
             return;
         }
-        if (!ctx.events().clock().instant().isBefore(command.getDeadline())) {
-            outcome.tryComplete(Outcome.timedOut("DEADLINE_PASSED", "the command's deadline passed while the agent's earlier command ran"));
-            return;
-        }
         String category = FinesseCommands.reasonCategory(command);
         loadReasons(category).onComplete(x -> {
-            if (closed || outcome.future().isComplete()) {
-                outcome.tryComplete(Outcome.failed("OWNERSHIP_MOVED", closedWhy));
+            if (queue.released() || outcome.future().isComplete()) {
+                outcome.tryComplete(Outcome.failed("OWNERSHIP_MOVED", queue.releasedWhy()));
                 return;
             }
             FinesseCommands.Request request;
@@ -251,19 +217,10 @@ final class FinesseCommandRunner {
      * FAILED {@code OWNERSHIP_MOVED}, and nothing more is sent to Finesse for this agent.
      */
     void released(String why) {
-        closed = true;
-        closedWhy = why;
         Pending p = pending;
         if (p != null) {
             cancel(p);
         }
-        List<Promise<Outcome>> all = new ArrayList<>();
-        if (p != null) {
-            all.add(p.outcome);
-        }
-        while (!queued.isEmpty()) {
-            all.add(queued.poll().outcome());
-        }
-        all.forEach(o -> o.tryComplete(Outcome.failed("OWNERSHIP_MOVED", why)));
+        queue.release(why);
     }
 }

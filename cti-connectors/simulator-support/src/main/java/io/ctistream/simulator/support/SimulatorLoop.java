@@ -1,6 +1,5 @@
-package io.ctistream.simulator.aes;
+package io.ctistream.simulator.support;
 
-import io.ctistream.simulator.support.Answers;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -9,17 +8,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The peer's single thread: one Vert.x event loop on which every socket read, timer and control call
- * runs, so the switch, sessions and monitors need no locks. Public methods of {@link AesPeer} hop
- * here with {@link #call} and wait a bounded time.
+ * A simulator's single thread: one Vert.x event loop on which every socket read, timer and control
+ * call runs, so the simulated platform needs no locks. A simulator's public methods hop here with
+ * {@link #call} and wait a bounded time. (Vert.x is an optional dependency of this module: only the
+ * simulators built on Vert.x use this class.)
  */
-final class PeerLoop {
+public final class SimulatorLoop {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private final String name;
     private final Vertx vertx;
     private final Context context;
     private final Thread thread;
 
-    PeerLoop(Vertx vertx) throws Exception {
+    public SimulatorLoop(Vertx vertx, String name) throws Exception {
+        this.name = name;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         CompletableFuture<Thread> t = new CompletableFuture<>();
@@ -27,46 +29,51 @@ final class PeerLoop {
         this.thread = t.get(10, TimeUnit.SECONDS);
     }
 
-    Vertx vertx() {
+    public Vertx vertx() {
         return vertx;
     }
 
-    Context context() {
+    public Context context() {
         return context;
     }
 
-    boolean onLoop() {
+    public boolean onLoop() {
         return Thread.currentThread() == thread;
     }
 
     /** Runs on the loop, soon (never inline). */
-    void run(Runnable r) {
+    public void run(Runnable r) {
         context.runOnContext(v -> r.run());
     }
 
     /** Runs on the loop after the delay; returns the timer id for {@link #cancel}. */
-    long later(long millis, Runnable r) {
+    public long later(Duration delay, Runnable r) {
+        return later(delay.toMillis(), r);
+    }
+
+    /** Runs on the loop after the delay in milliseconds; returns the timer id for {@link #cancel}. */
+    public long later(long millis, Runnable r) {
         if (!onLoop()) {
             return call(() -> later(millis, r));
         }
         return vertx.setTimer(Math.max(1, millis), id -> r.run());
     }
 
-    long every(long millis, Runnable r) {
+    public long every(long millis, Runnable r) {
         if (!onLoop()) {
             return call(() -> every(millis, r));
         }
         return vertx.setPeriodic(Math.max(1, millis), id -> r.run());
     }
 
-    void cancel(long timer) {
+    public void cancel(long timer) {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
     }
 
     /** Runs the work on the loop and waits for it (inline when already there). */
-    <T> T call(Callable<T> work) {
+    public <T> T call(Callable<T> work) {
         if (onLoop()) {
             try {
                 return work.call();
@@ -84,10 +91,10 @@ final class PeerLoop {
                 f.completeExceptionally(e);
             }
         });
-        return Answers.within(f, WAIT, "the aes peer");
+        return Answers.within(f, WAIT, name);
     }
 
-    void exec(Runnable work) {
+    public void exec(Runnable work) {
         call(() -> {
             work.run();
             return null;

@@ -1,4 +1,4 @@
-package io.ctistream.simulator.finesse;
+package io.ctistream.simulator.support;
 
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
@@ -10,17 +10,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The simulator's loop seen as a {@link ScheduledExecutorService}, so the shared
- * {@code CallCenterDay} runs on the same thread as REST and XMPP and its floor can touch agents
- * directly. Only what the day uses is needed; the rest is implemented plainly on Vert.x timers.
+ * A {@link SimulatorLoop} seen as a {@link ScheduledExecutorService}, so the shared
+ * {@link CallCenterDay} runs on the same thread as the simulator's sockets and its floor can touch
+ * agents directly. Only what the day uses is needed; the rest is implemented plainly on Vert.x timers.
  */
-final class LoopScheduler extends AbstractExecutorService implements ScheduledExecutorService {
-    private final Loop loop;
+public final class LoopScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+    private static final Logger LOG = LoggerFactory.getLogger(LoopScheduler.class);
+    private final SimulatorLoop loop;
     private volatile boolean shutdown;
 
-    LoopScheduler(Loop loop) {
+    public LoopScheduler(SimulatorLoop loop) {
         this.loop = loop;
     }
 
@@ -44,6 +47,7 @@ final class LoopScheduler extends AbstractExecutorService implements ScheduledEx
             try {
                 t.result.complete(callable.call());
             } catch (Exception e) {
+                LOG.warn("simulator: scheduled work failed", e); // nobody reads the future: say it here
                 t.result.completeExceptionally(e);
             }
         });
