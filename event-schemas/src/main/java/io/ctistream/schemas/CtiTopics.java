@@ -1,5 +1,6 @@
 package io.ctistream.schemas;
 
+import io.ctistream.events.AdminAudit;
 import io.ctistream.events.AgentCommand;
 import io.ctistream.events.AgentEvent;
 import io.ctistream.events.AgentProfile;
@@ -8,8 +9,11 @@ import io.ctistream.events.CommandResult;
 import io.ctistream.events.ConnectorStatus;
 import io.ctistream.events.DeadLetter;
 import io.ctistream.events.QueueEvent;
+import io.ctistream.events.QueueProfile;
 import io.ctistream.events.QueueSnapshot;
+import io.ctistream.events.TeamProfile;
 import io.ctistream.events.TeamSnapshot;
+import io.ctistream.events.WebhookSubscription;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -35,10 +39,16 @@ public enum CtiTopics {
     TEAM_STATS("cti.team-stats", "team id", TeamSnapshot.class, KeyedBy.TEAM, Cleanup.COMPACT, null),
     QUEUE_STATS("cti.queue-stats", "queue id", QueueSnapshot.class, KeyedBy.QUEUE, Cleanup.COMPACT, null),
     CONNECTOR_STATUS("cti.connector-status", "connector instance id", ConnectorStatus.class, KeyedBy.INSTANCE, Cleanup.COMPACT, null),
-    DEAD_LETTER("cti.dead-letter", "the original record's key", DeadLetter.class, KeyedBy.ORIGINAL, Cleanup.DELETE, Duration.ofDays(30));
+    DEAD_LETTER("cti.dead-letter", "the original record's key", DeadLetter.class, KeyedBy.ORIGINAL, Cleanup.DELETE, Duration.ofDays(30)),
+    TEAMS("cti.teams", "team id", TeamProfile.class, KeyedBy.TEAM, Cleanup.COMPACT, null),
+    QUEUES("cti.queues", "queue id", QueueProfile.class, KeyedBy.QUEUE, Cleanup.COMPACT, null),
+    WEBHOOK_SUBSCRIPTIONS("cti.webhook-subscriptions", "subscription id", WebhookSubscription.class, KeyedBy.SUBSCRIPTION,
+            Cleanup.COMPACT, null),
+    ADMIN_AUDIT("cti.admin-audit", "the changed resource's id", AdminAudit.class, KeyedBy.RESOURCE, Cleanup.DELETE,
+            Duration.ofDays(400));
 
     /** What the record key of a topic is. All keys are strings; ids are tenant-qualified ({@code tenant/id}). */
-    public enum KeyedBy { AGENT, QUEUE, TEAM, INSTANCE, ORIGINAL }
+    public enum KeyedBy { AGENT, QUEUE, TEAM, INSTANCE, ORIGINAL, SUBSCRIPTION, RESOURCE }
 
     public enum Cleanup {
         COMPACT("compact"), DELETE("delete");
@@ -115,7 +125,8 @@ public enum CtiTopics {
         return switch (keyedBy) {
             case AGENT -> DEFAULT_AGENT_PARTITIONS;
             case TEAM, QUEUE -> DEFAULT_AGGREGATE_PARTITIONS;
-            case INSTANCE -> 1;
+            case INSTANCE, SUBSCRIPTION -> 1;
+            case RESOURCE -> 3;
             case ORIGINAL -> 3;
         };
     }

@@ -71,26 +71,50 @@ public final class TopicProvisioner {
 
     /** The topic as it would be created under this plan. */
     public NewTopic newTopic(CtiTopics topic) {
+        return newTopic(topic.topicName(), plan.partitionsOf(topic), topic.cleanup(), topic.retention().orElse(null));
+    }
+
+    /** A JSON topic as it would be created under this plan: agent-keyed ones have the agent-keyed partition count. */
+    public NewTopic newTopic(JsonTopics topic) {
+        int partitions = topic.keyedBy() == CtiTopics.KeyedBy.AGENT ? plan.agentPartitions() : topic.defaultPartitions();
+        return newTopic(topic.topicName(), partitions, topic.cleanup(), topic.retention().orElse(null));
+    }
+
+    private NewTopic newTopic(String name, int partitions, CtiTopics.Cleanup cleanup, java.time.Duration retention) {
         Map<String, String> configs = new HashMap<>();
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().kafkaValue());
-        topic.retention().ifPresent(r -> configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(r.toMillis())));
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup.kafkaValue());
+        if (retention != null) {
+            configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+        }
         if (plan.replicationFactor() >= 3) {
             configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
         }
-        return new NewTopic(topic.topicName(), plan.partitionsOf(topic), plan.replicationFactor()).configs(configs);
+        return new NewTopic(name, partitions, plan.replicationFactor()).configs(configs);
     }
 
+    /** Creates every {@link CtiTopics} topic that does not exist yet (the JSON topics are ensured by their writers). */
     public Report ensureAll() throws InterruptedException, TimeoutException {
+        return ensure(java.util.Arrays.stream(CtiTopics.values()).map(this::newTopic).toList());
+    }
+
+    /** Creates those of {@code topics} that do not exist yet; idempotent like {@link #ensureAll()}. */
+    public Report ensure(JsonTopics... topics) throws InterruptedException, TimeoutException {
+        return ensure(java.util.Arrays.stream(topics).map(this::newTopic).toList());
+    }
+
+    private Report ensure(List<NewTopic> planned) throws InterruptedException, TimeoutException {
         try {
             Set<String> present = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<String> created = new ArrayList<>();
             List<String> existing = new ArrayList<>();
             List<NewTopic> missing = new ArrayList<>();
-            for (CtiTopics topic : CtiTopics.values()) {
-                if (present.contains(topic.topicName())) {
-                    existing.add(topic.topicName());
+            Map<String, NewTopic> byName = new HashMap<>();
+            for (NewTopic topic : planned) {
+                byName.put(topic.name(), topic);
+                if (present.contains(topic.name())) {
+                    existing.add(topic.name());
                 } else {
-                    missing.add(newTopic(topic));
+                    missing.add(topic);
                 }
             }
             for (var entry : admin.createTopics(missing).values().entrySet()) {
@@ -104,7 +128,7 @@ public final class TopicProvisioner {
                     existing.add(entry.getKey()); // created concurrently by another process: fine
                 }
             }
-            List<String> warnings = checkPartitions(existing);
+            List<String> warnings = checkPartitions(existing, byName);
             if (!created.isEmpty()) {
                 LOG.info("created topics {}", created);
             }
@@ -115,18 +139,19 @@ public final class TopicProvisioner {
         }
     }
 
-    private List<String> checkPartitions(List<String> existing) throws InterruptedException, TimeoutException, ExecutionException {
+    private List<String> checkPartitions(List<String> existing, Map<String, NewTopic> planned)
+            throws InterruptedException, TimeoutException, ExecutionException {
         List<String> warnings = new ArrayList<>();
         if (existing.isEmpty()) {
             return warnings;
         }
         Map<String, TopicDescription> described = admin.describeTopics(existing).allTopicNames().get(30, TimeUnit.SECONDS);
         for (TopicDescription d : described.values()) {
-            CtiTopics topic = CtiTopics.byName(d.name()).orElseThrow();
-            int expected = plan.partitionsOf(topic);
+            int expected = planned.get(d.name()).numPartitions();
+            boolean coPartitioned = CtiTopics.byName(d.name()).map(CtiTopics::coPartitioned).orElse(false);
             if (d.partitions().size() != expected) {
                 warnings.add("topic [" + d.name() + "] has [" + d.partitions().size() + "] partitions, the plan says ["
-                        + expected + "]" + (topic.coPartitioned() ? "; agent-keyed topics must all have the same count" : ""));
+                        + expected + "]" + (coPartitioned ? "; agent-keyed topics must all have the same count" : ""));
             }
         }
         return warnings;

@@ -9,17 +9,21 @@ import java.util.Map;
  */
 public final class TopicsDoc {
     /** Who writes and who reads each topic; the catalogue does not model this, the document states it. */
-    private static final Map<CtiTopics, String[]> FLOW = Map.of(
-            CtiTopics.AGENTS, new String[] {"provisioning (CRM/WFM sync, the demo roster)", "connectors (which agents to subscribe), engine (team/queue membership)"},
-            CtiTopics.AGENT_EVENTS, new String[] {"connectors", "engine, CRMs"},
-            CtiTopics.QUEUE_EVENTS, new String[] {"connectors", "engine, CRMs"},
-            CtiTopics.AGENT_COMMANDS, new String[] {"push (agents' buttons)", "the connector that owns the agent's partition"},
-            CtiTopics.COMMAND_RESULTS, new String[] {"connectors", "push (answers the agent's request)"},
-            CtiTopics.AGENT_STATE, new String[] {"engine", "push (softphones, wallboards), CRMs"},
-            CtiTopics.TEAM_STATS, new String[] {"engine", "push (wallboards)"},
-            CtiTopics.QUEUE_STATS, new String[] {"engine", "push (wallboards)"},
-            CtiTopics.CONNECTOR_STATUS, new String[] {"connectors", "engine (freshness), push (wallboard banner), operators"},
-            CtiTopics.DEAD_LETTER, new String[] {"any consumer that cannot read a record", "operators"});
+    private static final Map<CtiTopics, String[]> FLOW = Map.ofEntries(
+            Map.entry(CtiTopics.AGENTS, new String[] {"provisioning (CRM/WFM sync, the demo roster)", "connectors (which agents to subscribe), engine (team/queue membership)"}),
+            Map.entry(CtiTopics.AGENT_EVENTS, new String[] {"connectors", "engine, CRMs"}),
+            Map.entry(CtiTopics.QUEUE_EVENTS, new String[] {"connectors", "engine, CRMs"}),
+            Map.entry(CtiTopics.AGENT_COMMANDS, new String[] {"push (agents' buttons)", "the connector that owns the agent's partition"}),
+            Map.entry(CtiTopics.COMMAND_RESULTS, new String[] {"connectors", "push (answers the agent's request)"}),
+            Map.entry(CtiTopics.AGENT_STATE, new String[] {"engine", "push (softphones, wallboards), CRMs"}),
+            Map.entry(CtiTopics.TEAM_STATS, new String[] {"engine", "push (wallboards)"}),
+            Map.entry(CtiTopics.QUEUE_STATS, new String[] {"engine", "push (wallboards)"}),
+            Map.entry(CtiTopics.CONNECTOR_STATUS, new String[] {"connectors", "engine (freshness), push (wallboard banner), operators"}),
+            Map.entry(CtiTopics.DEAD_LETTER, new String[] {"any consumer that cannot read a record", "operators"}),
+            Map.entry(CtiTopics.TEAMS, new String[] {"admin API", "operators (admin API reads)"}),
+            Map.entry(CtiTopics.QUEUES, new String[] {"admin API", "operators (admin API reads)"}),
+            Map.entry(CtiTopics.WEBHOOK_SUBSCRIPTIONS, new String[] {"admin API (transactional, read_committed)", "webhooks service"}),
+            Map.entry(CtiTopics.ADMIN_AUDIT, new String[] {"admin API, `ctistream roster import`", "operators, auditors"}));
 
     private TopicsDoc() {
     }
@@ -49,6 +53,35 @@ public final class TopicsDoc {
         md.append("\nThe production plan uses replication factor 3 and `min.insync.replicas=2`; the single-machine run uses one replica\n")
                 .append("and `CTISTREAM_AGENT_PARTITIONS` (default 12) for the agent-keyed topics. Creating topics is idempotent\n")
                 .append("(`TopicProvisioner.ensureAll`): existing topics are left as they are and reported.\n");
+        md.append(renderJsonTopics());
+        return md.toString();
+    }
+
+    /** Who writes and who reads each JSON topic. */
+    private static final Map<JsonTopics, String[]> JSON_FLOW = Map.of(
+            JsonTopics.CLOUD_EVENTS, new String[] {"crm-webhooks (consumer group `ctistream-cloudevents`)",
+                    "CRMs and integrators: Kafka Connect HTTP sinks, stream processors"});
+
+    /** The section of the topics that are not Avro ({@link JsonTopics}). */
+    static String renderJsonTopics() {
+        StringBuilder md = new StringBuilder();
+        md.append("\n## Topics whose values are not Avro\n\n")
+                .append("Listed in `io.ctistream.schemas.JsonTopics`: no registry schema (so not in `CtiTopics`, which `SchemaRegistrar`\n")
+                .append("registers whole); each is created by the service that writes it (`TopicProvisioner.ensure`), agent-keyed ones with\n")
+                .append("the partition count of the agent-keyed topics.\n\n")
+                .append("| topic | key | value | cleanup | retention | partitions (production default) | written by | read by |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
+        for (JsonTopics t : JsonTopics.values()) {
+            String[] flow = JSON_FLOW.get(t);
+            md.append("| `").append(t.topicName()).append("` | ")
+                    .append(t.keyMeaning()).append(" | ")
+                    .append(t.valueFormat()).append(" | ")
+                    .append(t.cleanup().kafkaValue()).append(" | ")
+                    .append(t.retention().map(TopicsDoc::days).orElse("latest value per key, kept")).append(" | ")
+                    .append(t.defaultPartitions()).append(" | ")
+                    .append(flow[0]).append(" | ")
+                    .append(flow[1]).append(" |\n");
+        }
         return md.toString();
     }
 

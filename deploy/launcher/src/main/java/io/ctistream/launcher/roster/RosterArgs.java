@@ -1,5 +1,6 @@
 package io.ctistream.launcher.roster;
 
+import io.ctistream.admin.roster.RosterFormat;
 import java.nio.file.Path;
 import java.util.List;
 

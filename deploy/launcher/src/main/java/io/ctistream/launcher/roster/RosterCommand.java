@@ -1,5 +1,12 @@
 package io.ctistream.launcher.roster;
 
+import io.ctistream.admin.roster.RosterDiff;
+import io.ctistream.admin.roster.RosterEntry;
+import io.ctistream.admin.roster.RosterProblem;
+import io.ctistream.admin.roster.RosterRows;
+import io.ctistream.admin.roster.RosterStore;
+import io.ctistream.admin.roster.RosterTopic;
+import io.ctistream.admin.roster.RosterValidator;
 import io.ctistream.settings.ConfigSource;
 import io.ctistream.settings.KafkaEndpoints;
 import java.io.IOException;
@@ -11,6 +18,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
@@ -89,16 +97,16 @@ public final class RosterCommand {
         // the whole file is checked before Kafka is asked anything: a bad file fails the same with or without a broker
         RosterValidator.Result result = RosterValidator.validate(rows);
         if (!result.valid()) {
-            List<RosterProblem> problems = result.problems();
-            problems.stream().limit(MAX_PROBLEMS).forEach(err::println);
-            if (problems.size() > MAX_PROBLEMS) {
-                err.println("... and " + (problems.size() - MAX_PROBLEMS) + " more");
-            }
-            err.println(source + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "; nothing was written");
-            return INVALID_FILE;
+            return invalid(source, result.problems());
         }
         try (RosterStore store = stores.apply(config)) {
-            RosterDiff diff = RosterDiff.between(store.current(), result.entries(), args.removeMissing());
+            Map<String, RosterEntry> current = store.current();
+            // what the file alone cannot show: a platform user that an agent staying on the topic has already
+            List<RosterProblem> conflicts = RosterValidator.against(rows, result, current, args.removeMissing(), null, null);
+            if (!conflicts.isEmpty()) {
+                return invalid(source, conflicts);
+            }
+            RosterDiff diff = RosterDiff.between(current, result.entries(), args.removeMissing());
             String mode = args.dryRun() ? "dry run" : "import";
             out.println("roster " + mode + " of " + source + " (" + result.entries().size() + " agents) against cti.agents:");
             diff.lines().forEach(line -> out.println("  " + line));
@@ -108,12 +116,21 @@ public final class RosterCommand {
                 out.println("dry run: nothing written (" + diff.writes().size() + " records would be)");
             } else {
                 List<RosterDiff.Write> writes = diff.writes();
-                store.write(writes);
+                store.apply(diff); // each change audited on cti.admin-audit (actor roster-import), as the admin API's are
                 out.println("wrote " + writes.size() + " records to cti.agents (" + diff.added().size() + " added, " + diff.changed().size()
                         + " changed, " + diff.removed().size() + " removed), every one acknowledged");
             }
             return OK;
         }
+    }
+
+    private int invalid(String source, List<RosterProblem> problems) {
+        problems.stream().limit(MAX_PROBLEMS).forEach(err::println);
+        if (problems.size() > MAX_PROBLEMS) {
+            err.println("... and " + (problems.size() - MAX_PROBLEMS) + " more");
+        }
+        err.println(source + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "; nothing was written");
+        return INVALID_FILE;
     }
 
     private int export(RosterArgs args, ConfigSource config) throws Exception {

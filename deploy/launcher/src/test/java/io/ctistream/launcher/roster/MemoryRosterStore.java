@@ -1,5 +1,8 @@
 package io.ctistream.launcher.roster;
 
+import io.ctistream.admin.roster.RosterDiff;
+import io.ctistream.admin.roster.RosterEntry;
+import io.ctistream.admin.roster.RosterStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

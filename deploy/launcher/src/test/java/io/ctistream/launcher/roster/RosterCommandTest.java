@@ -2,6 +2,11 @@ package io.ctistream.launcher.roster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ctistream.admin.roster.RosterDiff;
+import io.ctistream.admin.roster.RosterEntry;
+import io.ctistream.admin.roster.RosterFormat;
+import io.ctistream.admin.roster.RosterSamples;
+import io.ctistream.admin.roster.RosterStore;
 import io.ctistream.settings.ConfigSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -70,6 +75,28 @@ class RosterCommandTest {
         assertThat(run("import", csv.toString())).isEqualTo(RosterCommand.OK);
         assertThat(out()).contains("0 added, 0 changed, 0 removed, 0 not in file (kept), 5 unchanged", "no changes");
         assertThat(store.written).hasSize(5);
+    }
+
+    /**
+     * Verifies that a platform user already taken by an agent the file leaves on the topic is refused like a bad row
+     * (exit 3, nothing written), and that with --remove-missing, which removes that agent, it is not (issue #18, ADR 016).
+     */
+    @Test
+    void aPlatformUserOfAnAgentKeptOnTheTopicIsRefused() throws Exception {
+        // GIVEN acme/zed on the topic as FINESSE user 10001, which the file gives acme/a1
+        RosterEntry a1 = RosterSamples.entry("acme", 1);
+        store.roster.put("acme/zed", new RosterEntry("acme", "acme/zed", null, null, List.of(), a1.platform(), a1.platformUserId(), null, null,
+                null, null, Map.of()));
+        Path csv = file("roster.csv", RosterSamples.csv("acme", 3));
+
+        // WHEN imported: refused, naming the line, the field and the agent that has the user
+        assertThat(run("import", csv.toString())).isEqualTo(RosterCommand.INVALID_FILE);
+        assertThat(err()).contains(csv + ":2: platformUserId: [10001] on FINESSE is already the agent acme/zed", "nothing was written");
+        assertThat(store.written).isEmpty();
+
+        // WHEN imported with --remove-missing, which removes acme/zed: applied
+        assertThat(run("import", csv.toString(), "--remove-missing")).as(err()).isEqualTo(RosterCommand.OK);
+        assertThat(store.roster).doesNotContainKey("acme/zed").containsKey("acme/a1");
     }
 
     /** Verifies that a bad row is named on stderr with exit code 3 and the roster is not even read, let alone written. */

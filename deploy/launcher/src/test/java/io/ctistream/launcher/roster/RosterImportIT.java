@@ -2,8 +2,14 @@ package io.ctistream.launcher.roster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ctistream.admin.roster.RosterEntry;
+import io.ctistream.admin.roster.RosterFormat;
+import io.ctistream.admin.roster.RosterSamples;
+import io.ctistream.admin.roster.RosterTopic;
 import io.ctistream.embedded.testing.CtiKafkaExtension;
 import io.ctistream.embedded.testing.TestKafka;
+import io.ctistream.events.AdminAction;
+import io.ctistream.events.AdminAudit;
 import io.ctistream.events.AgentProfile;
 import io.ctistream.schemas.CtiSerdes;
 import io.ctistream.schemas.CtiTopics;
@@ -64,6 +70,11 @@ class RosterImportIT {
         assertThat(run("import", first.toString())).as(err()).isEqualTo(RosterCommand.OK);
         assertThat(out()).contains("60 added, 0 changed, 0 removed", "wrote 60 records to cti.agents");
         assertThat(onTopic()).isEqualTo(byId(RosterSamples.entries(tenant, 60)));
+        // each agent added is audited by roster-import, as a change through the admin API is (ADR 016)
+        assertThat(auditOfTenant()).hasSize(60).allSatisfy(a -> {
+            assertThat(a.getActor()).isEqualTo(RosterTopic.ACTOR);
+            assertThat(a.getAction()).isEqualTo(AdminAction.CREATED);
+        });
 
         // WHEN a changed file (agent 2 moved to sales, agent 60 gone, agent 61 new) is dry-run with --remove-missing
         List<RosterEntry> changed = new ArrayList<>(RosterSamples.entries(tenant, 61));
@@ -170,6 +181,27 @@ class RosterImportIT {
             }
         }
         return roster;
+    }
+
+    /** This tenant's records on cti.admin-audit (committed ones: the import writes each change with its audit in one transaction). */
+    private List<AdminAudit> auditOfTenant() {
+        List<AdminAudit> audit = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<String, AdminAudit>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), CtiSerdes.<AdminAudit>valueDeserializer(kafka.registryUrl()))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(CtiTopics.ADMIN_AUDIT.topicName()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, AdminAudit> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.key() != null && r.key().startsWith(tenant + "/")) {
+                        audit.add(r.value());
+                    }
+                }
+            }
+        }
+        return audit;
     }
 
     private int recordsOfTenant() {
