@@ -203,8 +203,9 @@ final class AgentApplier {
         CurrentCall call = after.getSnapshot().getCurrentCall();
         boolean linkDown = payload instanceof SubscriptionChanged s && AgentRules.linkDown(s.getLinkState());
         String callRun = call == null || linkDown ? null : payload instanceof AgentCallEvent ? run : after.getCallRun();
-        AgentProjection next = AgentProjection.newBuilder(after).setServedByRun(run).setCallRun(callRun).build();
-        Applied published = republish(current == null, next, original, now);
+        after.setServedByRun(run); // (a projection applyPayload just built: completed in place)
+        after.setCallRun(callRun);
+        Applied published = republish(current == null, after, original, now);
         return new Applied(published.projection(), signals, published.changed());
     }
 
@@ -230,14 +231,16 @@ final class AgentApplier {
         }
     }
 
-    /** Versions and stamps a projection reached in more than one step as one change from {@code original}. */
+    /**
+     * Versions and stamps a projection reached in more than one step as one change from {@code original}.
+     * {@code next} is one this applier just built: it is stamped in place, not copied.
+     */
     private static Applied republish(boolean isNew, AgentProjection next, AgentSnapshot original, long now) {
         AgentSnapshot after = next.getSnapshot();
-        boolean changed = isNew || !material(original).equals(material(after));
-        AgentSnapshot published = changed
-                ? AgentSnapshot.newBuilder(after).setVersion(original.getVersion() + 1).setUpdatedAt(java.time.Instant.ofEpochMilli(now)).build()
-                : AgentSnapshot.newBuilder(after).setVersion(original.getVersion()).setUpdatedAt(original.getUpdatedAt()).build();
-        return new Applied(AgentProjection.newBuilder(next).setSnapshot(published).build(), List.of(), changed);
+        boolean changed = isNew || !sameMaterial(original, after);
+        after.setVersion(changed ? original.getVersion() + 1 : original.getVersion());
+        after.setUpdatedAt(changed ? java.time.Instant.ofEpochMilli(now) : original.getUpdatedAt());
+        return new Applied(next, List.of(), changed);
     }
 
     /**
@@ -252,8 +255,10 @@ final class AgentApplier {
         ZoneId zone = zoneOf(p, header.getTenant());
         long at = (header.getOccurredAt() != null ? header.getOccurredAt() : header.getIngestedAt()).toEpochMilli();
         AgentSnapshot before = p.getSnapshot();
-        AgentSnapshot.Builder snap = AgentSnapshot.newBuilder(before);
-        AgentProjection.Builder next = AgentProjection.newBuilder(p);
+        // shallow copies: only whole fields are replaced below, nothing nested is changed in place (an Avro builder's
+        // copy is deep, and this runs for every event)
+        AgentSnapshot snap = shallowCopy(before, new AgentSnapshot());
+        AgentProjection next = shallowCopy(p, new AgentProjection());
         List<QueueSignal> signals = new ArrayList<>();
 
         AgentState acd = p.getAcdState();
@@ -274,7 +279,8 @@ final class AgentApplier {
             // what an old run's link did is moot: the new run's report decides
         } else if (payload instanceof AgentStateChanged s) {
             acd = s.getState();
-            snap.setReasonCode(s.getReasonCode()).setReasonLabel(s.getReasonLabel());
+            snap.setReasonCode(s.getReasonCode());
+            snap.setReasonLabel(s.getReasonLabel());
             if (history) {
                 // the ACD state underneath follows, the link stays down
             } else if (link == LinkState.LOST) {
@@ -370,21 +376,28 @@ final class AgentApplier {
             freshness = Freshness.STALE;
         }
 
-        snap.setState(newState).setCategory(AgentRules.category(newState, call)).setCurrentCall(call).setLink(link)
-                .setFreshness(freshness).setToday(today)
-                .setLastEventId(header.getEventId()).setLastEventIngestedAt(header.getIngestedAt())
-                .setLastSourceOccurredAt(latest(before.getLastSourceOccurredAt(), fromPlatform(payload) ? header.getOccurredAt() : null));
-        next.setAcdState(acd).setCallConnectedAt(connectedAt == null ? null : java.time.Instant.ofEpochMilli(connectedAt))
-                .setPendingHandle(pending);
+        snap.setState(newState);
+        snap.setCategory(AgentRules.category(newState, call));
+        snap.setCurrentCall(call);
+        snap.setLink(link);
+        snap.setFreshness(freshness);
+        snap.setToday(today);
+        snap.setLastEventId(header.getEventId());
+        snap.setLastEventIngestedAt(header.getIngestedAt());
+        snap.setLastSourceOccurredAt(latest(before.getLastSourceOccurredAt(), fromPlatform(payload) ? header.getOccurredAt() : null));
+        next.setAcdState(acd);
+        next.setCallConnectedAt(connectedAt == null ? null : java.time.Instant.ofEpochMilli(connectedAt));
+        next.setPendingHandle(pending);
         if (header.getSource().getPlatform() != io.ctistream.events.Platform.CTISTREAM) {
             next.setServedBy(header.getSource().getConnectorInstance()); // who speaks for this agent now
             next.setSilencedBy(null); // a connector speaks: the engine's verdict is over
         }
         Long sequence = header.getSource().getPlatformSequence();
         if (sequence != null && fromPlatform(payload)) {
-            next.setLastSourceSequence(sequence).setLastSourceInstance(header.getSource().getConnectorInstance());
+            next.setLastSourceSequence(sequence);
+            next.setLastSourceInstance(header.getSource().getConnectorInstance());
         }
-        Applied applied = publish(current == null, next.build(), before, snap.build(), now);
+        Applied applied = publish(current == null, next, before, snap, now);
         return new Applied(applied.projection(), signals, applied.changed());
     }
 
@@ -398,21 +411,48 @@ final class AgentApplier {
         // only the new day's zeros: the time in the current state since midnight is added once, at its
         // next change (accrue clips at the start of that day); adding it here too would count it twice
         DailyCounters today = AgentRules.countersFor(before.getToday(), now, zone);
-        return publish(false, p, before, AgentSnapshot.newBuilder(before).setToday(today).build(), now);
+        return publish(false, AgentProjection.newBuilder(p).build(), before, AgentSnapshot.newBuilder(before).setToday(today).build(), now);
     }
 
+    /**
+     * {@code next} with {@code after} as its snapshot, versioned and stamped when it changed from
+     * {@code before}. Both {@code next} and {@code after} are ones the caller just built: they are
+     * completed in place, not copied (each Avro builder copy is a deep copy, and this runs for every event).
+     */
     private Applied publish(boolean isNew, AgentProjection next, AgentSnapshot before, AgentSnapshot after, long now) {
-        boolean changed = isNew || !material(before).equals(material(after));
-        AgentSnapshot published = changed
-                ? AgentSnapshot.newBuilder(after).setVersion(before.getVersion() + 1).setUpdatedAt(java.time.Instant.ofEpochMilli(now)).build()
-                : after;
-        return new Applied(AgentProjection.newBuilder(next).setSnapshot(published).build(), List.of(), changed);
+        boolean changed = isNew || !sameMaterial(before, after);
+        if (changed) {
+            after.setVersion(before.getVersion() + 1);
+            after.setUpdatedAt(java.time.Instant.ofEpochMilli(now));
+        }
+        next.setSnapshot(after);
+        return new Applied(next, List.of(), changed);
     }
 
-    /** The snapshot without its bookkeeping: what a change is judged on. */
-    private static AgentSnapshot material(AgentSnapshot s) {
-        return AgentSnapshot.newBuilder(s).setVersion(0).setUpdatedAt(java.time.Instant.EPOCH).setLastEventId(null)
-                .setLastEventIngestedAt(null).setLastSourceOccurredAt(null).build();
+    /** {@code into} with every field of {@code from}: the same nested values, not copies of them. */
+    private static <T extends org.apache.avro.specific.SpecificRecordBase> T shallowCopy(T from, T into) {
+        int fields = from.getSchema().getFields().size();
+        for (int i = 0; i < fields; i++) {
+            into.put(i, from.get(i));
+        }
+        return into;
+    }
+
+    /** The snapshot's bookkeeping, which a change is not judged on. */
+    private static final java.util.Set<String> BOOKKEEPING = java.util.Set.of("version", "updatedAt", "lastEventId", "lastEventIngestedAt",
+            "lastSourceOccurredAt");
+    /** Positions of the snapshot's other fields: what a change is judged on. */
+    private static final int[] MATERIAL = AgentSnapshot.getClassSchema().getFields().stream()
+            .filter(f -> !BOOKKEEPING.contains(f.name())).mapToInt(org.apache.avro.Schema.Field::pos).toArray();
+
+    /** True when the two snapshots differ in their bookkeeping at most. */
+    static boolean sameMaterial(AgentSnapshot a, AgentSnapshot b) {
+        for (int i : MATERIAL) {
+            if (!Objects.equals(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private ZoneId zoneOf(AgentProjection p, String tenant) {

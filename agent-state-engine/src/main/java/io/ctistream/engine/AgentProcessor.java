@@ -4,18 +4,22 @@ import io.ctistream.events.AgentEvent;
 import io.ctistream.events.AgentProfile;
 import io.ctistream.events.AgentSnapshot;
 import io.ctistream.events.internal.AgentProjection;
+import io.ctistream.events.internal.QueueSignal;
+import io.ctistream.events.internal.TeamMemberDelta;
+import io.ctistream.events.internal.UnconfirmedOutput;
 import io.ctistream.schemas.CtiTopics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
@@ -24,13 +28,22 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 /**
  * Projects one partition of agents: roster entries from {@code cti.agents} and events from
  * {@code cti.agent-events} (co-partitioned, both keyed by agent id) into {@code AgentSnapshot}s,
- * plus the queue signals agent call events give rise to. Input arrives as bytes and is decoded
- * here, so a record that cannot be read becomes a dead letter instead of stopping the stream.
+ * plus the queue signals agent call events give rise to and what each team needs to know of its
+ * members ({@link TeamRules}). Input arrives as bytes and is decoded here, so a record that cannot
+ * be read becomes a dead letter instead of stopping the stream.
+ *
+ * <p>Exact under at-least-once (ADR 017): each projection records the input positions it reflects
+ * ({@link AgentLedger}), so a record read again after a crash is not applied again; its snapshot,
+ * team membership and kept outputs are sent again instead, in case the crash lost them.
  */
 final class AgentProcessor extends ContextualProcessor<String, byte[], String, SpecificRecord> {
     static final String PROJECTIONS = "agent-projections";
     static final String EVENT_IDS = "agent-event-ids";
-    /** Agents that left the roster, with the last version published: no ghost comes back, versions go on. */
+    /**
+     * Agents that left the roster before ADR 017, with the last version published: read for them
+     * only. Since then a projection stays in {@link #PROJECTIONS} marked {@code removed}, so that
+     * leaving and its input position are one write.
+     */
     static final String REMOVED = "agent-removed";
     /** Global: every connector's last {@code ConnectorStatus} (bytes, decoded when read). */
     static final String CONNECTOR_STATUS = "connector-status";
@@ -38,20 +51,23 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
     private final EngineConfig config;
     private final EngineMetrics metrics;
     private final AgentApplier applier;
+    private final AgentLedger ledger;
     private final Deserializer<AgentEvent> events;
     private final Deserializer<AgentProfile> profiles;
     private final Deserializer<io.ctistream.events.ConnectorStatus> statuses;
-    private KeyValueStore<String, byte[]> connectorStatus;
+    private ConnectorVerdicts verdicts;
     private KeyValueStore<String, AgentProjection> projections;
     private WindowStore<String, Long> eventIds;
     private KeyValueStore<String, Long> removed;
+    private Cancellable resync;
 
-    AgentProcessor(EngineConfig config, EngineMetrics metrics, Deserializer<AgentEvent> events, Deserializer<AgentProfile> profiles,
-                   Deserializer<io.ctistream.events.ConnectorStatus> statuses) {
+    AgentProcessor(EngineConfig config, EngineMetrics metrics, CommitWatch commits, Deserializer<AgentEvent> events,
+                   Deserializer<AgentProfile> profiles, Deserializer<io.ctistream.events.ConnectorStatus> statuses) {
         this.statuses = statuses;
         this.config = config;
         this.metrics = metrics;
         this.applier = new AgentApplier(config);
+        this.ledger = new AgentLedger(commits, metrics, config.atLeastOnce());
         this.events = events;
         this.profiles = profiles;
     }
@@ -63,34 +79,46 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         eventIds = context.getStateStore(EVENT_IDS);
         removed = context.getStateStore(REMOVED);
         context.schedule(config.housekeepingInterval(), PunctuationType.WALL_CLOCK_TIME, this::rollDays);
-        connectorStatus = context.getStateStore(CONNECTOR_STATUS);
+        verdicts = new ConnectorVerdicts(config, applier, statuses, context.getStateStore(CONNECTOR_STATUS));
         long check = Math.max(500, config.connectorLiveness().toMillis() / 5);
         context.schedule(java.time.Duration.ofMillis(check), PunctuationType.WALL_CLOCK_TIME, this::checkConnectors);
+        if (config.atLeastOnce()) {
+            resync = context.schedule(java.time.Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, this::resync);
+        }
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
-        String topic = context().recordMetadata().map(m -> m.topic()).orElse("");
+        long now = context().currentSystemTimeMs();
+        resync(now);
+        RecordMetadata meta = context().recordMetadata().orElse(null);
+        String topic = meta == null ? "" : meta.topic();
+        AgentLedger.Input in = new AgentLedger.Input(topic.equals(CtiTopics.AGENTS.topicName()),
+                meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset());
         if (record.key() == null) {
             deadLetter(record, "a record without a key: every agent record is keyed by its agent id");
             return;
         }
-        if (topic.equals(CtiTopics.AGENTS.topicName())) {
-            onProfile(topic, record);
+        if (in.roster()) {
+            onProfile(topic, in, record, now);
         } else {
-            onEvent(topic, record);
+            onEvent(topic, in, record, now);
         }
     }
 
-    private void onProfile(String topic, Record<String, byte[]> record) {
-        long now = context().currentSystemTimeMs();
-        if (record.value() == null) { // the agent left the roster
-            AgentProjection gone = projections.delete(record.key());
-            if (gone != null) {
-                removed.put(record.key(), gone.getSnapshot().getVersion());
-                context().forward(record.withValue(null));
+    private void onProfile(String topic, AgentLedger.Input in, Record<String, byte[]> record, long now) {
+        AgentProjection current = projections.get(record.key());
+        if (AgentLedger.applied(current, in)) {
+            replayed(record.key(), current, in, now);
+            return;
+        }
+        if (record.value() == null) { // the agent left the roster: kept, marked, for its last version and team
+            if (current != null && !current.getRemoved()) {
+                AgentProjection gone = AgentProjection.newBuilder(current).setRemoved(true).build();
+                publish(record.key(), current, gone, in, List.of(), true, now);
+            } else {
+                metrics.count(EngineMetrics.Outcome.APPLIED);
             }
-            metrics.count(EngineMetrics.Outcome.APPLIED);
             return;
         }
         AgentProfile profile;
@@ -104,20 +132,26 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             deadLetter(record, "record key [" + record.key() + "] is not the profile's agent id [" + profile.getAgentId() + "]");
             return;
         }
-        AgentProjection current = projections.get(record.key());
-        AgentApplier.Applied applied = applier.applyProfile(current, profile, now);
-        Long lastVersion = current == null ? removed.get(record.key()) : null;
+        boolean back = current != null && current.getRemoved();
+        AgentApplier.Applied applied = applier.applyProfile(back ? null : current, profile, now);
+        Long lastVersion = back ? Long.valueOf(current.getSnapshot().getVersion()) : current == null ? removed.get(record.key()) : null;
+        AgentProjection next = applied.projection();
+        boolean changed = applied.changed();
         if (lastVersion != null) { // back on the roster: its versions go on from where they stopped
-            removed.delete(record.key());
-            AgentProjection p = applied.projection();
-            applied = new AgentApplier.Applied(AgentProjection.newBuilder(p).setSnapshot(AgentSnapshot.newBuilder(p.getSnapshot())
-                    .setVersion(lastVersion + p.getSnapshot().getVersion()).build()).build(), applied.signals(), true);
+            next.getSnapshot().setVersion(lastVersion + next.getSnapshot().getVersion());
+            changed = true;
         }
-        store(record, applied);
+        if (back) { // where it stands in its inputs, and what it sent unconfirmed, carry on
+            next.setEventsPartition(current.getEventsPartition());
+            next.setEventsOffset(current.getEventsOffset());
+            next.setRosterPartition(current.getRosterPartition());
+            next.setRosterOffset(current.getRosterOffset());
+            next.setUnconfirmed(current.getUnconfirmed());
+        }
+        publish(record.key(), current, next, in, List.of(), changed, now);
     }
 
-    private void onEvent(String topic, Record<String, byte[]> record) {
-        long now = context().currentSystemTimeMs();
+    private void onEvent(String topic, AgentLedger.Input in, Record<String, byte[]> record, long now) {
         if (record.value() == null) {
             deadLetter(record, "an agent event with no value");
             return;
@@ -133,46 +167,116 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             deadLetter(record, "record key [" + record.key() + "] is not the event's agent id [" + event.getHeader().getAgentId() + "]");
             return;
         }
+        AgentProjection current = projections.get(record.key());
+        if (AgentLedger.applied(current, in)) {
+            replayed(record.key(), current, in, now);
+            return;
+        }
         String eventId = event.getHeader().getEventId();
         long ingested = event.getHeader().getIngestedAt().toEpochMilli();
         metrics.ingestLag(Math.max(0, now - ingested));
-        if (seen(eventId, dedupeTime(ingested, now))) {
+        if (seen(eventId, in, dedupeTime(ingested, now))
+                || current != null && !current.getRemoved() && eventId.equals(current.getSnapshot().getLastEventId())) {
             metrics.count(EngineMetrics.Outcome.IGNORED_DUPLICATE);
             return;
         }
-        AgentProjection current = projections.get(record.key());
-        if (current == null && removed.get(record.key()) != null) {
+        if (current != null ? current.getRemoved() : removed.get(record.key()) != null) {
             // an agent that left the roster (its connector's last words, a late event): not brought back as a ghost
-            eventIds.put(eventId, ingested, dedupeTime(ingested, now));
+            eventIds.put(eventId, in.packed(), dedupeTime(ingested, now));
             metrics.count(EngineMetrics.Outcome.IGNORED_REMOVED);
             return;
         }
         if (current != null && AgentApplier.fromPlatform(event.getPayload()) && AgentApplier.olderThanState(current, event.getHeader())) {
-            eventIds.put(eventId, ingested, dedupeTime(ingested, now));
+            eventIds.put(eventId, in.packed(), dedupeTime(ingested, now));
             metrics.count(EngineMetrics.Outcome.IGNORED_OUT_OF_ORDER);
             return;
         }
         AgentApplier.Applied applied;
         try {
-            applied = applier.applyEvent(current, event, now, superseded(event.getHeader()));
+            applied = applier.applyEvent(current, event, now, verdicts.superseded(event.getHeader()));
         } catch (RuntimeException e) {
             deadLetter(record, "cannot apply the event: " + DeadLetters.describe(e));
             return;
         }
-        eventIds.put(eventId, ingested, dedupeTime(ingested, now));
-        store(record, applied);
-        for (var signal : applied.signals()) {
-            context().forward(new Record<String, SpecificRecord>(signal.getQueueId(), signal, record.timestamp()));
-        }
+        eventIds.put(eventId, in.packed(), dedupeTime(ingested, now));
+        publish(record.key(), current, applied.projection(), in, applied.signals(), applied.changed(), now);
     }
 
-    private void store(Record<String, byte[]> record, AgentApplier.Applied applied) {
-        projections.put(record.key(), applied.projection());
-        if (applied.changed()) {
-            context().forward(record.withValue((SpecificRecord) applied.projection().getSnapshot()));
+    /**
+     * Stores the projection a record made, with the record's position and what it sent that only
+     * it can send again, then sends: the snapshot when it changed (a tombstone when the agent left
+     * the roster), the team deltas when what its team sees changed, and the queue signals.
+     */
+    private void publish(String agentId, AgentProjection before, AgentProjection after, AgentLedger.Input in, List<QueueSignal> signals,
+                         boolean changed, long now) {
+        List<TeamMemberDelta> team = TeamRules.changes(before, after);
+        TeamMemberDelta leave = team.isEmpty() || !team.get(0).getLeft() ? null : team.get(0);
+        AgentProjection stored = ledger.record(after, in, signals, leave == null ? null : leave.getTeamId(),
+                leave == null ? 0 : leave.getAgentVersion());
+        projections.put(agentId, stored);
+        if (changed) {
+            context().forward(new Record<String, SpecificRecord>(agentId, stored.getRemoved() ? null : stored.getSnapshot(), now));
             metrics.count(EngineMetrics.Outcome.APPLIED);
         } else {
             metrics.count(EngineMetrics.Outcome.IGNORED_NO_CHANGE);
+        }
+        for (TeamMemberDelta d : team) {
+            context().forward(new Record<String, SpecificRecord>(d.getTeamId(), d, now));
+        }
+        for (QueueSignal signal : signals) {
+            context().forward(new Record<String, SpecificRecord>(signal.getQueueId(), signal, now));
+        }
+    }
+
+    /**
+     * A record the projection already reflects: read again after a crash. Not applied again; what it
+     * led to is sent again, since the crash may have lost that while the store kept the change —
+     * the current snapshot and team membership (readers drop a version they have, teams a member
+     * version they hold) and the queue signals and team leave the projection kept for this record.
+     */
+    private void replayed(String agentId, AgentProjection current, AgentLedger.Input in, long now) {
+        metrics.count(EngineMetrics.Outcome.IGNORED_REPLAYED);
+        AgentSnapshot s = current.getSnapshot();
+        context().forward(new Record<String, SpecificRecord>(agentId, current.getRemoved() ? null : s, now));
+        TeamMemberDelta member = TeamRules.membership(current);
+        if (member != null) {
+            context().forward(new Record<String, SpecificRecord>(member.getTeamId(), member, now));
+        }
+        for (UnconfirmedOutput u : AgentLedger.sentBy(current, in)) {
+            if (u.getLeftTeam() != null) {
+                TeamMemberDelta left = TeamRules.left(s.getTenant(), u.getLeftTeam(), agentId, u.getLeftAtVersion(), s.getUpdatedAt());
+                context().forward(new Record<String, SpecificRecord>(left.getTeamId(), left, now));
+            }
+            for (QueueSignal signal : u.getSignals()) {
+                context().forward(new Record<String, SpecificRecord>(signal.getQueueId(), signal, now));
+            }
+        }
+    }
+
+    /**
+     * Under at-least-once a crash can lose what a punctuation sent (a connector judged silent, a
+     * day rolled over) while the store kept it, and no input record brings it back: every agent's
+     * snapshot and team membership are sent once again after the task starts, before its first
+     * record or at its first punctuation. Readers drop the versions they have.
+     */
+    private void resync(long now) {
+        if (resync == null) {
+            return;
+        }
+        resync.cancel();
+        resync = null;
+        try (KeyValueIterator<String, AgentProjection> all = projections.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, AgentProjection> e = all.next();
+                if (e.value.getRemoved()) {
+                    continue;
+                }
+                context().forward(new Record<String, SpecificRecord>(e.key, e.value.getSnapshot(), now));
+                TeamMemberDelta member = TeamRules.membership(e.value);
+                if (member != null) {
+                    context().forward(new Record<String, SpecificRecord>(member.getTeamId(), member, now));
+                }
+            }
         }
     }
 
@@ -185,10 +289,21 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         return Math.min(ingested, now + 60_000);
     }
 
-    private boolean seen(String eventId, long ingested) {
+    /**
+     * True when the event id was applied (or ignored) before from another record: a duplicate sent
+     * upstream. The id stored with this record's own position is this record read again after a
+     * crash that kept the id but not the projection: that is no duplicate, it is applied.
+     */
+    private boolean seen(String eventId, AgentLedger.Input in, long ingested) {
         long window = config.dedupeWindow().toMillis();
         try (WindowStoreIterator<Long> it = eventIds.fetch(eventId, Instant.ofEpochMilli(ingested - window), Instant.ofEpochMilli(ingested + window))) {
-            return it.hasNext();
+            while (it.hasNext()) {
+                Long position = it.next().value;
+                if (!in.known() || position == null || position != in.packed()) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -197,147 +312,50 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         metrics.count(EngineMetrics.Outcome.DEAD_LETTERED);
     }
 
-    /** Connector runs judged silent at the last check; null until the first check (then every agent is looked at once). */
-    private Map<String, String> lastSilent;
     /**
-     * True when the event comes from an earlier run of an instance whose later run has published its
-     * status: events a connector held through a Kafka outage and delivers after its new run began
-     * (the connector sends its new run's status before what it held). Read from the status store as
-     * it is now, not from the last check, so the verdict does not wait for a punctuation.
-     */
-    private boolean superseded(io.ctistream.events.EventHeader header) {
-        String run = AgentApplier.runOf(header);
-        if (run == null) {
-            return false;
-        }
-        String instance = header.getSource().getConnectorInstance();
-        byte[] raw = connectorStatus.get(instance);
-        if (raw == null) {
-            return false;
-        }
-        Map.Entry<byte[], String> known = statusRuns.get(instance);
-        String current;
-        if (known != null && known.getKey() == raw) {
-            current = known.getValue(); // the same stored status as last time: not decoded again per event
-        } else {
-            io.ctistream.events.ConnectorStatus status;
-            try {
-                status = statuses.deserialize(CtiTopics.CONNECTOR_STATUS.topicName(), raw);
-            } catch (RuntimeException e) {
-                status = null; // an unreadable status says nothing either way
-            }
-            current = status == null || status.getStartedAt() == null ? "" : instance + "@" + status.getStartedAt().toEpochMilli();
-            statusRuns.put(instance, Map.entry(raw, current));
-        }
-        return !current.isEmpty() && AgentApplier.earlierRun(run, current);
-    }
-
-    /** The run each instance's stored status names, by the stored bytes it was read from. */
-    private final Map<String, Map.Entry<byte[], String>> statusRuns = new java.util.HashMap<>();
-
-    /** Connector runs alive at the last check (instance -> run): a new run of an instance makes every agent be looked at. */
-    private Map<String, String> lastAlive;
-
-    /**
-     * Connectors publish their status at least every 5 s. A run whose status has not been refreshed
-     * within the liveness window (killed, partitioned away) or that said it stopped no longer speaks
-     * for its agents: they turn UNKNOWN (not live) instead of showing their last state as current.
-     * The same run alive again gives back what it last reported; a new run (a restart) re-reports its
-     * agents itself, and until it does, the agents the old run spoke for are UNKNOWN too, even when
-     * the restart was quicker than the liveness window (ADR 009). Agents are looked at only when the
-     * set of silent or alive runs changes, so a retired instance left in the compacted status topic costs nothing.
+     * Connectors publish their status at least every 5 s; what their statuses say about the agents
+     * they speak for ({@link ConnectorVerdicts}) is applied here.
      */
     private void checkConnectors(long now) {
-        Map<String, String> silent = new java.util.HashMap<>(); // instance -> run (instance@start)
-        Map<String, Long> lastHeard = new java.util.HashMap<>();
-        Map<String, String> alive = new java.util.HashMap<>();
-        try (KeyValueIterator<String, byte[]> all = connectorStatus.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, byte[]> entry = all.next();
-                io.ctistream.events.ConnectorStatus status;
-                try {
-                    status = entry.value == null ? null : statuses.deserialize(CtiTopics.CONNECTOR_STATUS.topicName(), entry.value);
-                } catch (RuntimeException e) {
-                    continue; // an unreadable status says nothing either way
-                }
-                if (status == null) {
-                    continue;
-                }
-                String run = entry.key + "@" + (status.getStartedAt() == null ? "" : status.getStartedAt().toEpochMilli());
-                boolean stopped = status.getState() == io.ctistream.events.ConnectorState.STOPPED
-                        || status.getState() == io.ctistream.events.ConnectorState.FAILED;
-                if (stopped || now - status.getUpdatedAt().toEpochMilli() > config.connectorLiveness().toMillis()) {
-                    silent.put(entry.key, run);
-                    lastHeard.put(entry.key, status.getUpdatedAt().toEpochMilli());
-                } else {
-                    alive.put(entry.key, run);
-                }
-            }
-        }
-        if (silent.equals(lastSilent) && alive.equals(lastAlive)) {
-            return;
-        }
-        lastSilent = silent;
-        lastAlive = alive;
-        Map<String, Boolean> stoppedRuns = new java.util.HashMap<>();
-        silent.keySet().forEach(k -> stoppedRuns.put(k, now - lastHeard.get(k) <= config.connectorLiveness().toMillis()));
-        List<KeyValue<String, AgentApplier.Applied>> changed = new ArrayList<>();
-        try (KeyValueIterator<String, AgentProjection> all = projections.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, AgentProjection> entry = all.next();
-                AgentProjection p = entry.value;
-                String by = p.getServedBy();
-                AgentApplier.Applied applied = null;
-                if (by != null && silent.containsKey(by)) {
-                    // the agent's own last event is a sign of life too: silent only when both it and the status are old
-                    // (after a STOPPED status, an event means a new run already speaks for the agent)
-                    java.time.Instant heard = p.getSnapshot().getLastEventIngestedAt();
-                    long heardMs = heard == null ? 0 : heard.toEpochMilli();
-                    boolean spokeSince = heardMs > lastHeard.get(by)
-                            && (stoppedRuns.get(by) || now - heardMs <= config.connectorLiveness().toMillis());
-                    if (!spokeSince) {
-                        applied = applier.connectorSilent(p, silent.get(by), now);
-                    } else {
-                        lastSilent = null; // look at this agent again at the next check
-                    }
-                } else if (p.getSilencedBy() != null && by != null && p.getSilencedBy().equals(alive.get(by))) {
-                    applied = applier.connectorBack(p, alive.get(by), now);
-                } else if (p.getSilencedBy() == null && p.getServedByRun() != null && by != null && alive.containsKey(by)
-                        && !alive.get(by).equals(p.getServedByRun())) {
-                    // the instance restarted before its old run was judged silent: the new run knows nothing of what
-                    // the old one reported, so nobody vouches for this agent until the new run reports it (ADR 009)
-                    applied = applier.connectorSilent(p, p.getServedByRun(), now);
-                }
-                if (applied != null) {
-                    changed.add(KeyValue.pair(entry.key, applied));
-                }
-            }
-        }
-        for (KeyValue<String, AgentApplier.Applied> entry : changed) {
-            projections.put(entry.key, entry.value.projection());
-            if (entry.value.changed()) {
-                context().forward(new Record<String, SpecificRecord>(entry.key, entry.value.projection().getSnapshot(), now));
+        for (Change c : verdicts.check(now, projections::all)) {
+            punctuated(c, now);
+            if (c.changed()) {
                 metrics.count(EngineMetrics.Outcome.APPLIED);
             }
         }
     }
 
+    /** A change a punctuation made to one agent. */
+    record Change(String agentId, AgentProjection before, AgentProjection after, boolean changed) {
+    }
+
+    /** Stores and sends a change no input record made (its position stays), and what its team sees of it. */
+    private void punctuated(Change c, long now) {
+        projections.put(c.agentId(), c.after());
+        if (c.changed()) {
+            context().forward(new Record<String, SpecificRecord>(c.agentId(), c.after().getSnapshot(), now));
+        }
+        for (TeamMemberDelta d : TeamRules.changes(c.before(), c.after())) {
+            context().forward(new Record<String, SpecificRecord>(d.getTeamId(), d, now));
+        }
+    }
+
     private void rollDays(long now) {
         long started = System.nanoTime();
-        List<KeyValue<String, AgentProjection>> rolled = new ArrayList<>();
+        List<Change> rolled = new ArrayList<>();
         try (KeyValueIterator<String, AgentProjection> all = projections.all()) {
             while (all.hasNext()) {
                 KeyValue<String, AgentProjection> entry = all.next();
+                if (entry.value.getRemoved()) {
+                    continue;
+                }
                 AgentApplier.Applied applied = applier.rollDay(entry.value, now);
                 if (applied.changed()) {
-                    rolled.add(KeyValue.pair(entry.key, applied.projection()));
+                    rolled.add(new Change(entry.key, entry.value, applied.projection(), true));
                 }
             }
         }
-        for (KeyValue<String, AgentProjection> entry : rolled) {
-            projections.put(entry.key, entry.value);
-            context().forward(new Record<String, SpecificRecord>(entry.key, entry.value.getSnapshot(), now));
-        }
+        rolled.forEach(c -> punctuated(c, now));
         metrics.punctuated(System.nanoTime() - started);
     }
 }

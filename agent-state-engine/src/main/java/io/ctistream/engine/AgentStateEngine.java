@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running engine instance: the {@link EngineTopology} in Kafka Streams with exactly-once
- * processing, no record cache (a change goes out with the next commit, not when a cache flushes)
- * and the configured standby replicas.
+ * One running engine instance: the {@link EngineTopology} in Kafka Streams, at-least-once by
+ * default (a change goes out as soon as it is made, exact by idempotence: ADR 017) or
+ * exactly-once, no record cache (a change is not held back until a cache flushes) and the
+ * configured standby replicas.
  */
 public final class AgentStateEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentStateEngine.class);
@@ -52,11 +53,17 @@ public final class AgentStateEngine implements AutoCloseable {
             LOG.warn("engine [{}] local state [{}] is damaged ({}); removed, it is rebuilt from the changelog", config.applicationId(), d.path(), d.why());
             metrics.tasksRebuilt(1);
         }
+        CommitWatch commits = new CommitWatch();
         Properties props = streamsProperties(config, applicationServer);
         if (memberId != null) {
             props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), memberId);
         }
-        KafkaStreams streams = new KafkaStreams(EngineTopology.build(config, serdes, metrics), props);
+        if (config.atLeastOnce()) {
+            // the main consumers tell the agent projection which input offsets are committed (ADR 017)
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG), CommitWatch.Interceptor.class.getName());
+            props.put(StreamsConfig.mainConsumerPrefix(CommitWatch.CONFIG), commits);
+        }
+        KafkaStreams streams = new KafkaStreams(EngineTopology.build(config, serdes, metrics, commits), props);
         AgentStateEngine engine = new AgentStateEngine(config, metrics, streams);
         engine.applicationServer = applicationServer;
         streams.setStateListener((now, before) -> {
@@ -78,7 +85,7 @@ public final class AgentStateEngine implements AutoCloseable {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(config.commitInterval().toMillis()));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());

@@ -13,7 +13,9 @@ import java.util.Objects;
  * @param registryUrl            Apicurio Registry v3 API base
  * @param stateDir               where local state stores live
  * @param standbyReplicas        warm copies of each store on other instances
- * @param commitInterval         how often transactions commit (exactly_once_v2): the floor of input→output latency
+ * @param commitInterval         how often input offsets are committed (and, under exactly-once, transactions): under at-least-once it
+ *                               bounds what a crash makes the engine read again, not the latency; under exactly-once it is the
+ *                               floor of input→output latency
  * @param dedupeWindow           how long an applied event id is remembered to drop its duplicates
  * @param defaultZone            the zone "today" is counted in for tenants without their own
  * @param tenantZones            per-tenant zones
@@ -23,14 +25,47 @@ import java.util.Objects;
  * @param stores                 RocksDB (persistent, the default) or in-memory stores; both are backed by changelog topics
  * @param connectorLiveness      a connector whose status has not been refreshed for this long (it publishes every 5 s) is taken
  *                               for dead: its agents turn UNKNOWN until a connector speaks for them again
+ * @param guarantee              at-least-once (the default: output as soon as it is made, exact by idempotence, ADR 017) or
+ *                               exactly-once (output visible at each transaction commit)
  */
 public record EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
                            int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
                            Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
-                           Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness) {
+                           Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness, Guarantee guarantee) {
 
     /** Where the engine keeps its state between changelog restores. */
     public enum StoreKind { PERSISTENT, IN_MEMORY }
+
+    /** Kafka Streams' processing guarantee, by its configuration value. */
+    public enum Guarantee {
+        AT_LEAST_ONCE("at_least_once"), EXACTLY_ONCE_V2("exactly_once_v2");
+
+        private final String streamsValue;
+
+        Guarantee(String streamsValue) {
+            this.streamsValue = streamsValue;
+        }
+
+        public String streamsValue() {
+            return streamsValue;
+        }
+
+        /** By its Streams name ({@code at_least_once}, {@code exactly_once_v2}), case-insensitive. */
+        public static Guarantee of(String value) {
+            for (Guarantee g : values()) {
+                if (g.streamsValue.equalsIgnoreCase(value.trim())) {
+                    return g;
+                }
+            }
+            throw new IllegalArgumentException("processing guarantee must be at_least_once or exactly_once_v2, was [" + value + "]");
+        }
+    }
+
+    /**
+     * Under at-least-once the commit interval no longer holds output back; it bounds what is read
+     * again after a crash and how long the agent projection keeps outputs it may have to re-send.
+     */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
     public EngineConfig {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -46,6 +81,20 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
         requirePositive("housekeeping interval", housekeepingInterval);
         Objects.requireNonNull(stores, "stores");
         requirePositive("connector liveness", connectorLiveness);
+        Objects.requireNonNull(guarantee, "guarantee");
+    }
+
+    public EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
+                        int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
+                        Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
+                        Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness) {
+        this(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow, defaultZone, tenantZones,
+                serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, Guarantee.AT_LEAST_ONCE);
+    }
+
+    /** True when outputs and state changes are not one transaction, so idempotence has to make them exact (ADR 017). */
+    public boolean atLeastOnce() {
+        return guarantee == Guarantee.AT_LEAST_ONCE;
     }
 
     public static final Duration DEFAULT_CONNECTOR_LIVENESS = Duration.ofSeconds(15);
@@ -60,13 +109,13 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
 
     public EngineConfig withConnectorLiveness(Duration liveness) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, liveness);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, liveness, guarantee);
     }
 
     /** Defaults for everything but where Kafka and the registry are. */
     public static EngineConfig defaults(String bootstrapServers, String registryUrl) {
         return new EngineConfig("ctistream-engine", bootstrapServers, registryUrl,
-                System.getProperty("java.io.tmpdir") + "/ctistream-engine", 0, Duration.ofMillis(100), Duration.ofMinutes(10),
+                System.getProperty("java.io.tmpdir") + "/ctistream-engine", 0, DEFAULT_COMMIT_INTERVAL, Duration.ofMinutes(10),
                 ZoneId.of("UTC"), Map.of(), Duration.ofSeconds(20), Duration.ofHours(4), Duration.ofSeconds(30), StoreKind.PERSISTENT);
     }
 
@@ -76,32 +125,42 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
 
     public EngineConfig withApplicationId(String id) {
         return new EngineConfig(id, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee);
     }
 
     public EngineConfig withStateDir(String dir) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, dir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee);
     }
 
     public EngineConfig withZones(ZoneId defaultZone, Map<String, ZoneId> tenantZones) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee);
     }
 
     public EngineConfig withHousekeepingInterval(Duration interval) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, interval, stores, connectorLiveness);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, interval, stores, connectorLiveness, guarantee);
     }
 
     public EngineConfig withStandbyReplicas(int replicas) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, replicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee);
     }
 
     public EngineConfig withStores(StoreKind kind) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, kind, connectorLiveness);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, kind, connectorLiveness, guarantee);
+    }
+
+    public EngineConfig withGuarantee(Guarantee g) {
+        return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, g);
+    }
+
+    public EngineConfig withCommitInterval(Duration interval) {
+        return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, interval, dedupeWindow,
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee);
     }
 
     private static void requirePositive(String what, Duration d) {

@@ -1,6 +1,8 @@
 package io.ctistream.engine;
 
+import io.ctistream.events.internal.AgentProjection;
 import io.ctistream.events.internal.QueueProjection;
+import io.ctistream.events.internal.TeamEntry;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -20,7 +22,7 @@ import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -81,10 +83,19 @@ public final class EngineHttp implements AutoCloseable {
                 ctx.next();
             }
         });
-        router.getWithRegex("/agents/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "agents", EngineTopology.AGENT_STATE_TABLE, Object::toString));
-        router.getWithRegex("/teams/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "teams", EngineTopology.TEAM_STATS_STORE, Object::toString));
-        router.getWithRegex("/queues/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "queues", EngineTopology.QUEUE_PROJECTIONS,
-                v -> ((QueueProjection) v).getSnapshot().toString()));
+        router.getWithRegex("/agents/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "agents", EngineTopology.AGENT_PROJECTIONS, (kv, id) -> {
+            AgentProjection p = (AgentProjection) kv.get(id);
+            return p == null || p.getRemoved() ? null : p.getSnapshot().toString();
+        }));
+        router.getWithRegex("/teams/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "teams", EngineTopology.TEAM_PROJECTIONS, (kv, id) -> {
+            @SuppressWarnings("unchecked")
+            TeamRules.Team team = TeamProcessor.read((ReadOnlyKeyValueStore<String, TeamEntry>) (ReadOnlyKeyValueStore<?, ?>) kv, id);
+            return team == null ? null : TeamRules.snapshot(team).toString();
+        }));
+        router.getWithRegex("/queues/(?<id>.+)").handler(ctx -> holder[0].lookup(ctx, "queues", EngineTopology.QUEUE_PROJECTIONS, (kv, id) -> {
+            QueueProjection q = (QueueProjection) kv.get(id);
+            return q == null ? null : q.getSnapshot().toString();
+        }));
         return vertx.createHttpServer().requestHandler(router).listen(port, host).map(server -> {
             // who the other instances think we are: the advertised address, not the bind address (0.0.0.0)
             HostInfo self = engine.applicationServer() != null ? HostInfo.buildFromEndpoint(engine.applicationServer())
@@ -99,7 +110,8 @@ public final class EngineHttp implements AutoCloseable {
         return server.actualPort();
     }
 
-    private void lookup(RoutingContext ctx, String kind, String store, Function<Object, String> render) {
+    /** @param render the key's JSON from the store, or null when the store has no such key */
+    private void lookup(RoutingContext ctx, String kind, String store, BiFunction<ReadOnlyKeyValueStore<String, Object>, String, String> render) {
         String id = URLDecoder.decode(ctx.pathParam("id"), StandardCharsets.UTF_8);
         KafkaStreams streams = engine.streams();
         KeyQueryMetadata owner;
@@ -126,14 +138,17 @@ public final class EngineHttp implements AutoCloseable {
         vertx.executeBlocking(() -> {
             ReadOnlyKeyValueStore<String, Object> kv = streams.store(StoreQueryParameters.fromNameAndType(store,
                     QueryableStoreTypes.<String, Object>keyValueStore()).withPartition(owner.partition()));
-            return kv.get(id);
+            return java.util.Optional.ofNullable(render.apply(kv, id));
         }).onComplete(result -> {
             if (result.failed()) {
                 problem(ctx, 503, "the store is not queryable right now: " + DeadLetters.describe(result.cause()));
-            } else if (result.result() == null) {
-                problem(ctx, 404, "no " + kind.substring(0, kind.length() - 1) + " [" + id + "]");
             } else {
-                ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(render.apply(result.result()));
+                String body = result.result().orElse(null);
+                if (body == null) {
+                    problem(ctx, 404, "no " + kind.substring(0, kind.length() - 1) + " [" + id + "]");
+                } else {
+                    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+                }
             }
         });
     }
@@ -176,6 +191,9 @@ public final class EngineHttp implements AutoCloseable {
                 .callback(cb -> cb.call(m.punctuations())).register(registry);
         CounterWithCallback.builder().name("ctistream_engine_punctuation_seconds_total").help("time spent in housekeeping punctuations")
                 .callback(cb -> cb.call(m.punctuationNanos() / 1e9)).register(registry);
+        CounterWithCallback.builder().name("ctistream_engine_unconfirmed_dropped_total")
+                .help("outputs an agent stopped keeping for a replay before they were committed (a crash then could lose them)")
+                .callback(cb -> cb.call(m.unconfirmedDropped())).register(registry);
         CounterWithCallback.builder().name("ctistream_engine_stream_threads_replaced_total").help("stream threads that failed and were replaced")
                 .callback(cb -> cb.call(m.threadsReplaced())).register(registry);
         CounterWithCallback.builder().name("ctistream_engine_state_tasks_rebuilt_total")

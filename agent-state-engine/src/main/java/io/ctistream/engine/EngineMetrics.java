@@ -16,6 +16,8 @@ public final class EngineMetrics {
         IGNORED_OUT_OF_ORDER("out_of_order"),
         IGNORED_NO_CHANGE("no_change"),
         IGNORED_REMOVED("removed_agent"),
+        /** Read again after a crash: already in the state, its outputs sent again (ADR 017). */
+        IGNORED_REPLAYED("replayed"),
         DEAD_LETTERED("dead_lettered");
 
         private final String label;
@@ -35,6 +37,7 @@ public final class EngineMetrics {
     private volatile long lastIngestLagMillis;
     private final LongAdder threadsReplaced = new LongAdder();
     private final LongAdder tasksRebuilt = new LongAdder();
+    private final LongAdder unconfirmedDropped = new LongAdder();
 
     public EngineMetrics() {
         for (Outcome o : Outcome.values()) {
@@ -61,6 +64,19 @@ public final class EngineMetrics {
 
     void tasksRebuilt(int n) {
         tasksRebuilt.add(n);
+    }
+
+    void dropUnconfirmed() {
+        unconfirmedDropped.increment();
+    }
+
+    /**
+     * Outputs an agent projection stopped keeping before its input offsets were committed past
+     * them (more than {@code AgentLedger.MAX_UNCONFIRMED} between two commits): a crash at that
+     * moment could lose them. Zero in every run measured.
+     */
+    public long unconfirmedDropped() {
+        return unconfirmedDropped.sum();
     }
 
     /** Stream threads that failed and were replaced since start. */

@@ -11,21 +11,19 @@ import io.ctistream.events.internal.AgentProjection;
 import io.ctistream.events.internal.QueueCall;
 import io.ctistream.events.internal.QueueProjection;
 import io.ctistream.events.internal.QueueSignal;
+import io.ctistream.events.internal.TeamMemberDelta;
+import io.ctistream.events.internal.TeamEntry;
 import io.ctistream.schemas.CtiTopics;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -39,15 +37,18 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * cti.agents + cti.agent-events ─▶ agent-projector ─▶ cti.agent-state
- *                                        │  └─▶ agent-state-table ─▶ group by team ─▶ cti.team-stats
+ *                                        ├─ team member deltas ─▶ (repartition by team) ─▶ team-projector ─▶ cti.team-stats
  *                                        └─ queue signals ─┐
  * cti.queue-events ─▶ queue-event-decoder ─ queue signals ─┴▶ (repartition by queue) ─▶ queue-projector ─▶ cti.queue-stats
  * undecodable / inapplicable records from any input ─▶ cti.dead-letter
  * </pre>
+ *
+ * One hop from an agent change to its team: the agent projector sends the team a small delta
+ * (the member's category at an agent version), the team projector keeps its members and derives
+ * the team's figures from them (ADR 017).
  */
 public final class EngineTopology {
-    public static final String AGENT_STATE_TABLE = "agent-state-table";
-    public static final String TEAM_STATS_STORE = "team-stats-store";
+    public static final String TEAM_PROJECTIONS = TeamProcessor.TEAMS;
     public static final String QUEUE_PROJECTIONS = QueueProcessor.PROJECTIONS;
     public static final String AGENT_PROJECTIONS = AgentProcessor.PROJECTIONS;
 
@@ -55,6 +56,11 @@ public final class EngineTopology {
     }
 
     public static Topology build(EngineConfig config, ValueSerdes serdes, EngineMetrics metrics) {
+        return build(config, serdes, metrics, CommitWatch.none());
+    }
+
+    /** @param commits what this instance's consumers committed: kept outputs older than that are dropped ({@link AgentLedger}) */
+    static Topology build(EngineConfig config, ValueSerdes serdes, EngineMetrics metrics, CommitWatch commits) {
         StreamsBuilder builder = new StreamsBuilder();
         Serde<String> keys = Serdes.String();
         Serde<AgentSnapshot> snapshotSerde = serdes.of(AgentSnapshot.class);
@@ -92,6 +98,7 @@ public final class EngineTopology {
                         }
                     }
                 });
+        builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, TeamProcessor.TEAMS), keys, serdes.of(TeamEntry.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.PROJECTIONS), keys, serdes.of(QueueProjection.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.CALLS), keys, serdes.of(QueueCall.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.WAITING), keys, serdes.of(QueueCall.class)));
@@ -101,26 +108,23 @@ public final class EngineTopology {
         KStream<String, byte[]> events = builder.stream(CtiTopics.AGENT_EVENTS.topicName(), Consumed.with(keys, Serdes.ByteArray()).withName("agent-events-in"));
         Map<String, KStream<String, SpecificRecord>> agentOut = roster.merge(events, Named.as("agent-inputs"))
                 // a processor per task, each with its own deserializers: nothing shared between stream threads
-                .process(() -> new AgentProcessor(config, metrics, serdes.of(AgentEvent.class).deserializer(),
+                .process(() -> new AgentProcessor(config, metrics, commits, serdes.of(AgentEvent.class).deserializer(),
                                 serdes.of(AgentProfile.class).deserializer(), serdes.of(io.ctistream.events.ConnectorStatus.class).deserializer()),
                         Named.as("agent-projector"), AgentProcessor.PROJECTIONS, AgentProcessor.EVENT_IDS, AgentProcessor.REMOVED)
                 .split(Named.as("agent-out-"))
                 .branch((k, v) -> v == null || v instanceof AgentSnapshot, Branched.as("snapshots"))
+                .branch((k, v) -> v instanceof TeamMemberDelta, Branched.as("members"))
                 .branch((k, v) -> v instanceof QueueSignal, Branched.as("signals"))
                 .defaultBranch(Branched.as("dead"));
 
-        KStream<String, AgentSnapshot> snapshots = agentOut.get("agent-out-snapshots").mapValues(v -> (AgentSnapshot) v, Named.as("as-snapshot"));
-        snapshots.to(CtiTopics.AGENT_STATE.topicName(), Produced.with(keys, snapshotSerde).withName("agent-state-out"));
+        agentOut.get("agent-out-snapshots").mapValues(v -> (AgentSnapshot) v, Named.as("as-snapshot"))
+                .to(CtiTopics.AGENT_STATE.topicName(), Produced.with(keys, snapshotSerde).withName("agent-state-out"));
 
-        // teams: a grouped-table aggregation subtracts an agent from its old team and adds it to its new one
-        snapshots.toTable(Named.as("agent-state-as-table"),
-                        Materialized.<String, AgentSnapshot>as(table(persistent, AGENT_STATE_TABLE)).withKeySerde(keys).withValueSerde(snapshotSerde))
-                .filter((agentId, s) -> s.getTeamId() != null, Named.as("agents-in-a-team"))
-                .groupBy((agentId, s) -> KeyValue.pair(s.getTeamId(), s), Grouped.with("agents-by-team", keys, snapshotSerde))
-                .aggregate(TeamAggregator::empty, TeamAggregator::add, TeamAggregator::subtract, Named.as("team-aggregate"),
-                        Materialized.<String, TeamSnapshot>as(table(persistent, TEAM_STATS_STORE)).withKeySerde(keys)
-                                .withValueSerde(serdes.of(TeamSnapshot.class)))
-                .toStream(Named.as("team-changes"))
+        // teams: one hop, keyed by team id, from the agent projector's member deltas
+        agentOut.get("agent-out-members").mapValues(v -> (TeamMemberDelta) v, Named.as("as-member-delta"))
+                .repartition(Repartitioned.<String, TeamMemberDelta>as("team-members").withKeySerde(keys)
+                        .withValueSerde(serdes.of(TeamMemberDelta.class)))
+                .process(() -> new TeamProcessor(config), Named.as("team-projector"), TeamProcessor.TEAMS)
                 .to(CtiTopics.TEAM_STATS.topicName(), Produced.with(keys, serdes.of(TeamSnapshot.class)).withName("team-stats-out"));
 
         // queues: platform queue events and agent call events naming a queue, repartitioned by queue id
@@ -150,10 +154,5 @@ public final class EngineTopology {
      */
     private static KeyValueBytesStoreSupplier kv(boolean persistent, String name) {
         return persistent ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
-    }
-
-    /** A timestamped store for the DSL tables, which read and write values with their timestamps. */
-    private static KeyValueBytesStoreSupplier table(boolean persistent, String name) {
-        return persistent ? Stores.persistentTimestampedKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
     }
 }

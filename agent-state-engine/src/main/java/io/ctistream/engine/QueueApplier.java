@@ -45,17 +45,29 @@ final class QueueApplier {
                 .setKind(kind).setAt(at).setAgentId(agentId).build();
     }
 
-    /** The call's record after the signal, and what changed in the day's figures. */
-    record CallStep(QueueCall call, int offered, int answered, int abandoned, Long answerWaitMillis, Long handleMillis) {
+    /**
+     * The call's record after the signal, and what changed in the day's figures; {@code waitCorrection}
+     * is what a late first sight added to a wait already counted, {@code withinCorrection} -1 when it
+     * took the call out of the service level.
+     */
+    record CallStep(QueueCall call, int offered, int answered, int abandoned, Long answerWaitMillis, Long handleMillis,
+                    Long waitCorrection, int withinCorrection) {
     }
 
-    CallStep applyToCall(QueueCall current, QueueSignal s) {
+    /**
+     * Applies a signal read at {@code partition}/{@code offset} to the call. The call records the
+     * position of the signal, and of the signal that counted each of its counters, so that a replay
+     * after a crash can tell what the call already reflects ({@link #recount}).
+     */
+    CallStep applyToCall(QueueCall current, QueueSignal s, int partition, long offset) {
         long at = s.getAt().toEpochMilli();
         int offered = 0;
         int answered = 0;
         int abandoned = 0;
         Long wait = null;
         Long handle = null;
+        Long waitCorrection = null;
+        int withinCorrection = 0;
         QueueCall.Builder call;
         if (current == null) {
             call = QueueCall.newBuilder().setEnteredAt(s.getAt()).setInQueue(false).setAbandoned(false).setHandled(false).setLastSeenAt(s.getAt());
@@ -69,6 +81,18 @@ final class QueueApplier {
             call = QueueCall.newBuilder(current).setLastSeenAt(later(current.getLastSeenAt(), s.getAt()));
             if (s.getKind() == QueueSignalKind.ENTERED && s.getAt().isBefore(current.getEnteredAt())) {
                 call.setEnteredAt(s.getAt()); // the queue saw it before the agent's phone did
+                if (current.getAnsweredAt() != null && current.getAnswerWaitMillis() != null && current.getWaitCorrectedPosition() < 0) {
+                    // ... and says so after the answer was counted from the phone's first sight: the speed of
+                    // answer is measured from the queue's entry whichever report arrives first (two topics, no order)
+                    long waited = Math.max(0, current.getAnsweredAt().toEpochMilli() - s.getAt().toEpochMilli());
+                    long counted = current.getAnswerWaitMillis();
+                    if (waited > counted) {
+                        long threshold = config.serviceLevelThreshold().toMillis();
+                        waitCorrection = waited - counted;
+                        withinCorrection = counted <= threshold && waited > threshold ? -1 : 0;
+                        call.setWaitCorrectedPosition(offset).setWaitCorrectionMillis(waitCorrection).setWithinThresholdCorrection(withinCorrection);
+                    }
+                }
             }
         }
         long enteredAt = call.getEnteredAt().toEpochMilli();
@@ -103,7 +127,50 @@ final class QueueApplier {
             case OTHER -> {
             }
         }
-        return new CallStep(call.build(), offered, answered, abandoned, wait, handle);
+        if (current != null && current.getPartition() != partition) {
+            // positions from another partition (or from before positions were kept) say nothing about this one
+            call.setOfferedPosition(-1).setAnsweredPosition(-1).setAbandonedPosition(-1).setHandledPosition(-1);
+            if (waitCorrection == null) {
+                call.setWaitCorrectedPosition(-1);
+            }
+        }
+        call.setPartition(partition).setPosition(offset);
+        if (offered == 1) {
+            call.setOfferedPosition(offset);
+        }
+        if (answered == 1) {
+            call.setAnsweredPosition(offset).setAnswerWaitMillis(wait);
+        }
+        if (abandoned == 1) {
+            call.setAbandonedPosition(offset);
+        }
+        if (handle != null) {
+            call.setHandledPosition(offset).setHandleMillis(handle);
+        }
+        return new CallStep(call.build(), offered, answered, abandoned, wait, handle, waitCorrection, withinCorrection);
+    }
+
+    /**
+     * What the signal at {@code offset} counted, read back from a call that already reflects it: the
+     * queue's own record lost that write in a crash (another store, another changelog) and counts
+     * exactly this again, no more.
+     */
+    static CallStep recount(QueueCall call, long offset) {
+        boolean answered = call.getAnsweredPosition() == offset;
+        boolean corrected = call.getWaitCorrectedPosition() == offset;
+        return new CallStep(call, call.getOfferedPosition() == offset ? 1 : 0, answered ? 1 : 0, call.getAbandonedPosition() == offset ? 1 : 0,
+                answered ? call.getAnswerWaitMillis() : null, call.getHandledPosition() == offset ? call.getHandleMillis() : null,
+                corrected ? call.getWaitCorrectionMillis() : null, corrected ? call.getWithinThresholdCorrection() : 0);
+    }
+
+    /** True when the record already reflects the signal at {@code partition}/{@code offset}. */
+    static boolean reflects(QueueCall call, int partition, long offset) {
+        return call != null && call.getPartition() == partition && offset <= call.getPosition();
+    }
+
+    /** True when the queue's figures already count the signal at {@code partition}/{@code offset}. */
+    static boolean reflects(QueueProjection queue, int partition, long offset) {
+        return queue != null && queue.getPartition() == partition && offset <= queue.getPosition();
     }
 
     /** The queue's projection after one call step; {@code live} are the queue's waiting calls after it, null when they did not change. */
@@ -124,6 +191,10 @@ final class QueueApplier {
             if (step.answerWaitMillis() <= config.serviceLevelThreshold().toMillis()) {
                 next.setAnsweredWithinThreshold(p.getAnsweredWithinThreshold() + 1);
             }
+        }
+        if (countsToday && step.waitCorrection() != null) {
+            next.setAnswerWaitSumMillis(next.getAnswerWaitSumMillis() + step.waitCorrection())
+                    .setAnsweredWithinThreshold(next.getAnsweredWithinThreshold() + step.withinCorrection());
         }
         if (countsToday && step.handleMillis() != null) {
             next.setHandledCount(p.getHandledCount() + 1).setHandleSumMillis(p.getHandleSumMillis() + step.handleMillis());
@@ -168,7 +239,9 @@ final class QueueApplier {
                 .setOldestWaitingSince(current != null ? current.getSnapshot().getOldestWaitingSince() : null)
                 .setVersion(current != null ? current.getSnapshot().getVersion() : 0)
                 .setUpdatedAt(Instant.ofEpochMilli(now)).build();
-        return QueueProjection.newBuilder().setSnapshot(snap).build();
+        // a new day keeps the input position: the figures it starts from are still those of every signal up to it
+        return QueueProjection.newBuilder().setSnapshot(snap).setPartition(current != null ? current.getPartition() : -1)
+                .setPosition(current != null ? current.getPosition() : -1).build();
     }
 
     static QueueProjection bump(QueueProjection before, QueueProjection after, long now) {

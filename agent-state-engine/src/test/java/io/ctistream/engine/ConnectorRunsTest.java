@@ -267,6 +267,6 @@ class ConnectorRunsTest {
     }
 
     private AgentSnapshot last() {
-        return engine.agentTable().get(alice).value();
+        return engine.agentNow(alice);
     }
 }

@@ -20,6 +20,8 @@ import io.ctistream.events.QueueEvent;
 import io.ctistream.events.QueueSnapshot;
 import io.ctistream.events.SubscriptionChanged;
 import io.ctistream.events.TeamSnapshot;
+import io.ctistream.events.internal.AgentProjection;
+import io.ctistream.events.internal.TeamEntry;
 import io.ctistream.schemas.CtiTopics;
 import io.ctistream.schemas.PlainAvroSerde;
 import java.nio.file.Files;
@@ -40,7 +42,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /** The engine's topology in a {@code TopologyTestDriver}, with builders for canonical events. */
 final class EngineDriver implements AutoCloseable {
@@ -203,22 +204,65 @@ final class EngineDriver implements AutoCloseable {
         queueEvents.pipeInput(queueId, write(e, QueueEvent.class), at);
     }
 
-    KeyValueStore<String, ValueAndTimestamp<AgentSnapshot>> agentTable() {
-        return driver.getTimestampedKeyValueStore(EngineTopology.AGENT_STATE_TABLE);
+    KeyValueStore<String, AgentProjection> projections() {
+        return driver.getKeyValueStore(EngineTopology.AGENT_PROJECTIONS);
     }
 
-    KeyValueStore<String, ValueAndTimestamp<TeamSnapshot>> teamStore() {
-        return driver.getTimestampedKeyValueStore(EngineTopology.TEAM_STATS_STORE);
+    KeyValueStore<String, TeamEntry> teams() {
+        return driver.getKeyValueStore(EngineTopology.TEAM_PROJECTIONS);
     }
 
+    /** The agent's snapshot as the engine holds it now; null for an agent it does not know or that left the roster. */
     AgentSnapshot agentNow(String agentId) {
-        var v = agentTable().get(agentId);
-        return v == null ? null : v.value();
+        AgentProjection p = projections().get(agentId);
+        return p == null || p.getRemoved() ? null : p.getSnapshot();
+    }
+
+    /** Every agent the engine holds now (not those that left the roster). */
+    Map<String, AgentSnapshot> agentsNow() {
+        Map<String, AgentSnapshot> all = new java.util.TreeMap<>();
+        try (var it = projections().all()) {
+            it.forEachRemaining(kv -> {
+                if (!kv.value.getRemoved()) {
+                    all.put(kv.key, kv.value.getSnapshot());
+                }
+            });
+        }
+        return all;
+    }
+
+    /** Every entry of one of the engine's key-value stores now, in key order. */
+    <V> Map<String, V> dump(String store) {
+        Map<String, V> all = new java.util.TreeMap<>();
+        KeyValueStore<String, V> kv = driver.getKeyValueStore(store);
+        try (var it = kv.all()) {
+            it.forEachRemaining(e -> all.put(e.key, e.value));
+        }
+        return all;
+    }
+
+    /** Puts entries into one of the engine's key-value stores, as a restore from its changelog would. */
+    <V> void load(String store, Map<String, V> entries) {
+        KeyValueStore<String, V> kv = driver.getKeyValueStore(store);
+        entries.forEach(kv::put);
+    }
+
+    /** Sends a roster tombstone and any record of a scenario, as a real broker test sends it. */
+    void send(Scenario.Step s) {
+        if (s.event() != null) {
+            send(s.event());
+        } else if (s.queueEvent() != null) {
+            queueEvents.pipeInput(s.queueEvent().getQueueId(), write(s.queueEvent(), QueueEvent.class), s.at());
+        } else if (s.leaver() != null) {
+            roster.pipeInput(s.leaver(), (byte[]) null, s.at());
+        } else {
+            profile(s.profile(), s.at());
+        }
     }
 
     TeamSnapshot teamNow(String teamId) {
-        var v = teamStore().get(teamId);
-        return v == null ? null : v.value();
+        TeamRules.Team t = TeamProcessor.read(teams(), teamId);
+        return t == null ? null : TeamRules.snapshot(t);
     }
 
     static <T extends SpecificRecord> byte[] write(T value, Class<T> type) {

@@ -6,6 +6,7 @@ import io.ctistream.events.AgentState;
 import io.ctistream.events.CallState;
 import io.ctistream.events.LinkState;
 import io.ctistream.events.Platform;
+import io.ctistream.events.QueueEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +28,14 @@ record Scenario(Instant start, List<AgentProfile> roster, List<Step> steps) {
     /** How long before the clock the last record of {@link #endingBefore} is stamped. */
     static final Duration LEAD = Duration.ofMinutes(1);
 
-    /** One input record, in the order it is sent: an event, or a roster change. */
-    record Step(AgentEvent event, AgentProfile profile, Instant at) {
+    /**
+     * One input record, in the order it is sent: an agent event, a roster entry, a queue event, or
+     * an agent leaving the roster ({@code leaver}, a tombstone).
+     */
+    record Step(AgentEvent event, AgentProfile profile, Instant at, QueueEvent queueEvent, String leaver) {
+        Step(AgentEvent event, AgentProfile profile, Instant at) {
+            this(event, profile, at, null, null);
+        }
     }
 
     /** The morning of {@code seed}, placed so that its last record is stamped {@link #LEAD} before {@code clock} reads now. */

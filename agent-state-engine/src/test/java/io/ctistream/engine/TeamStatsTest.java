@@ -151,13 +151,10 @@ class TeamStatsTest {
 
     private static void assertTeamsMatchAgents(EngineDriver engine, List<String> teams) {
         Map<String, EnumMap<WallboardCategory, Integer>> tally = new HashMap<>();
-        try (var all = engine.agentTable().all()) {
-            all.forEachRemaining(kv -> {
-                AgentSnapshot s = kv.value.value();
-                if (s.getTeamId() != null) {
-                    tally.computeIfAbsent(s.getTeamId(), t -> new EnumMap<>(WallboardCategory.class)).merge(s.getCategory(), 1, Integer::sum);
-                }
-            });
+        for (AgentSnapshot s : engine.agentsNow().values()) {
+            if (s.getTeamId() != null) {
+                tally.computeIfAbsent(s.getTeamId(), t -> new EnumMap<>(WallboardCategory.class)).merge(s.getCategory(), 1, Integer::sum);
+            }
         }
         for (String t : teams) {
             EnumMap<WallboardCategory, Integer> expected = tally.getOrDefault(t, new EnumMap<>(WallboardCategory.class));

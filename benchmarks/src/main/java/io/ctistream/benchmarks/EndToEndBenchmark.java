@@ -27,8 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * measured from just before the simulator is told to change the agent to the client's receipt of
  * the state frame showing it. Everything runs in this JVM on this machine's cores.
  *
- * <p>Args: {@code [agents=200] [seconds=20] [rates=200,2000,4000,6000] [commitInterval=100ms]}.
- * For each rate: changes are spread over the agents round robin (READY / NOT_READY alternately),
+ * <p>Args: {@code [agents=200] [seconds=20] [rates=200,2000,4000,6000] [commitInterval=100ms] [warmUpSeconds=seconds]}.
+ * The demo roster of {@code agents} puts three fifths of them on BroadWorks; the changes are made to
+ * those that are not hot-desk (330 agents give 178).
+ * First a warm-up round at the first rate for {@code warmUpSeconds}, not reported (JIT, first
+ * transactions). For each rate: changes are spread over the agents round robin (READY / NOT_READY alternately),
  * paced by wall clock; latencies of the changes that arrive are reported as p50/p95/p99/max with the
  * achieved rate and how many never arrived within 10 s of the run's end.
  */
@@ -48,6 +51,9 @@ public final class EndToEndBenchmark {
         }
     }
 
+    /** The demo's default: three BroadWorks teams, one on AES, one on Finesse. */
+    private static final int DEMO_TEAMS = 5;
+
     private record Sent(long nanos, String state) {
     }
 
@@ -56,17 +62,21 @@ public final class EndToEndBenchmark {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int[] rates = Arrays.stream((args.length > 2 ? args[2] : "200,2000,4000,6000").split(",")).mapToInt(Integer::parseInt).toArray();
         String commit = args.length > 3 ? args[3] : "100ms";
+        int warmUpSeconds = args.length > 4 ? Integer.parseInt(args[4]) : seconds;
         var dir = Files.createTempDirectory("ctistream-e2e-bench-");
         String[] ports = Arrays.stream(LoopbackPorts.free(4)).mapToObj(Integer::toString).toArray(String[]::new);
         try (AllInOne all = AllInOne.start(ConfigSource.from(Map.of(EmbeddedConfig.DATA_DIR, dir.toString(),
                 EmbeddedConfig.KAFKA_PORT, ports[0], EmbeddedConfig.REGISTRY_PORT, ports[1], EmbeddedConfig.DEMO_AGENTS, Integer.toString(agents),
+                EmbeddedConfig.DEMO_TEAMS, Integer.toString(DEMO_TEAMS),
                 EmbeddedConfig.DEMO_CALLS_PER_MINUTE, "0", "CTISTREAM_ENGINE_HTTP_PORT", ports[2], "CTISTREAM_PUSH_PORT", ports[3],
                 "CTISTREAM_ENGINE_COMMIT_INTERVAL", commit, "CTISTREAM_LOG_LEVEL", "WARN")), true)) {
             BroadWorksSimulator sim = all.demo().simulator();
             List<String> users = new ArrayList<>();
-            for (int i = 1; i <= agents; i++) {
-                if ((i - 1) % 10 != 0) { // hot-desk agents need a guest sign-in first: leave them out
-                    users.add(String.format("agent%03d", i));
+            for (var p : DemoRoster.build(agents, DEMO_TEAMS, 1)) {
+                // the BroadWorks simulator's users only (the demo's last teams are on Finesse and AES); hot-desk agents
+                // need a guest sign-in first: leave them out
+                if (p.getPlatform() == io.ctistream.events.Platform.BROADWORKS && p.getHotelingGuestAddress() == null) {
+                    users.add(p.getAgentId().substring(p.getAgentId().indexOf('/') + 1));
                 }
             }
             Map<String, ArrayDeque<Sent>> pending = new HashMap<>();
@@ -101,8 +111,8 @@ public final class EndToEndBenchmark {
             // every agent logged on and READY first, so each change below is a real change
             sim.setAgentStates(users, "ready", null);
             Thread.sleep(5_000); // let the initial full states settle (a benchmark, not a test)
-            report("e2e: %d agents, engine commit interval %s, %d s per rate, cores=%d", users.size(), commit, seconds,
-                    Runtime.getRuntime().availableProcessors());
+            report("e2e: %d agents, engine commit interval %s, %d s per rate after a %d s warm-up, cores=%d", users.size(), commit, seconds,
+                    warmUpSeconds, Runtime.getRuntime().availableProcessors());
             boolean[] ready = new boolean[users.size()];
             Arrays.fill(ready, true);
             int[] withWarmUp = new int[rates.length + 1];
@@ -117,7 +127,7 @@ public final class EndToEndBenchmark {
                 received.set(0);
                 long sent = 0;
                 long start = System.nanoTime();
-                long end = start + TimeUnit.SECONDS.toNanos(seconds);
+                long end = start + TimeUnit.SECONDS.toNanos(signedRate < 0 ? warmUpSeconds : seconds);
                 int next = 0;
                 while (System.nanoTime() < end) {
                     long due = start + (long) (sent * 1e9 / rate);

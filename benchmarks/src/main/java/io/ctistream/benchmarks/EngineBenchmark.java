@@ -48,15 +48,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li><b>throughput</b>: {@code events} agent events for {@code agents} agents are written first,
  *   then one engine starts; the clock runs from RUNNING until its consumer group has no lag on
  *   {@code cti.agent-events};</li>
- *   <li><b>latency</b>: the same engine then gets events at a fixed {@code rate} for
- *   {@code seconds}; for every published snapshot, latency = the moment a read_committed consumer
- *   receives it − the event's ingest time (set when it was produced).</li>
+ *   <li><b>latency</b>: the same engine then gets events at a fixed {@code rate}, first for
+ *   {@code warmUp} seconds not reported, then for {@code seconds}; for every published agent
+ *   snapshot, latency = the moment a read_committed consumer receives it − the event's ingest time
+ *   (set when it was produced); for every published team snapshot (the team path), the moment it
+ *   is received − its {@code updatedAt} (the time the agent change it shows was made).</li>
  * </ol>
  * Broker, registry, engine, producer and consumer share one JVM and the machine's cores.
  *
  * <p>Run: {@code java -Xmx6g -cp "benchmarks/target/classes:benchmarks/target/lib/*"
- * io.ctistream.benchmarks.EngineBenchmark 10000 1000000 2000 30 100 PERSISTENT}
- * (agents, events, rate/s, seconds, commit interval ms, PERSISTENT or IN_MEMORY stores).
+ * io.ctistream.benchmarks.EngineBenchmark 10000 1000000 2000 30 100 PERSISTENT 20}
+ * (agents, events, rate/s, seconds, commit interval ms, PERSISTENT or IN_MEMORY stores, warm-up seconds).
  */
 public final class EngineBenchmark {
     private EngineBenchmark() {
@@ -69,6 +71,7 @@ public final class EngineBenchmark {
         int seconds = arg(args, 3, 30);
         int commitMs = arg(args, 4, 100);
         EngineConfig.StoreKind stores = args.length > 5 ? EngineConfig.StoreKind.valueOf(args[5]) : EngineConfig.StoreKind.PERSISTENT;
+        int warmUp = arg(args, 6, 20);
         System.out.printf("machine: %d cores, max heap %d MiB, java %s%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.temporary());
@@ -104,29 +107,43 @@ public final class EngineBenchmark {
                     long started = System.nanoTime();
                     awaitNoLag(admin, config.applicationId());
                     double secs = (System.nanoTime() - started) / 1e9;
-                    System.out.printf("THROUGHPUT %d events for %d agents in %.1f s = %.0f events/s (commit interval %d ms, exactly_once_v2, %s stores)%n",
-                            events, agents, secs, events / secs, commitMs, stores);
+                    System.out.printf("THROUGHPUT %d events for %d agents in %.1f s = %.0f events/s (commit interval %d ms, %s, %s stores)%n",
+                            events, agents, secs, events / secs, commitMs, guarantee(engine), stores);
 
-                    latency(kafka.bootstrapServers(), registry.url(), producer, load, rate, seconds, commitMs);
+                    if (warmUp > 0) {
+                        latency(kafka.bootstrapServers(), registry.url(), producer, load, rate, warmUp, commitMs, false);
+                    }
+                    latency(kafka.bootstrapServers(), registry.url(), producer, load, rate, seconds, commitMs, true);
                 }
             }
         }
         System.exit(0);
     }
 
+    /** The processing guarantee the engine runs with, as its configuration says. */
+    private static String guarantee(AgentStateEngine engine) {
+        try {
+            return String.valueOf(engine.config().getClass().getMethod("guarantee").invoke(engine.config()));
+        } catch (ReflectiveOperationException e) {
+            return "EXACTLY_ONCE_V2"; // the engine before issue #20 had no choice
+        }
+    }
+
     private static void latency(String bootstrap, String registryUrl, KafkaProducer<String, SpecificRecord> producer, Load load,
-                                int rate, int seconds, int commitMs) {
+                                int rate, int seconds, int commitMs, boolean report) {
         try (var consumer = new KafkaConsumer<String, SpecificRecord>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-latency-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5),
                 new StringDeserializer(), CtiSerdes.<SpecificRecord>valueDeserializer(registryUrl))) {
-            consumer.subscribe(List.of(CtiTopics.AGENT_STATE.topicName()));
+            consumer.subscribe(List.of(CtiTopics.AGENT_STATE.topicName(), CtiTopics.TEAM_STATS.topicName()));
             while (consumer.assignment().isEmpty()) {
                 consumer.poll(Duration.ofMillis(100));
             }
             long[] samples = new long[rate * seconds * 2];
             int[] count = {0};
+            long[] teamSamples = new long[rate * seconds * 4];
+            int[] teamCount = {0};
             Thread sender = new Thread(() -> {
                 long interval = 1_000_000_000L / rate;
                 long next = System.nanoTime();
@@ -145,8 +162,14 @@ public final class EngineBenchmark {
                     long now = System.currentTimeMillis();
                     if (r.value() instanceof AgentSnapshot s && s.getLastEventIngestedAt() != null && count[0] < samples.length) {
                         samples[count[0]++] = now - s.getLastEventIngestedAt().toEpochMilli();
+                    } else if (r.value() instanceof io.ctistream.events.TeamSnapshot t && teamCount[0] < teamSamples.length) {
+                        teamSamples[teamCount[0]++] = now - t.getUpdatedAt().toEpochMilli();
                     }
                 }
+            }
+            if (!report) {
+                System.out.printf("(warm-up: %d s at %d events/s, %d snapshots, not reported)%n", seconds, rate, count[0]);
+                return;
             }
             long[] sorted = Arrays.copyOf(samples, count[0]);
             Arrays.sort(sorted);
@@ -156,6 +179,12 @@ public final class EngineBenchmark {
             }
             System.out.printf("LATENCY %d snapshots at %d events/s for %d s (commit interval %d ms): p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
                     sorted.length, rate, seconds, commitMs, pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted[sorted.length - 1]);
+            long[] team = Arrays.copyOf(teamSamples, teamCount[0]);
+            Arrays.sort(team);
+            if (team.length > 0) {
+                System.out.printf("TEAM PATH %d team snapshots (agent change made -> team snapshot received): p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
+                        team.length, pct(team, 50), pct(team, 90), pct(team, 99), team[team.length - 1]);
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import io.ctistream.events.internal.AgentProjection;
 import io.ctistream.events.internal.QueueCall;
 import io.ctistream.events.internal.QueueProjection;
 import io.ctistream.events.internal.QueueSignal;
+import io.ctistream.events.internal.TeamMemberDelta;
+import io.ctistream.events.internal.TeamEntry;
 import java.util.List;
 import org.apache.avro.Schema;
 
@@ -18,6 +20,6 @@ public final class InternalSchemas {
 
     public static List<Schema> all() {
         return List.of(AgentProjection.getClassSchema(), QueueProjection.getClassSchema(), QueueCall.getClassSchema(),
-                QueueSignal.getClassSchema());
+                QueueSignal.getClassSchema(), TeamEntry.getClassSchema(), TeamMemberDelta.getClassSchema());
     }
 }

@@ -18,6 +18,7 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
     static final String STATE_DIR = "CTISTREAM_ENGINE_STATE_DIR";
     static final String STANDBY_REPLICAS = "CTISTREAM_ENGINE_STANDBY_REPLICAS";
     static final String COMMIT_INTERVAL = "CTISTREAM_ENGINE_COMMIT_INTERVAL";
+    static final String GUARANTEE = "CTISTREAM_ENGINE_GUARANTEE";
     static final String DEDUPE_WINDOW = "CTISTREAM_ENGINE_DEDUPE_WINDOW";
     static final String TIME_ZONE = "CTISTREAM_TIME_ZONE";
     static final String TENANT_TIME_ZONES = "CTISTREAM_TENANT_TIME_ZONES";
@@ -62,11 +63,21 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
                 config.zones(TENANT_TIME_ZONES),
                 positive(config, SERVICE_LEVEL_THRESHOLD, defaults.serviceLevelThreshold()),
                 defaults.queueCallRetention(), defaults.housekeepingInterval(), EngineConfig.StoreKind.PERSISTENT,
-                positive(config, CONNECTOR_LIVENESS, EngineConfig.DEFAULT_CONNECTOR_LIVENESS));
+                positive(config, CONNECTOR_LIVENESS, EngineConfig.DEFAULT_CONNECTOR_LIVENESS),
+                guarantee(config));
         String host = config.string(HTTP_HOST, defaultHost);
         int port = config.port(HTTP_PORT, 8082);
         String advertised = config.string(ADVERTISED_HOST, "0.0.0.0".equals(host) ? localHostName() : host);
         return new EngineSettings(engine, host, port, advertised, staticMemberId);
+    }
+
+    private static EngineConfig.Guarantee guarantee(ConfigSource config) {
+        String value = config.string(GUARANTEE, EngineConfig.Guarantee.AT_LEAST_ONCE.streamsValue());
+        try {
+            return EngineConfig.Guarantee.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigSource.ConfigException(GUARANTEE + " must be at_least_once or exactly_once_v2, was [" + value + "]");
+        }
     }
 
     String applicationServer() {

@@ -95,7 +95,10 @@ class ServiceSettingsTest {
                 "CTISTREAM_ENGINE_STANDBY_REPLICAS", "1", "CTISTREAM_ENGINE_ADVERTISED_HOST", "engine-0.engine")));
         assertThat(settings.engine().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
         assertThat(settings.engine().standbyReplicas()).isEqualTo(1);
-        assertThat(settings.engine().commitInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(settings.engine().commitInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.engine().guarantee()).isEqualTo(io.ctistream.engine.EngineConfig.Guarantee.AT_LEAST_ONCE);
+        assertThat(EngineSettings.standalone(ConfigSource.from(Map.of("CTISTREAM_KAFKA_BOOTSTRAP", "k:9092", "CTISTREAM_REGISTRY_URL", "http://r",
+                "CTISTREAM_ENGINE_GUARANTEE", "exactly_once_v2"))).engine().guarantee()).isEqualTo(io.ctistream.engine.EngineConfig.Guarantee.EXACTLY_ONCE_V2);
         assertThat(settings.httpHost()).isEqualTo("0.0.0.0");
         assertThat(settings.applicationServer()).isEqualTo("engine-0.engine:8082");
     }

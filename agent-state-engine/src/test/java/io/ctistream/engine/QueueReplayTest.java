@@ -1,0 +1,247 @@
+package io.ctistream.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ctistream.events.QueueSnapshot;
+import io.ctistream.events.internal.QueueCall;
+import io.ctistream.events.internal.QueueProjection;
+import io.ctistream.events.internal.QueueSignal;
+import io.ctistream.events.internal.QueueSignalKind;
+import io.ctistream.schemas.PlainAvroSerde;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Verifies the queue projector's counters under at-least-once (ADR 017), on the queue projector
+ * alone in {@code TopologyTestDriver}: a crash leaves its three stores (the queue's figures, each
+ * call's life, the waiting calls) each with a different number of its last writes — three
+ * changelogs, no order between them — and the signals are read again from the last committed
+ * offset. Every counter must still move once per call.
+ */
+class QueueReplayTest {
+    private static final String SALES = EngineDriver.queue("sales");
+    private static final Instant T0 = EngineDriver.T0;
+
+    /** The morning of QueueStatsTest, as the signals its two sources give rise to (the queue's and the agents'). */
+    private static final List<QueueSignal> MORNING = List.of(
+            signal("c1", QueueSignalKind.ENTERED, 0, null),
+            signal("c1", QueueSignalKind.OFFERED_TO_AGENT, 8, null),
+            signal("c1", QueueSignalKind.ANSWERED, 10, null),
+            signal("c1", QueueSignalKind.ANSWERED, 10, null), // the queue reports the answer too
+            signal("c2", QueueSignalKind.ENTERED, 30, null),
+            signal("c3", QueueSignalKind.ENTERED, 35, null),
+            signal("c2", QueueSignalKind.ABANDONED, 75, null),
+            signal("c3", QueueSignalKind.ANSWERED, 75, null),
+            signal("c1", QueueSignalKind.HANDLED, 160, 149_000L),
+            signal("c4", QueueSignalKind.ENTERED, 180, null),
+            signal("c4", QueueSignalKind.LEFT, 240, null),
+            signal("c5", QueueSignalKind.ENTERED, 300, null),
+            signal("c6", QueueSignalKind.OFFERED_TO_AGENT, 310, null), // a call only the agent's phone reports
+            signal("c6", QueueSignalKind.ANSWERED, 315, null),
+            signal("c6", QueueSignalKind.ENTERED, 290, null), // ... and the queue's report of it, arriving after the answer
+            signal("c6", QueueSignalKind.HANDLED, 400, 90_000L));
+
+    /** Verifies that signals sent twice (a resend upstream, at new offsets) count once. */
+    @Test
+    void signalsSentAgainCountOnce() throws Exception {
+        try (Queues q = new Queues()) {
+            MORNING.forEach(q::send);
+            QueueSnapshot once = q.figures();
+            MORNING.forEach(q::send);
+            assertThat(q.figures()).isEqualTo(once);
+            assertThat(once.getOfferedToday()).isEqualTo(6);
+            assertThat(once.getAnsweredToday()).isEqualTo(3);
+            assertThat(once.getAbandonedToday()).isEqualTo(1);
+            assertThat(once.getCallsInQueue()).isEqualTo(1);
+            assertThat(once.getAverageHandleTimeMillis()).isEqualTo((149_000L + 90_000L) / 2);
+            assertThat(once.getAverageSpeedOfAnswerMillis()).as("c1 10 s, c3 40 s, c6 25 s from the queue's entry").isEqualTo(25_000L);
+            assertThat(once.getServiceLevelPercent()).as("c1 of 3 answered and 1 abandoned").isEqualTo(25.0);
+        }
+    }
+
+    /**
+     * Verifies that the speed of answer and the service level are measured from the queue's entry
+     * whether the queue's report arrives before the agent's answer or after it (two topics, no order
+     * between them: a live run and a replay of a backlog interleave them differently).
+     */
+    @Test
+    void aLateEntryGivesTheSameSpeedOfAnswerAsAnEarlyOne() throws Exception {
+        List<QueueSignal> inOrder = List.of(signal("c1", QueueSignalKind.ENTERED, 0, null),
+                signal("c1", QueueSignalKind.OFFERED_TO_AGENT, 25, null), signal("c1", QueueSignalKind.ANSWERED, 30, null));
+        List<QueueSignal> entryLast = List.of(inOrder.get(1), inOrder.get(2), inOrder.get(0));
+        try (Queues early = new Queues(); Queues late = new Queues()) {
+            inOrder.forEach(early::send);
+            entryLast.forEach(late::send);
+            assertThat(late.figures()).isEqualTo(early.figures());
+            assertThat(early.figures().getAverageSpeedOfAnswerMillis()).isEqualTo(30_000L);
+            assertThat(early.figures().getServiceLevelPercent()).isZero();
+        }
+    }
+
+    /**
+     * Verifies the crash states that break a per-call dedupe kept apart from the counters: the calls'
+     * store kept everything and the figures nothing (the answers must be counted, from what each
+     * call says it counted where), the figures everything and the calls nothing (nothing may be
+     * counted twice), and the waiting index behind or ahead of both.
+     */
+    @Test
+    void theNamedCrashStatesEndWhereTheUninterruptedRunEnds() throws Exception {
+        Recorded run = Recorded.of(MORNING);
+        int n = MORNING.size();
+        for (int[] cut : List.of(new int[] {0, n, n}, new int[] {n, 0, 0}, new int[] {n, n, 0}, new int[] {0, 0, n},
+                new int[] {3, n, 1}, new int[] {n, 2, 9})) {
+            assertThat(run.replayedFrom(cut, false)).as("figures after %d, calls after %d, waiting after %d", cut[0], cut[1], cut[2])
+                    .isEqualTo(run.end);
+        }
+    }
+
+    /** Verifies the same over random crash states. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 20, 2026})
+    void anyCrashStateEndsWhereTheUninterruptedRunEnds(long seed) throws Exception {
+        Recorded run = Recorded.of(MORNING);
+        Random random = new Random(seed);
+        int n = MORNING.size();
+        for (int i = 0; i < 40; i++) {
+            int[] cut = {random.nextInt(n + 1), random.nextInt(n + 1), random.nextInt(n + 1)};
+            assertThat(run.replayedFrom(cut, false)).as("figures after %d, calls after %d, waiting after %d (seed %d)", cut[0], cut[1], cut[2], seed)
+                    .isEqualTo(run.end);
+        }
+    }
+
+    /** Verifies that the positions are what makes it exact: without them, a call store ahead of the figures loses the answers. */
+    @Test
+    void withoutPositionsACrashLosesCounts() throws Exception {
+        Recorded run = Recorded.of(MORNING);
+        int n = MORNING.size();
+        QueueSnapshot wrong = run.replayedFrom(new int[] {0, n, n}, true);
+        assertThat(wrong.getAnsweredToday()).isLessThan(run.end.getAnsweredToday());
+    }
+
+    private static QueueSignal signal(String call, QueueSignalKind kind, int atSeconds, Long handleMillis) {
+        return QueueSignal.newBuilder().setTenant(EngineDriver.TENANT).setQueueId(SALES).setCallId(call).setKind(kind)
+                .setAt(T0.plusSeconds(atSeconds)).setHandleMillis(handleMillis).build();
+    }
+
+    /** An uninterrupted run: its stores after every signal, and its figures at the end. */
+    private record Recorded(List<List<Map<String, Object>>> storesAfter, QueueSnapshot end) {
+        static Recorded of(List<QueueSignal> signals) throws Exception {
+            List<List<Map<String, Object>>> after = new ArrayList<>();
+            try (Queues q = new Queues()) {
+                after.add(q.stores());
+                for (QueueSignal s : signals) {
+                    q.send(s);
+                    after.add(q.stores());
+                }
+                return new Recorded(after, q.figures());
+            }
+        }
+
+        /**
+         * A new run whose stores start as this run's were after {@code cut[0]} (figures),
+         * {@code cut[1]} (calls) and {@code cut[2]} (waiting) signals — what a crash left — and that
+         * reads every signal again at the same offsets. Its figures at the end.
+         */
+        QueueSnapshot replayedFrom(int[] cut, boolean withoutPositions) throws Exception {
+            try (Queues q = new Queues()) {
+                for (int s = 0; s < 3; s++) {
+                    Map<String, Object> entries = storesAfter.get(cut[s]).get(s);
+                    if (withoutPositions) {
+                        Map<String, Object> stripped = new TreeMap<>();
+                        entries.forEach((k, v) -> stripped.put(k, v instanceof QueueCall c
+                                ? QueueCall.newBuilder(c).setPartition(-1).setPosition(-1).build()
+                                : QueueProjection.newBuilder((QueueProjection) v).setPartition(-1).setPosition(-1).build()));
+                        entries = stripped;
+                    }
+                    q.load(Queues.STORES.get(s), entries);
+                }
+                MORNING.forEach(q::send);
+                return q.figures();
+            }
+        }
+    }
+
+    /** The queue projector alone, fed queue signals directly. */
+    private static final class Queues implements AutoCloseable {
+        static final List<String> STORES = List.of(QueueProcessor.PROJECTIONS, QueueProcessor.CALLS, QueueProcessor.WAITING);
+        private final TopologyTestDriver driver;
+        private final TestInputTopic<String, QueueSignal> signals;
+
+        Queues() throws Exception {
+            EngineConfig config = EngineConfig.defaults("unused:9092", "http://unused").withZones(ZoneId.of("UTC"), Map.of())
+                    .withStores(EngineConfig.StoreKind.IN_MEMORY);
+            StreamsBuilder b = new StreamsBuilder();
+            b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(QueueProcessor.PROJECTIONS), Serdes.String(),
+                    new PlainAvroSerde<>(QueueProjection.class)));
+            b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(QueueProcessor.CALLS), Serdes.String(),
+                    new PlainAvroSerde<>(QueueCall.class)));
+            b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(QueueProcessor.WAITING), Serdes.String(),
+                    new PlainAvroSerde<>(QueueCall.class)));
+            b.stream("signals", Consumed.with(Serdes.String(), new PlainAvroSerde<>(QueueSignal.class)))
+                    .process(() -> new QueueProcessor(config, new EngineMetrics()), QueueProcessor.PROJECTIONS, QueueProcessor.CALLS,
+                            QueueProcessor.WAITING)
+                    .to("queue-stats", Produced.with(Serdes.String(), new PlainAvroSerde<>(QueueSnapshot.class)));
+            Topology topology = b.build();
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "queue-replay-test");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("queue-replay-").toString());
+            driver = new TopologyTestDriver(topology, props, T0);
+            signals = driver.createInputTopic("signals", new StringSerializer(), new PlainAvroSerde<>(QueueSignal.class).serializer());
+        }
+
+        void send(QueueSignal s) {
+            signals.pipeInput(s.getQueueId(), s, s.getAt());
+        }
+
+        /** The queue's figures without their version (a count of updates, which replays add to) and wall-clock stamp. */
+        QueueSnapshot figures() {
+            KeyValueStore<String, QueueProjection> p = driver.getKeyValueStore(QueueProcessor.PROJECTIONS);
+            return QueueSnapshot.newBuilder(p.get(SALES).getSnapshot()).setVersion(0).setUpdatedAt(Instant.EPOCH).build();
+        }
+
+        List<Map<String, Object>> stores() {
+            List<Map<String, Object>> all = new ArrayList<>();
+            for (String name : STORES) {
+                Map<String, Object> entries = new TreeMap<>();
+                KeyValueStore<String, Object> kv = driver.getKeyValueStore(name);
+                try (var it = kv.all()) {
+                    it.forEachRemaining(e -> entries.put(e.key, e.value));
+                }
+                all.add(entries);
+            }
+            return all;
+        }
+
+        void load(String store, Map<String, Object> entries) {
+            KeyValueStore<String, Object> kv = driver.getKeyValueStore(store);
+            entries.forEach(kv::put);
+        }
+
+        @Override
+        public void close() {
+            driver.close();
+        }
+    }
+}
