@@ -50,10 +50,12 @@ public final class Main {
                        CTISTREAM_PUSH_JWKS_URL
               roster import FILE [--dry-run] [--remove-missing]
               roster export --tenant TENANT [--format csv|yaml] [--out FILE]
+              roster discover PLATFORM --tenant TENANT [--team-map ID=TEAM,...] [--out FILE]
                        put agents on the roster (cti.agents) from a CSV or YAML file, or write a
                        tenant's roster as one; every row is checked before anything is written,
-                       --dry-run prints the diff; against the same Kafka and registry
-                       (docs/roster.md; 'ctistream roster help' lists its options)
+                       --dry-run prints the diff; discover asks a platform (finesse) for its
+                       agents and prints the diff, writing only --out FILE for import; against
+                       the same Kafka and registry (docs/roster.md; 'ctistream roster help')
               version  print the version
               help     print this text
 

@@ -2,16 +2,21 @@ package io.ctistream.launcher.roster;
 
 import io.ctistream.admin.roster.RosterFormat;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The command line of {@code ctistream roster}: {@code import FILE [--dry-run] [--remove-missing]
- * [--format csv|yaml]} or {@code export --tenant T [--format csv|yaml] [--out FILE]}.
+ * [--format csv|yaml]}, {@code export --tenant T [--format csv|yaml] [--out FILE]} or {@code discover
+ * PLATFORM --tenant T [--team-map ID=TEAM,...] [--format csv|yaml] [--out FILE]}.
  */
-record RosterArgs(Action action, Path file, RosterFormat format, boolean dryRun, boolean removeMissing, String tenant) {
+record RosterArgs(Action action, Path file, RosterFormat format, boolean dryRun, boolean removeMissing, String tenant, String platform,
+                  Map<String, String> teamMap) {
     static final String USAGE = """
             usage: ctistream roster import FILE [--dry-run] [--remove-missing] [--format csv|yaml]
                    ctistream roster export --tenant TENANT [--format csv|yaml] [--out FILE]
+                   ctistream roster discover PLATFORM --tenant TENANT [--team-map ID=TEAM,...] [--out FILE]
 
               import            makes cti.agents hold the agents of FILE (CSV or YAML, by its extension
                                 or --format); every row is checked first, a bad one changes nothing
@@ -19,11 +24,15 @@ record RosterArgs(Action action, Path file, RosterFormat format, boolean dryRun,
               --remove-missing  removes agents of the file's tenants that are not in the file; without
                                 it they are kept and listed as "not in file, kept"
               export            writes the roster of TENANT (CSV by default) to stdout or --out FILE
+              discover          asks PLATFORM (finesse) for its agents and prints the diff its roster
+                                would bring; writes nothing to Kafka. --out FILE saves the proposed
+                                roster of TENANT for 'roster import FILE'. --team-map maps platform
+                                team ids to roster teams (docs/roster.md)
             Kafka and the registry: CTISTREAM_KAFKA_BOOTSTRAP, CTISTREAM_REGISTRY_URL (docs/roster.md)
             exit codes: 0 done, 1 Kafka or registry failed, 2 bad command line or settings, 3 file invalid
             """;
 
-    enum Action { IMPORT, EXPORT }
+    enum Action { IMPORT, EXPORT, DISCOVER }
 
     /** Thrown for a command line that cannot be run; its message says why. */
     static final class UsageException extends Exception {
@@ -40,8 +49,10 @@ record RosterArgs(Action action, Path file, RosterFormat format, boolean dryRun,
         Action action = switch (args.get(0)) {
             case "import" -> Action.IMPORT;
             case "export" -> Action.EXPORT;
+            case "discover" -> Action.DISCOVER;
             default -> throw new UsageException("unknown roster command [" + args.get(0) + "]");
         };
+        Map<String, String> teamMap = new LinkedHashMap<>();
         Path file = null;
         Path out = null;
         RosterFormat format = null;
@@ -59,6 +70,15 @@ record RosterArgs(Action action, Path file, RosterFormat format, boolean dryRun,
                 }
                 case "--tenant" -> tenant = value(args, ++i, a);
                 case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--team-map" -> {
+                    for (String pair : value(args, ++i, a).split(",")) {
+                        int eq = pair.indexOf('=');
+                        if (eq <= 0 || eq == pair.length() - 1) {
+                            throw new UsageException("--team-map takes PLATFORM_TEAM_ID=TEAM pairs, not [" + pair + "]");
+                        }
+                        teamMap.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+                    }
+                }
                 default -> {
                     if (a.startsWith("--") || file != null) {
                         throw new UsageException("unexpected [" + a + "]");
@@ -66,6 +86,9 @@ record RosterArgs(Action action, Path file, RosterFormat format, boolean dryRun,
                     file = Path.of(a);
                 }
             }
+        }
+        if (!teamMap.isEmpty() && action != Action.DISCOVER) {
+            throw new UsageException("--team-map is for discover");
         }
         if (action == Action.IMPORT) {
             if (file == null) {
@@ -77,19 +100,28 @@ record RosterArgs(Action action, Path file, RosterFormat format, boolean dryRun,
             Path in = file;
             format = format != null ? format : RosterFormat.of(in).orElseThrow(() -> new UsageException("cannot tell the format of ["
                     + in + "] from its name: give --format csv or --format yaml"));
-            return new RosterArgs(action, in, format, dryRun, removeMissing, null);
+            return new RosterArgs(action, in, format, dryRun, removeMissing, null, null, Map.of());
+        }
+        String platform = null;
+        if (action == Action.DISCOVER) {
+            if (file == null) {
+                throw new UsageException("discover needs the PLATFORM to ask (finesse)");
+            }
+            platform = file.toString(); // the positional argument
+            file = null;
         }
         if (file != null || dryRun || removeMissing) {
             throw new UsageException(file != null ? "export writes to --out FILE (or stdout), unexpected [" + file + "]"
+                    : action == Action.DISCOVER ? "discover never writes the roster: it is a dry run already; apply its --out FILE with import"
                     : "--dry-run and --remove-missing are for import");
         }
         if (tenant == null) {
-            throw new UsageException("export needs --tenant");
+            throw new UsageException(action.name().toLowerCase() + " needs --tenant");
         }
         if (format == null) {
             format = out == null ? RosterFormat.CSV : RosterFormat.of(out).orElse(RosterFormat.CSV);
         }
-        return new RosterArgs(action, out, format, false, false, tenant);
+        return new RosterArgs(action, out, format, false, false, tenant, platform, Map.copyOf(teamMap));
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {

@@ -7,11 +7,15 @@ import io.ctistream.admin.roster.RosterRows;
 import io.ctistream.admin.roster.RosterStore;
 import io.ctistream.admin.roster.RosterTopic;
 import io.ctistream.admin.roster.RosterValidator;
+import io.ctistream.connector.core.runtime.AgentDiscovery;
+import io.ctistream.connector.core.runtime.ConnectorPlatform;
+import io.ctistream.connector.core.runtime.ConnectorPlatforms;
 import io.ctistream.settings.ConfigSource;
 import io.ctistream.settings.KafkaEndpoints;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
 /**
- * {@code ctistream roster import|export}: the operator's way to put agents on {@code cti.agents}
+ * {@code ctistream roster import|export|discover}: the operator's way to put agents on {@code cti.agents}
  * without writing Avro. Prints to the streams it is given (the diff and results to {@code out},
  * problems to {@code err}) and answers an exit code instead of exiting, so tests run it whole.
  */
@@ -67,10 +71,15 @@ public final class RosterCommand {
             return USAGE;
         }
         try {
-            return parsed.action() == RosterArgs.Action.IMPORT ? importFile(parsed, config) : export(parsed, config);
+            return switch (parsed.action()) {
+                case IMPORT -> importFile(parsed, config);
+                case EXPORT -> export(parsed, config);
+                case DISCOVER -> discover(parsed, config);
+            };
         } catch (ConfigSource.ConfigException e) {
-            err.println("configuration error: " + e.getMessage() + "\n  on one machine: run 'ctistream kafka' (or all) and set "
-                    + "CTISTREAM_KAFKA_BOOTSTRAP=127.0.0.1:9092 CTISTREAM_REGISTRY_URL=http://127.0.0.1:8081/apis/registry/v3");
+            boolean kafka = String.valueOf(e.getMessage()).matches("(?s).*CTISTREAM_(KAFKA|REGISTRY).*");
+            err.println("configuration error: " + e.getMessage() + (kafka ? "\n  on one machine: run 'ctistream kafka' (or all) and set "
+                    + "CTISTREAM_KAFKA_BOOTSTRAP=127.0.0.1:9092 CTISTREAM_REGISTRY_URL=http://127.0.0.1:8081/apis/registry/v3" : ""));
             return USAGE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -131,6 +140,58 @@ public final class RosterCommand {
         }
         err.println(source + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "; nothing was written");
         return INVALID_FILE;
+    }
+
+    /**
+     * {@code discover}: asks the platform for its agents, merges them into the tenant's roster
+     * ({@link RosterDiscovery}) and prints the diff that importing the result would make. Writes
+     * nothing to Kafka; {@code --out} saves the proposed roster for {@code roster import}, so the
+     * person who reviewed the diff is the one who applies it.
+     */
+    private int discover(RosterArgs args, ConfigSource config) throws Exception {
+        ConnectorPlatform platform = ConnectorPlatforms.named(args.platform());
+        List<AgentDiscovery.Agent> found;
+        try (AgentDiscovery discovery = platform.discovery(config).orElse(null)) {
+            if (discovery == null) {
+                err.println("ctistream roster: " + platform.name() + " cannot list its agents; write its agents in a file for 'roster import'");
+                return USAGE;
+            }
+            found = discovery.discover(KAFKA_TIMEOUT);
+        }
+        try (RosterStore store = stores.apply(config)) {
+            Map<String, RosterEntry> current = store.current();
+            RosterDiscovery.Proposal proposal = RosterDiscovery.propose(args.tenant(), platform.platform(), current.values(), found,
+                    args.teamMap());
+            StringWriter text = new StringWriter();
+            args.format().write(proposal.entries(), text);
+            // the proposal is read back as the file it will be: what import will see, checked the same way
+            String source = args.file() == null ? "discovered roster" : args.file().toString();
+            RosterRows rows = args.format().read(new StringReader(text.toString()), source);
+            RosterValidator.Result result = RosterValidator.validate(rows);
+            List<RosterProblem> problems = result.valid()
+                    ? RosterValidator.against(rows, result, current, false, null, null) : result.problems();
+            out.println("roster discovery on " + platform.name() + " for tenant [" + args.tenant() + "]: " + proposal.listed()
+                    + " agents listed; against cti.agents:");
+            proposal.notes().forEach(n -> out.println("  note: " + n));
+            if (!problems.isEmpty()) {
+                return invalid(source, problems);
+            }
+            RosterDiff diff = RosterDiff.between(current, result.entries(), false);
+            diff.lines().forEach(line -> out.println("  " + line));
+            proposal.notListed().forEach(e -> out.println("  ? " + e.agentId() + " (" + platform.name() + " user " + e.platformUserId()
+                    + "): not listed by " + platform.name() + ", kept"));
+            if (diff.noChanges()) {
+                out.println("no changes");
+            }
+            if (args.file() != null) {
+                Files.writeString(args.file(), text.toString(), StandardCharsets.UTF_8);
+                out.println("nothing written to cti.agents; the proposed roster of [" + args.tenant() + "] (" + proposal.entries().size()
+                        + " agents) is in " + args.file() + ": review it, then 'ctistream roster import " + args.file() + "'");
+            } else {
+                out.println("nothing written to cti.agents; add --out FILE to save the proposed roster for 'ctistream roster import'");
+            }
+            return OK;
+        }
     }
 
     private int export(RosterArgs args, ConfigSource config) throws Exception {

@@ -1,6 +1,7 @@
 package io.ctistream.connector.finesse;
 
 import io.ctistream.connector.core.PlatformAdapter;
+import io.ctistream.connector.core.runtime.AgentDiscovery;
 import io.ctistream.connector.core.runtime.ConnectorPlatform;
 import io.ctistream.events.Platform;
 import io.ctistream.settings.ConfigSource;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Cisco Finesse as the launcher finds it ({@code ctistream connector finesse}): its settings
@@ -26,6 +28,8 @@ public final class FinessePlatform implements ConnectorPlatform {
     public static final String TLS_TRUSTSTORE = "CTISTREAM_FINESSE_TLS_TRUSTSTORE";
     public static final String TLS_TRUSTSTORE_PASSWORD = "CTISTREAM_FINESSE_TLS_TRUSTSTORE_PASSWORD";
     public static final String TLS_VERIFY_HOSTNAME = "CTISTREAM_FINESSE_TLS_VERIFY_HOSTNAME";
+    public static final String DISCOVERY_TEAMS = "CTISTREAM_FINESSE_DISCOVERY_TEAMS";
+    public static final String DISCOVERY_CREDENTIAL = "CTISTREAM_FINESSE_DISCOVERY_CREDENTIAL";
 
     @Override
     public String name() {
@@ -42,6 +46,31 @@ public final class FinessePlatform implements ConnectorPlatform {
         FinesseConfig fc = config(config);
         int maxSessions = config.positiveInt(MAX_SESSIONS, 5000);
         return FinesseAdapter.overXmpp(fc, credentials(config.string(CREDENTIALS_FILE, null)), maxSessions);
+    }
+
+    /**
+     * {@code ctistream roster discover finesse}: the teams named by {@value #DISCOVERY_TEAMS}, read
+     * with the sign-in that {@value #DISCOVERY_CREDENTIAL} names in the credentials file.
+     */
+    @Override
+    public Optional<AgentDiscovery> discovery(ConfigSource config) {
+        FinesseConfig fc = config(config);
+        List<String> teams = new ArrayList<>();
+        for (String t : config.required(DISCOVERY_TEAMS, "the Finesse team ids to list, comma-separated: 5005,5006").split(",")) {
+            if (!t.isBlank()) {
+                teams.add(t.strip());
+            }
+        }
+        if (teams.isEmpty()) {
+            throw new ConfigSource.ConfigException(DISCOVERY_TEAMS + " names no team");
+        }
+        String ref = config.required(DISCOVERY_CREDENTIAL, "the credential reference (in " + CREDENTIALS_FILE
+                + ") of a supervisor of those teams or an administrator");
+        FinesseCredentials.Secret secret = credentials(config.string(CREDENTIALS_FILE, null)).resolve(ref)
+                .filter(s -> s.password() != null && s.loginId() != null)
+                .orElseThrow(() -> new ConfigSource.ConfigException(DISCOVERY_CREDENTIAL + ": no loginId and password for [" + ref + "] in "
+                        + CREDENTIALS_FILE));
+        return Optional.of(new FinesseDiscovery(fc, teams, ref, secret));
     }
 
     /** The Finesse side from the settings. */

@@ -3,6 +3,7 @@ package io.ctistream.connector.core.runtime;
 import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.events.Platform;
 import io.ctistream.settings.ConfigSource;
+import java.util.Optional;
 
 /**
  * A platform connector as the launcher finds it: {@code ctistream connector <name>} looks the
@@ -25,4 +26,12 @@ public interface ConnectorPlatform {
      * {@link ConfigSource.ConfigException} naming the key. Secrets are read here and never logged.
      */
     PlatformAdapter adapter(ConfigSource config);
+
+    /**
+     * How this platform lists its agents for {@code ctistream roster discover}, from the same
+     * settings as {@link #adapter}; empty when it cannot (the default).
+     */
+    default Optional<AgentDiscovery> discovery(ConfigSource config) {
+        return Optional.empty();
+    }
 }

@@ -50,6 +50,31 @@ final class FinesseObjects {
                 rc == null ? null : reasonCode(rc), text(u, "stateChangeTime"), text(u, "teamId"), text(u, "teamName"), roles);
     }
 
+    /** A {@code <Team>}: id (from {@code <uri>} when missing), name, and its {@code <users>} summaries; a user without loginId or uri is malformed. */
+    static FinesseTeam team(Element t) {
+        String id = text(t, "id");
+        if (id == null) {
+            id = FinesseXml.lastSegment(text(t, "uri"));
+        }
+        if (id == null) {
+            throw new MalformedBodyException("a Team without id or uri");
+        }
+        List<FinesseTeam.Member> users = new ArrayList<>();
+        for (Element u : children(child(t, "users"), "User")) {
+            String loginId = text(u, "loginId");
+            if (loginId == null) {
+                loginId = FinesseXml.lastSegment(text(u, "uri"));
+            }
+            if (loginId == null) {
+                throw new MalformedBodyException("a Team user without loginId or uri");
+            }
+            FinesseState state = FinesseState.of(text(u, "state"));
+            users.add(new FinesseTeam.Member(loginId, text(u, "firstName"), text(u, "lastName"), text(u, "extension"),
+                    state == null ? FinesseState.UNKNOWN : state));
+        }
+        return new FinesseTeam(id, text(t, "name"), users);
+    }
+
     /** A {@code <ReasonCode>}; the id comes from {@code <uri>} when missing. */
     static ReasonCode reasonCode(Element rc) {
         String id = text(rc, "id");

@@ -37,6 +37,11 @@ public final class FinesseRestCodec {
         return FinesseObjects.dialog(FinesseXml.root(body, "Dialog"));
     }
 
+    /** {@code GET /finesse/api/Team/{id}}: a {@code <Team>} with the summaries of its {@code <users>}. */
+    public static FinesseTeam team(byte[] body) {
+        return FinesseObjects.team(FinesseXml.root(body, "Team"));
+    }
+
     /** {@code GET /finesse/api/SystemInfo}. */
     public static SystemInfo systemInfo(byte[] body) {
         return FinesseObjects.systemInfo(FinesseXml.root(body, "SystemInfo"));
