@@ -27,11 +27,14 @@ import java.util.Objects;
  *                               for dead: its agents turn UNKNOWN until a connector speaks for them again
  * @param guarantee              at-least-once (the default: output as soon as it is made, exact by idempotence, ADR 017) or
  *                               exactly-once (output visible at each transaction commit)
+ * @param teamPublishInterval    a team is published at once when it changes, then at most once per this interval while it keeps
+ *                               changing (its last change always goes out); zero publishes every change (ADR 017)
  */
 public record EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
                            int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
                            Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
-                           Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness, Guarantee guarantee) {
+                           Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness, Guarantee guarantee,
+                           Duration teamPublishInterval) {
 
     /** Where the engine keeps its state between changelog restores. */
     public enum StoreKind { PERSISTENT, IN_MEMORY }
@@ -82,6 +85,23 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
         Objects.requireNonNull(stores, "stores");
         requirePositive("connector liveness", connectorLiveness);
         Objects.requireNonNull(guarantee, "guarantee");
+        if (teamPublishInterval == null || teamPublishInterval.isNegative()) {
+            throw new IllegalArgumentException("team publish interval must be zero or more, was [" + teamPublishInterval + "]");
+        }
+    }
+
+    /**
+     * A busy team (hundreds of agent changes a second) is published at most this often: each
+     * publication is a whole team of up to hundreds of members that every pusher decodes (issue #20).
+     */
+    public static final Duration DEFAULT_TEAM_PUBLISH_INTERVAL = Duration.ofMillis(50);
+
+    public EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
+                        int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
+                        Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
+                        Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness, Guarantee guarantee) {
+        this(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow, defaultZone, tenantZones,
+                serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, DEFAULT_TEAM_PUBLISH_INTERVAL);
     }
 
     public EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
@@ -109,7 +129,7 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
 
     public EngineConfig withConnectorLiveness(Duration liveness) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, liveness, guarantee);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, liveness, guarantee, teamPublishInterval);
     }
 
     /** Defaults for everything but where Kafka and the registry are. */
@@ -125,42 +145,48 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
 
     public EngineConfig withApplicationId(String id) {
         return new EngineConfig(id, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval);
     }
 
     public EngineConfig withStateDir(String dir) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, dir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval);
     }
 
     public EngineConfig withZones(ZoneId defaultZone, Map<String, ZoneId> tenantZones) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval);
     }
 
     public EngineConfig withHousekeepingInterval(Duration interval) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, interval, stores, connectorLiveness, guarantee);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, interval, stores, connectorLiveness, guarantee, teamPublishInterval);
     }
 
     public EngineConfig withStandbyReplicas(int replicas) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, replicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval);
     }
 
     public EngineConfig withStores(StoreKind kind) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, kind, connectorLiveness, guarantee);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, kind, connectorLiveness, guarantee, teamPublishInterval);
     }
 
     public EngineConfig withGuarantee(Guarantee g) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, g);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, g, teamPublishInterval);
+    }
+
+    public EngineConfig withTeamPublishInterval(Duration interval) {
+        return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee,
+                interval);
     }
 
     public EngineConfig withCommitInterval(Duration interval) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, interval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval);
     }
 
     private static void requirePositive(String what, Duration d) {

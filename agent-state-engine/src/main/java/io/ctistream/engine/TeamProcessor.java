@@ -6,8 +6,10 @@ import io.ctistream.events.internal.TeamMemberDelta;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,6 +32,14 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * team changes, the team's entry is written before the member's: a crash between the two keeps the
  * new version and loses the member, which the replay then applies again under a newer version still
  * — a version is skipped, never used for two different teams.
+ *
+ * <p>A busy team is not published at every change: the first change after a quiet spell goes out
+ * at once, the ones after it at most once per {@link EngineConfig#teamPublishInterval()} (a wall-clock
+ * punctuation sends the team as it then is), so a wallboard sees each team within that interval
+ * and a team of hundreds changing hundreds of times a second is not re-sent, re-decoded and
+ * re-encoded for every one (issue #20). Its version still counts every change, so the versions a
+ * reader sees may skip. A team held back when the engine crashes goes out at the restart with
+ * every other team.
  */
 final class TeamProcessor extends ContextualProcessor<String, TeamMemberDelta, String, TeamSnapshot> {
     static final String TEAMS = "team-projections";
@@ -37,11 +47,16 @@ final class TeamProcessor extends ContextualProcessor<String, TeamMemberDelta, S
 
     private final EngineConfig config;
     private final Map<String, TeamRules.Team> teams = new HashMap<>();
+    /** Wall-clock time each team was last published; teams changed since, held back until the next punctuation. */
+    private final Map<String, Long> publishedAt = new HashMap<>();
+    private final Set<String> heldBack = new LinkedHashSet<>();
+    private final long interval;
     private KeyValueStore<String, TeamEntry> store;
     private Cancellable resync;
 
     TeamProcessor(EngineConfig config) {
         this.config = config;
+        this.interval = config.teamPublishInterval().toMillis();
     }
 
     @Override
@@ -50,6 +65,9 @@ final class TeamProcessor extends ContextualProcessor<String, TeamMemberDelta, S
         store = context.getStateStore(TEAMS);
         if (config.atLeastOnce()) {
             resync = context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, this::resync);
+        }
+        if (interval > 0) {
+            context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::publishHeldBack);
         }
     }
 
@@ -74,8 +92,25 @@ final class TeamProcessor extends ContextualProcessor<String, TeamMemberDelta, S
         store.put(record.key() + SEP + d.getAgentId(), applied.member());
         applied.forgotten().forEach(agentId -> store.delete(record.key() + SEP + agentId));
         if (applied.change() == TeamRules.Change.PUBLISHED) {
-            context().forward(record.withValue(TeamRules.snapshot(team)));
+            long now = context().currentSystemTimeMs();
+            Long last = publishedAt.get(record.key());
+            if (interval == 0 || last == null || now - last >= interval) {
+                publishedAt.put(record.key(), now);
+                heldBack.remove(record.key());
+                context().forward(record.withValue(TeamRules.snapshot(team)));
+            } else {
+                heldBack.add(record.key()); // published a moment ago: this change goes out with the next punctuation
+            }
         }
+    }
+
+    /** Sends the teams that changed since they were last published, as they are now. */
+    private void publishHeldBack(long now) {
+        for (String id : heldBack) {
+            publishedAt.put(id, now);
+            context().forward(new Record<>(id, TeamRules.snapshot(teams.get(id)), now));
+        }
+        heldBack.clear();
     }
 
     /** A team as the store holds it: its own entry and its members; null when the store has none. */

@@ -76,8 +76,14 @@ final class EngineDriver implements AutoCloseable {
 
     /** @param wallClock where the driver's wall clock starts (a replay of a broker test's input starts it where that input starts) */
     EngineDriver(EngineConfig base, Instant wallClock) throws Exception {
+        this(base, wallClock, Duration.ZERO); // every team change published at once: the tests read each one
+    }
+
+    /** @param teamPublishInterval how often a busy team is published at most ({@link EngineConfig#teamPublishInterval()}) */
+    EngineDriver(EngineConfig base, Instant wallClock, Duration teamPublishInterval) throws Exception {
         Path stateDir = Files.createTempDirectory("engine-ttd-");
-        config = base.withStateDir(stateDir.toString()).withStores(EngineConfig.StoreKind.IN_MEMORY); // TTD commits (and RocksDB would flush) after every record
+        config = base.withStateDir(stateDir.toString()).withStores(EngineConfig.StoreKind.IN_MEMORY) // TTD commits (and RocksDB would flush) after every record
+                .withTeamPublishInterval(teamPublishInterval);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

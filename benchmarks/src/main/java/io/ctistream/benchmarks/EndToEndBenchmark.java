@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * measured from just before the simulator is told to change the agent to the client's receipt of
  * the state frame showing it. Everything runs in this JVM on this machine's cores.
  *
- * <p>Args: {@code [agents=200] [seconds=20] [rates=200,2000,4000,6000] [commitInterval=100ms] [warmUpSeconds=seconds]}.
+ * <p>Args: {@code [agents=200] [seconds=20] [rates=200,2000,4000,6000] [commitInterval=100ms] [warmUpSeconds=seconds]
+ * [teamPublishInterval=the engine's default]}.
  * The demo roster of {@code agents} puts three fifths of them on BroadWorks; the changes are made to
  * those that are not hot-desk (330 agents give 178).
  * First a warm-up round at the first rate for {@code warmUpSeconds}, not reported (JIT, first
@@ -63,13 +64,15 @@ public final class EndToEndBenchmark {
         int[] rates = Arrays.stream((args.length > 2 ? args[2] : "200,2000,4000,6000").split(",")).mapToInt(Integer::parseInt).toArray();
         String commit = args.length > 3 ? args[3] : "100ms";
         int warmUpSeconds = args.length > 4 ? Integer.parseInt(args[4]) : seconds;
+        String teamInterval = args.length > 5 ? args[5] : io.ctistream.engine.EngineConfig.DEFAULT_TEAM_PUBLISH_INTERVAL.toMillis() + "ms";
         var dir = Files.createTempDirectory("ctistream-e2e-bench-");
         String[] ports = Arrays.stream(LoopbackPorts.free(4)).mapToObj(Integer::toString).toArray(String[]::new);
-        try (AllInOne all = AllInOne.start(ConfigSource.from(Map.of(EmbeddedConfig.DATA_DIR, dir.toString(),
-                EmbeddedConfig.KAFKA_PORT, ports[0], EmbeddedConfig.REGISTRY_PORT, ports[1], EmbeddedConfig.DEMO_AGENTS, Integer.toString(agents),
-                EmbeddedConfig.DEMO_TEAMS, Integer.toString(DEMO_TEAMS),
-                EmbeddedConfig.DEMO_CALLS_PER_MINUTE, "0", "CTISTREAM_ENGINE_HTTP_PORT", ports[2], "CTISTREAM_PUSH_PORT", ports[3],
-                "CTISTREAM_ENGINE_COMMIT_INTERVAL", commit, "CTISTREAM_LOG_LEVEL", "WARN")), true)) {
+        try (AllInOne all = AllInOne.start(ConfigSource.from(Map.ofEntries(Map.entry(EmbeddedConfig.DATA_DIR, dir.toString()),
+                Map.entry(EmbeddedConfig.KAFKA_PORT, ports[0]), Map.entry(EmbeddedConfig.REGISTRY_PORT, ports[1]),
+                Map.entry(EmbeddedConfig.DEMO_AGENTS, Integer.toString(agents)), Map.entry(EmbeddedConfig.DEMO_TEAMS, Integer.toString(DEMO_TEAMS)),
+                Map.entry(EmbeddedConfig.DEMO_CALLS_PER_MINUTE, "0"), Map.entry("CTISTREAM_ENGINE_HTTP_PORT", ports[2]),
+                Map.entry("CTISTREAM_PUSH_PORT", ports[3]), Map.entry("CTISTREAM_ENGINE_COMMIT_INTERVAL", commit),
+                Map.entry("CTISTREAM_ENGINE_TEAM_PUBLISH_INTERVAL", teamInterval), Map.entry("CTISTREAM_LOG_LEVEL", "WARN"))), true)) {
             BroadWorksSimulator sim = all.demo().simulator();
             List<String> users = new ArrayList<>();
             for (var p : DemoRoster.build(agents, DEMO_TEAMS, 1)) {
@@ -111,7 +114,8 @@ public final class EndToEndBenchmark {
             // every agent logged on and READY first, so each change below is a real change
             sim.setAgentStates(users, "ready", null);
             Thread.sleep(5_000); // let the initial full states settle (a benchmark, not a test)
-            report("e2e: %d agents, engine commit interval %s, %d s per rate after a %d s warm-up, cores=%d", users.size(), commit, seconds,
+            report("e2e: %d agents, engine commit interval %s, team publish interval %s, %d s per rate after a %d s warm-up, cores=%d",
+                    users.size(), commit, teamInterval, seconds,
                     warmUpSeconds, Runtime.getRuntime().availableProcessors());
             boolean[] ready = new boolean[users.size()];
             Arrays.fill(ready, true);

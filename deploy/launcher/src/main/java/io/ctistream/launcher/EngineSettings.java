@@ -19,6 +19,7 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
     static final String STANDBY_REPLICAS = "CTISTREAM_ENGINE_STANDBY_REPLICAS";
     static final String COMMIT_INTERVAL = "CTISTREAM_ENGINE_COMMIT_INTERVAL";
     static final String GUARANTEE = "CTISTREAM_ENGINE_GUARANTEE";
+    static final String TEAM_PUBLISH_INTERVAL = "CTISTREAM_ENGINE_TEAM_PUBLISH_INTERVAL";
     static final String DEDUPE_WINDOW = "CTISTREAM_ENGINE_DEDUPE_WINDOW";
     static final String TIME_ZONE = "CTISTREAM_TIME_ZONE";
     static final String TENANT_TIME_ZONES = "CTISTREAM_TENANT_TIME_ZONES";
@@ -64,7 +65,7 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
                 positive(config, SERVICE_LEVEL_THRESHOLD, defaults.serviceLevelThreshold()),
                 defaults.queueCallRetention(), defaults.housekeepingInterval(), EngineConfig.StoreKind.PERSISTENT,
                 positive(config, CONNECTOR_LIVENESS, EngineConfig.DEFAULT_CONNECTOR_LIVENESS),
-                guarantee(config));
+                guarantee(config), teamPublishInterval(config));
         String host = config.string(HTTP_HOST, defaultHost);
         int port = config.port(HTTP_PORT, 8082);
         String advertised = config.string(ADVERTISED_HOST, "0.0.0.0".equals(host) ? localHostName() : host);
@@ -82,6 +83,14 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
 
     String applicationServer() {
         return advertisedHost + ":" + httpPort;
+    }
+
+    private static Duration teamPublishInterval(ConfigSource config) {
+        Duration d = config.duration(TEAM_PUBLISH_INTERVAL, EngineConfig.DEFAULT_TEAM_PUBLISH_INTERVAL);
+        if (d.isNegative()) {
+            throw new ConfigSource.ConfigException(TEAM_PUBLISH_INTERVAL + " must be zero (every change) or a positive duration, was [" + d + "]");
+        }
+        return d;
     }
 
     private static Duration positive(ConfigSource config, String key, Duration defaultValue) {

@@ -97,8 +97,11 @@ class ServiceSettingsTest {
         assertThat(settings.engine().standbyReplicas()).isEqualTo(1);
         assertThat(settings.engine().commitInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.engine().guarantee()).isEqualTo(io.ctistream.engine.EngineConfig.Guarantee.AT_LEAST_ONCE);
+        assertThat(settings.engine().teamPublishInterval()).isEqualTo(io.ctistream.engine.EngineConfig.DEFAULT_TEAM_PUBLISH_INTERVAL);
         assertThat(EngineSettings.standalone(ConfigSource.from(Map.of("CTISTREAM_KAFKA_BOOTSTRAP", "k:9092", "CTISTREAM_REGISTRY_URL", "http://r",
                 "CTISTREAM_ENGINE_GUARANTEE", "exactly_once_v2"))).engine().guarantee()).isEqualTo(io.ctistream.engine.EngineConfig.Guarantee.EXACTLY_ONCE_V2);
+        assertThat(EngineSettings.standalone(ConfigSource.from(Map.of("CTISTREAM_KAFKA_BOOTSTRAP", "k:9092", "CTISTREAM_REGISTRY_URL", "http://r",
+                "CTISTREAM_ENGINE_TEAM_PUBLISH_INTERVAL", "0ms"))).engine().teamPublishInterval()).isZero();
         assertThat(settings.httpHost()).isEqualTo("0.0.0.0");
         assertThat(settings.applicationServer()).isEqualTo("engine-0.engine:8082");
     }
