@@ -58,7 +58,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Run: {@code java -Xmx6g -cp "benchmarks/target/classes:benchmarks/target/lib/*"
  * io.ctistream.benchmarks.EngineBenchmark 10000 1000000 2000 30 100 PERSISTENT 20}
- * (agents, events, rate/s, seconds, commit interval ms, PERSISTENT or IN_MEMORY stores, warm-up seconds).
+ * (agents, events, rate/s, seconds, commit interval ms, PERSISTENT or IN_MEMORY stores, warm-up seconds[, team publish
+ * interval ms, the engine's default when absent]).
  */
 public final class EngineBenchmark {
     private EngineBenchmark() {
@@ -72,6 +73,7 @@ public final class EngineBenchmark {
         int commitMs = arg(args, 4, 100);
         EngineConfig.StoreKind stores = args.length > 5 ? EngineConfig.StoreKind.valueOf(args[5]) : EngineConfig.StoreKind.PERSISTENT;
         int warmUp = arg(args, 6, 20);
+        int teamIntervalMs = arg(args, 7, (int) EngineConfig.DEFAULT_TEAM_PUBLISH_INTERVAL.toMillis());
         System.out.printf("machine: %d cores, max heap %d MiB, java %s%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.temporary());
@@ -101,7 +103,8 @@ public final class EngineBenchmark {
                         .withStateDir(Files.createTempDirectory("bench-engine-").toString());
                 config = new EngineConfig(config.applicationId(), config.bootstrapServers(), config.registryUrl(), config.stateDir(),
                         0, Duration.ofMillis(commitMs), config.dedupeWindow(), config.defaultZone(), config.tenantZones(),
-                        config.serviceLevelThreshold(), config.queueCallRetention(), config.housekeepingInterval(), stores);
+                        config.serviceLevelThreshold(), config.queueCallRetention(), config.housekeepingInterval(), stores)
+                        .withTeamPublishInterval(Duration.ofMillis(teamIntervalMs));
                 try (AgentStateEngine engine = AgentStateEngine.start(config, ValueSerdes.registry(registry.url()), null)) {
                     engine.awaitRunning(Duration.ofMinutes(2));
                     long started = System.nanoTime();
