@@ -53,6 +53,11 @@ public record XsiConfig(URI server, String credentialRef, String tenant, Map<Str
                 subscriptionExpires, heartbeatInterval, retryBase, retryMax, maxEventBytes, requestTimeout, verifyHost);
     }
 
+    public XsiConfig withVerifyHost(boolean verify) {
+        return new XsiConfig(server, credentialRef, tenant, callCenters, agentsByUserId, channelSetId, applicationId, channelExpires,
+                subscriptionExpires, heartbeatInterval, retryBase, retryMax, maxEventBytes, requestTimeout, verify);
+    }
+
     boolean tls() {
         return server.getScheme().equals("https");
     }
