@@ -6,19 +6,16 @@ import io.ctistream.simulator.broadworks.xsi.XsiQueueModel.Call;
 import io.ctistream.simulator.broadworks.xsi.XsiQueueModel.Change;
 import io.ctistream.simulator.support.SimulatorLoop;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +37,6 @@ public final class XsiEventsServer implements AutoCloseable {
     public static final String CHANNEL_PATH = "/com.broadsoft.async/com.broadsoft.xsi-events/v2.0/channel";
     public static final String EVENTS = "/com.broadsoft.xsi-events/v2.0";
     public static final String QUEUE_PACKAGE = "Call Center Queue";
-    private static final String NS = "http://schema.broadsoft.com/xsi";
     private static final Logger LOG = LoggerFactory.getLogger(XsiEventsServer.class);
 
     /**
@@ -63,17 +59,6 @@ public final class XsiEventsServer implements AutoCloseable {
         }
     }
 
-    private static final class Channel {
-        String id;
-        String channelSet;
-        HttpServerResponse response;
-        HttpConnection connection;
-        long expiryTimer = -1;
-        long heartbeatTimer = -1;
-        final List<byte[]> pending = new ArrayList<>();
-        boolean open = true;
-    }
-
     private record Subscription(String id, String channelSet, String target, String applicationId, AtomicInteger sequence) {
     }
 
@@ -82,7 +67,7 @@ public final class XsiEventsServer implements AutoCloseable {
     private final SimulatorLoop loop;
     private final HttpServer server;
     private final XsiQueueModel model;
-    private final Map<String, Channel> channels = new LinkedHashMap<>();
+    private final Map<String, XsiSimChannel> channels = new LinkedHashMap<>();
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final List<String> sent = new CopyOnWriteArrayList<>();
     private final List<String> acked = new CopyOnWriteArrayList<>();
@@ -188,8 +173,14 @@ public final class XsiEventsServer implements AutoCloseable {
         return subscribed.get();
     }
 
+    /** The channel sets subscribed to a call center now. */
+    public Set<String> subscribers(String callCenter) {
+        return loop.call(() -> subscriptions.values().stream().filter(s -> s.target().equals(callCenter))
+                .map(s -> String.valueOf(s.channelSet())).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+    }
+
     public int openChannels() {
-        return loop.call(() -> (int) channels.values().stream().filter(c -> c.open).count());
+        return loop.call(() -> (int) channels.values().stream().filter(XsiSimChannel::open).count());
     }
 
     // ---- faults
@@ -207,19 +198,14 @@ public final class XsiEventsServer implements AutoCloseable {
     /** Drops every channel's TCP connection mid-stream, without a ChannelTerminatedEvent, as a failed server would. */
     public void dropChannels() {
         loop.exec(() -> {
-            for (Channel c : List.copyOf(channels.values())) {
-                close(c);
-                c.connection.close();
-            }
+            List.copyOf(channels.values()).forEach(XsiSimChannel::drop);
         });
     }
 
     /** Ends every channel with a ChannelTerminatedEvent carrying this reason. */
     public void terminateChannels(String reason) {
         loop.exec(() -> {
-            for (Channel c : List.copyOf(channels.values())) {
-                terminate(c, reason);
-            }
+            List.copyOf(channels.values()).forEach(c -> c.terminate(reason));
         });
     }
 
@@ -231,7 +217,7 @@ public final class XsiEventsServer implements AutoCloseable {
 
     /** Writes these bytes on every open channel, as they are. */
     public void sendRaw(String raw) {
-        loop.exec(() -> channels.values().forEach(c -> write(c, raw.getBytes(StandardCharsets.UTF_8))));
+        loop.exec(() -> channels.values().forEach(c -> c.write(raw)));
     }
 
     @Override
@@ -255,7 +241,7 @@ public final class XsiEventsServer implements AutoCloseable {
             try {
                 route(req, path, body.getBytes());
             } catch (MalformedBodyException e) {
-                req.response().setStatusCode(400).end(error(e.getMessage()));
+                req.response().setStatusCode(400).end(XsiDocuments.error(e.getMessage()));
             }
         });
     }
@@ -264,7 +250,7 @@ public final class XsiEventsServer implements AutoCloseable {
         HttpMethod m = req.method();
         if (m == HttpMethod.POST && path.equals(CHANNEL_PATH)) {
             if (refuseChannels) {
-                req.response().setStatusCode(503).end(error("service unavailable"));
+                req.response().setStatusCode(503).end(XsiDocuments.error("service unavailable"));
                 return;
             }
             openChannel(req, SafeXml.parse(body));
@@ -275,30 +261,29 @@ public final class XsiEventsServer implements AutoCloseable {
             }
             req.response().end();
         } else if (m == HttpMethod.PUT && path.startsWith(EVENTS + "/channel/") && path.endsWith("/heartbeat")) {
-            Channel c = channels.get(segment(path, EVENTS + "/channel/", "/heartbeat"));
+            XsiSimChannel c = channels.get(segment(path, EVENTS + "/channel/", "/heartbeat"));
             if (c == null) {
-                req.response().setStatusCode(404).end(error("no such channel"));
+                req.response().setStatusCode(404).end(XsiDocuments.error("no such channel"));
                 return;
             }
             heartbeats.incrementAndGet();
-            armHeartbeat(c);
+            c.heartbeat();
             req.response().end();
-            write(c, ("<ChannelHeartBeat xmlns=\"" + NS + "\"/>").getBytes(StandardCharsets.UTF_8));
+            c.write(XsiDocuments.heartBeat());
         } else if (m == HttpMethod.PUT && path.startsWith(EVENTS + "/channel/")) {
-            Channel c = channels.get(path.substring((EVENTS + "/channel/").length()));
+            XsiSimChannel c = channels.get(path.substring((EVENTS + "/channel/").length()));
             if (c == null) {
-                req.response().setStatusCode(404).end(error("no such channel"));
+                req.response().setStatusCode(404).end(XsiDocuments.error("no such channel"));
                 return;
             }
             int expires = grant(SafeXml.text(SafeXml.parse(body), "expires"));
             channelRefreshes.incrementAndGet();
-            armExpiry(c, expires);
-            req.response().end(doc("<Channel xmlns=\"" + NS + "\"><channelId>" + c.id + "</channelId><expires>" + expires + "</expires></Channel>"));
+            c.expiresIn(expires);
+            req.response().end(XsiDocuments.doc(XsiDocuments.channel(c.id, c.channelSet, expires)));
         } else if (m == HttpMethod.DELETE && path.startsWith(EVENTS + "/channel/")) {
-            Channel c = channels.get(path.substring((EVENTS + "/channel/").length()));
+            XsiSimChannel c = channels.get(path.substring((EVENTS + "/channel/").length()));
             if (c != null) {
-                close(c);
-                c.response.end();
+                c.end();
             }
             req.response().end();
         } else if (m == HttpMethod.POST && path.startsWith(EVENTS + "/user/")) {
@@ -306,7 +291,7 @@ public final class XsiEventsServer implements AutoCloseable {
         } else if ((m == HttpMethod.PUT || m == HttpMethod.DELETE) && path.startsWith(EVENTS + "/subscription/")) {
             String id = path.substring((EVENTS + "/subscription/").length());
             if (!subscriptions.containsKey(id)) {
-                req.response().setStatusCode(404).end(error("no such subscription"));
+                req.response().setStatusCode(404).end(XsiDocuments.error("no such subscription"));
                 return;
             }
             if (m == HttpMethod.DELETE) {
@@ -314,40 +299,35 @@ public final class XsiEventsServer implements AutoCloseable {
                 req.response().end();
             } else {
                 int expires = grant(SafeXml.text(SafeXml.parse(body), "expires"));
-                req.response().end(doc("<Subscription xmlns=\"" + NS + "\"><subscriptionId>" + id + "</subscriptionId><expires>" + expires
-                        + "</expires></Subscription>"));
+                req.response().end(XsiDocuments.subscription(id, expires));
             }
         } else {
-            req.response().setStatusCode(404).end(error("no such resource"));
+            req.response().setStatusCode(404).end(XsiDocuments.error("no such resource"));
         }
     }
 
     private void openChannel(HttpServerRequest req, Element body) {
-        Channel c = new Channel();
-        c.id = "ch-" + (++ids);
-        c.channelSet = SafeXml.text(body, "channelSetId");
-        c.response = req.response();
-        c.connection = req.connection();
         int expires = grant(SafeXml.text(body, "expires"));
+        XsiSimChannel c = new XsiSimChannel(loop, "ch-" + (++ids), SafeXml.text(body, "channelSetId"), req.response(), req.connection(),
+                settings.eventTimeoutSeconds(), () -> chunkBytes, gone -> channels.remove(gone.id));
         channels.put(c.id, c);
         channelsOpened.incrementAndGet();
-        c.response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/xml; charset=UTF-8")
+        req.response().setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "application/xml; charset=UTF-8")
                 .putHeader("Set-Cookie", "JSESSIONID=" + c.id + "; Path=/");
-        req.connection().closeHandler(v -> close(c));
-        write(c, ("<Channel xmlns=\"" + NS + "\"><channelId>" + c.id + "</channelId><channelSetId>" + SafeXml.escape(String.valueOf(c.channelSet))
-                + "</channelSetId><priority>1</priority><weight>50</weight><expires>" + expires + "</expires></Channel>").getBytes(StandardCharsets.UTF_8));
-        armExpiry(c, expires);
-        armHeartbeat(c);
+        req.connection().closeHandler(v -> c.closed());
+        c.write(XsiDocuments.channel(c.id, c.channelSet, expires));
+        c.expiresIn(expires);
+        c.heartbeat();
     }
 
     private void subscribe(HttpServerRequest req, String target, Element body) {
         String event = SafeXml.text(body, "event");
         if (!QUEUE_PACKAGE.equals(event)) {
-            req.response().setStatusCode(400).end(error("event package not supported here: " + event));
+            req.response().setStatusCode(400).end(XsiDocuments.error("event package not supported here: " + event));
             return;
         }
         if (!model.knows(target)) {
-            req.response().setStatusCode(404).end(error("no such call center"));
+            req.response().setStatusCode(404).end(XsiDocuments.error("no such call center"));
             return;
         }
         String set = SafeXml.text(body, "channelSetId");
@@ -357,8 +337,7 @@ public final class XsiEventsServer implements AutoCloseable {
         subscriptions.put(s.id(), s);
         subscribed.incrementAndGet();
         int expires = grant(SafeXml.text(body, "expires"));
-        req.response().end(doc("<Subscription xmlns=\"" + NS + "\"><subscriptionId>" + s.id() + "</subscriptionId><expires>" + expires
-                + "</expires></Subscription>"));
+        req.response().end(XsiDocuments.subscription(s.id(), expires));
         sendQueueState(s, false);
     }
 
@@ -371,117 +350,38 @@ public final class XsiEventsServer implements AutoCloseable {
             case ANSWERED_BY_AGENT -> "ACDCallAnsweredByAgentEvent";
             case ABANDONED -> "ACDCallAbandonedEvent";
         };
-        String data = entry(call) + (change == Change.ADDED ? "<xsi:position>" + position + "</xsi:position>" : "");
+        String data = XsiDocuments.entry(call) + (change == Change.ADDED ? "<xsi:position>" + position + "</xsi:position>" : "");
         subscriptions.values().stream().filter(s -> s.target().equals(call.callCenter())).toList().forEach(s -> sendEvent(s, type, data));
     }
 
     private void sendQueueState(Subscription s, boolean resync) {
         StringBuilder entries = new StringBuilder();
         for (Call c : model.waiting(s.target())) {
-            entries.append(entry(c));
+            entries.append(XsiDocuments.entry(c));
         }
         String data = entries.length() == 0 ? "" : "<xsi:queueEntries>" + entries + "</xsi:queueEntries>";
         sendEvent(s, resync ? "ACDSubscriptionResyncEvent" : "ACDSubscriptionEvent", data);
     }
 
     private void sendEvent(Subscription s, String type, String data) {
-        Channel c = channelOf(s.channelSet());
+        XsiSimChannel c = channelOf(s.channelSet());
         if (c == null) {
             return; // no channel in the set: the event is lost, as it is on a server whose client went away
         }
         String id = "sim-ev-" + (++ids);
         sent.add(id);
-        write(c, ("<xsi:Event xmlns:xsi=\"" + NS + "\" xmlns:xsi1=\"http://www.w3.org/2001/XMLSchema-instance\" xsi1:type=\"xsi:SubscriptionEvent\">"
-                + "<xsi:eventID>" + id + "</xsi:eventID><xsi:sequenceNumber>" + s.sequence().incrementAndGet() + "</xsi:sequenceNumber>"
-                + "<xsi:userId>" + SafeXml.escape(settings.user()) + "</xsi:userId><xsi:externalApplicationId>" + SafeXml.escape(String.valueOf(s.applicationId()))
-                + "</xsi:externalApplicationId><xsi:subscriptionId>" + s.id() + "</xsi:subscriptionId><xsi:channelId>" + c.id + "</xsi:channelId>"
-                + "<xsi:targetId>" + SafeXml.escape(s.target()) + "</xsi:targetId><xsi:eventData xsi1:type=\"xsi:" + type + "\">" + data
-                + "</xsi:eventData></xsi:Event>").getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String entry(Call c) {
-        return "<xsi:queueEntry><xsi:callId>" + c.callId() + "</xsi:callId><xsi:extTrackingId>" + c.extTrackingId() + "</xsi:extTrackingId>"
-                + "<xsi:remoteParty><xsi:address countryCode=\"1\">tel:" + SafeXml.escape(c.caller()) + "</xsi:address><xsi:callType>Network</xsi:callType>"
-                + "</xsi:remoteParty><xsi:addTime>" + c.addTime() + "</xsi:addTime>"
-                + (c.removeTime() == null ? "" : "<xsi:removeTime>" + c.removeTime() + "</xsi:removeTime>")
-                + "<xsi:acdName>" + SafeXml.escape(c.callCenter()) + "</xsi:acdName><xsi:acdNumber>" + SafeXml.escape(c.callCenter()) + "</xsi:acdNumber>"
-                + (c.answeringUser() == null ? "" : "<xsi:answeringUserId>" + SafeXml.escape(c.answeringUser()) + "</xsi:answeringUserId>")
-                + "</xsi:queueEntry>";
+        c.write(XsiDocuments.event(id, s.sequence().incrementAndGet(), settings.user(), s.applicationId(), s.id(), c.id, s.target(), type, data));
     }
 
     /** The channel set's newest open channel. */
-    private Channel channelOf(String channelSet) {
-        Channel found = null;
-        for (Channel c : channels.values()) {
-            if (c.open && String.valueOf(c.channelSet).equals(String.valueOf(channelSet))) {
+    private XsiSimChannel channelOf(String channelSet) {
+        XsiSimChannel found = null;
+        for (XsiSimChannel c : channels.values()) {
+            if (c.open() && String.valueOf(c.channelSet).equals(String.valueOf(channelSet))) {
                 found = c;
             }
         }
         return found;
-    }
-
-    private void terminate(Channel c, String reason) {
-        if (!c.open) {
-            return;
-        }
-        write(c, ("<xsi:Event xmlns:xsi=\"" + NS + "\" xmlns:xsi1=\"http://www.w3.org/2001/XMLSchema-instance\" xsi1:type=\"xsi:ChannelTerminatedEvent\">"
-                + "<xsi:channelId>" + c.id + "</xsi:channelId><xsi:reason>" + SafeXml.escape(reason) + "</xsi:reason></xsi:Event>")
-                .getBytes(StandardCharsets.UTF_8));
-        flush(c);
-        close(c);
-        c.response.end();
-    }
-
-    /** Queues a document for the channel; the turn's documents go out together (several in one chunk) unless cut into chunks. */
-    private void write(Channel c, byte[] document) {
-        if (!c.open) {
-            return;
-        }
-        if (c.pending.isEmpty()) {
-            loop.run(() -> flush(c));
-        }
-        c.pending.add(document);
-    }
-
-    private void flush(Channel c) {
-        if (!c.open || c.pending.isEmpty()) {
-            c.pending.clear();
-            return;
-        }
-        Buffer all = Buffer.buffer();
-        for (byte[] d : c.pending) {
-            all.appendString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n").appendBytes(d).appendString("\n");
-        }
-        c.pending.clear();
-        int size = chunkBytes;
-        if (size <= 0) {
-            c.response.write(all);
-        } else {
-            for (int at = 0; at < all.length(); at += size) {
-                c.response.write(all.getBuffer(at, Math.min(all.length(), at + size)));
-            }
-        }
-    }
-
-    private void armHeartbeat(Channel c) {
-        loop.cancel(c.heartbeatTimer);
-        c.heartbeatTimer = loop.later(settings.eventTimeoutSeconds() * 1000L, () -> {
-            LOG.info("xsi-events simulator: no heartbeat, channel torn down [{}]", c.id);
-            close(c);
-            c.connection.close();
-        });
-    }
-
-    private void armExpiry(Channel c, int expires) {
-        loop.cancel(c.expiryTimer);
-        c.expiryTimer = loop.later(expires * 1000L, () -> terminate(c, "Expired")); // the reason's wording is assumed
-    }
-
-    private void close(Channel c) {
-        c.open = false;
-        loop.cancel(c.heartbeatTimer);
-        loop.cancel(c.expiryTimer);
-        channels.remove(c.id);
     }
 
     private int grant(String asked) {
@@ -504,11 +404,5 @@ public final class XsiEventsServer implements AutoCloseable {
         return path.substring(prefix.length(), path.length() - suffix.length());
     }
 
-    private static String doc(String xml) {
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + xml;
-    }
 
-    private static String error(String summary) {
-        return doc("<ErrorInfo xmlns=\"" + NS + "\"><summary>" + SafeXml.escape(summary) + "</summary></ErrorInfo>");
-    }
 }

@@ -12,7 +12,9 @@ import java.util.Map;
  * @param tenant the tenant the queues belong to
  * @param callCenters tenant-qualified queue id to the BroadWorks call center's user id (the subscription target)
  * @param agentsByUserId BroadWorks user id of an agent to the tenant-qualified agent id, for "answered by"; may be empty
- * @param channelSetId the channel set this instance's channel joins
+ * @param channelSetId the channel set's name; each connector instance appends its id, so that the
+ *        server never delivers one instance's subscriptions to another's channel (a channel set is
+ *        one consumer, ADR 019)
  * @param applicationId the external application id the subscriptions name
  * @param channelExpires channel expiry asked for, seconds; refreshed at 80 % of the grant
  * @param subscriptionExpires subscription expiry asked for, seconds; refreshed at 80 % of the grant
@@ -50,6 +52,11 @@ public record XsiConfig(URI server, String credentialRef, String tenant, Map<Str
 
     public XsiConfig withAgents(Map<String, String> agentsByUserId) {
         return new XsiConfig(server, credentialRef, tenant, callCenters, agentsByUserId, channelSetId, applicationId, channelExpires,
+                subscriptionExpires, heartbeatInterval, retryBase, retryMax, maxEventBytes, requestTimeout, verifyHost);
+    }
+
+    XsiConfig withChannelSet(String channelSet) {
+        return new XsiConfig(server, credentialRef, tenant, callCenters, agentsByUserId, channelSet, applicationId, channelExpires,
                 subscriptionExpires, heartbeatInterval, retryBase, retryMax, maxEventBytes, requestTimeout, verifyHost);
     }
 

@@ -50,7 +50,7 @@ public final class XsiQueueSource {
         }
     }
 
-    private final XsiConfig config;
+    private XsiConfig config;
     private final Credentials credentials;
     private final Map<String, Followed> followed = new LinkedHashMap<>();
     /** Event ids applied lately: an event delivered again is acknowledged and not applied again. */
@@ -81,6 +81,7 @@ public final class XsiQueueSource {
     public Future<Void> start(ConnectorContext ctx, Predicate<String> owns) {
         this.ctx = ctx;
         this.owns = owns;
+        this.config = config.withChannelSet(config.channelSetId() + "-" + ctx.events().instanceId());
         if (credentials.resolve(config.credentialRef()).isEmpty()) {
             return Future.failedFuture(new IllegalArgumentException("no credentials for the Xsi credential reference " + config.credentialRef()));
         }
