@@ -114,6 +114,41 @@ class QueueStatsTest {
         }
     }
 
+    /**
+     * Verifies what the Xsi-Events queue source relies on after a channel loss (issue #17, ADR 019):
+     * a waiting call entered again by a resync is not offered again and keeps its first entry time, a
+     * call that left unseen (OTHER) stops waiting without counting as answered or abandoned, and the
+     * abandons and answers that follow count once.
+     */
+    @Test
+    void aResyncAfterAChannelLossCountsNoCallTwice() throws Exception {
+        try (EngineDriver engine = new EngineDriver()) {
+            // GIVEN three calls waiting, reported over the first channel
+            engine.queueEntered(sales, "501:1", ofSeconds(0));
+            engine.queueEntered(sales, "502:1", ofSeconds(5));
+            engine.queueEntered(sales, "503:1", ofSeconds(8));
+            // WHEN the channel is lost and the new subscription's state says 501:1 is gone, 502:1 and 503:1 still
+            // wait (told again after a Kafka loss), and 504:1 arrived meanwhile
+            engine.queueLeft(sales, "501:1", ofSeconds(30), QueueCallDisposition.OTHER, null);
+            engine.queueEntered(sales, "502:1", ofSeconds(5));
+            engine.queueEntered(sales, "503:1", ofSeconds(8));
+            engine.queueEntered(sales, "504:1", ofSeconds(20));
+            // AND then 503:1 abandons and 502:1 is answered by bob
+            engine.queueLeft(sales, "503:1", ofSeconds(40), QueueCallDisposition.ABANDONED, null);
+            engine.queueLeft(sales, "502:1", ofSeconds(45), QueueCallDisposition.ANSWERED, agent("bob"));
+
+            // THEN four calls were offered, one answered (after 40 s), one abandoned, and 504:1 waits since 00:20
+            QueueSnapshot q = engine.queueStats.readKeyValuesToMap().get(sales);
+            assertThat(q.getOfferedToday()).isEqualTo(4);
+            assertThat(q.getAnsweredToday()).isEqualTo(1);
+            assertThat(q.getAbandonedToday()).isEqualTo(1);
+            assertThat(q.getCallsInQueue()).isEqualTo(1);
+            assertThat(q.getOldestWaitingSince()).isEqualTo(EngineDriver.T0.plus(ofSeconds(20)));
+            assertThat(q.getAverageSpeedOfAnswerMillis()).as("measured from the first entry, not the resync").isEqualTo(40_000L);
+            assertThat(q.getServiceLevelPercent()).as("neither finished call within 20 s").isZero();
+        }
+    }
+
     /** Verifies that a queue event that cannot be read is dead-lettered and the queue goes on. */
     @Test
     void aPoisonQueueEventIsDeadLettered() throws Exception {

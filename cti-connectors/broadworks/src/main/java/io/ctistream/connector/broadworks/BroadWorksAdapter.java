@@ -5,6 +5,7 @@ import io.ctistream.connector.core.Outcome;
 import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.events.AgentCommand;
 import io.ctistream.events.AgentProfile;
+import io.ctistream.connector.broadworks.xsi.XsiQueueSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
@@ -25,6 +26,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
 
     private final BroadWorksConfig config;
     private final Credentials credentials;
+    private final XsiQueueSource queueSource;
     /** Changed on the context only; concurrent so health and metrics may read it from anywhere. */
     private final Map<String, AgentSession> sessions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Deque<Subscription> toOpen = new ArrayDeque<>();
@@ -36,8 +38,14 @@ public final class BroadWorksAdapter implements PlatformAdapter {
     static final String RESYNC = "RESYNC_AFTER_KAFKA_LOSS";
 
     public BroadWorksAdapter(BroadWorksConfig config, Credentials credentials) {
+        this(config, credentials, null);
+    }
+
+    /** @param queueSource the call-center queues over Xsi-Events (issue #17), or null for none */
+    public BroadWorksAdapter(BroadWorksConfig config, Credentials credentials, XsiQueueSource queueSource) {
         this.config = config;
         this.credentials = credentials;
+        this.queueSource = queueSource;
     }
 
     @Override
@@ -77,7 +85,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
                     + "set CTISTREAM_BW_CONTACT_HOST when it must reach another address", config.bindHost(), config.contactHost());
         }
         LOG.info("broadworks adapter started [{}]", config);
-        return Future.succeededFuture();
+        return queueSource == null ? Future.succeededFuture() : queueSource.start(context, context.queues()::owns);
     }
 
     /** The local SIP port (useful when the config asked for a free one). */
@@ -126,6 +134,9 @@ public final class BroadWorksAdapter implements PlatformAdapter {
      */
     @Override
     public void resync() {
+        if (queueSource != null) {
+            queueSource.resync();
+        }
         if (probe.down()) {
             return; // the AS does not answer: its recovery re-creates every subscription anyway
         }
@@ -139,6 +150,14 @@ public final class BroadWorksAdapter implements PlatformAdapter {
             }
         }
         pace();
+    }
+
+    /** The queue source follows exactly the queues this instance owns after a rebalance. */
+    @Override
+    public void queuesChanged() {
+        if (queueSource != null) {
+            queueSource.queuesChanged();
+        }
     }
 
     @Override
@@ -164,8 +183,9 @@ public final class BroadWorksAdapter implements PlatformAdapter {
             s.publishStopped();
         }
         sessions.clear();
+        Future<Void> queuesStopped = queueSource == null ? Future.succeededFuture() : queueSource.stop();
         // give the unsubscribes a moment on the wire before the stack goes
-        return ctx.vertx().timer(200).compose(v -> {
+        return queuesStopped.transform(q -> ctx.vertx().timer(200)).compose(v -> {
             sip.stop();
             return Future.<Void>succeededFuture();
         }, e -> Future.succeededFuture());
@@ -182,6 +202,9 @@ public final class BroadWorksAdapter implements PlatformAdapter {
         toOpen.clear();
         sessions.values().forEach(AgentSession::abandon);
         sessions.clear();
+        if (queueSource != null) {
+            queueSource.abort();
+        }
         sip.stop();
     }
 

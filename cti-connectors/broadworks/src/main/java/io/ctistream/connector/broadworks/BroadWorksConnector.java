@@ -1,5 +1,7 @@
 package io.ctistream.connector.broadworks;
 
+import io.ctistream.connector.broadworks.xsi.XsiConfig;
+import io.ctistream.connector.broadworks.xsi.XsiQueueSource;
 import io.ctistream.connector.core.ConnectorMetrics;
 import io.ctistream.connector.core.ConnectorSettings;
 import io.ctistream.connector.core.kafka.KafkaSettings;
@@ -26,7 +28,13 @@ public final class BroadWorksConnector {
     /** Builds and deploys an instance; the future fails fast on bad configuration or an unreachable Kafka. */
     public static Future<BroadWorksConnector> start(Vertx vertx, ConnectorSettings settings, KafkaSettings kafka, Set<String> tenants,
                                                     BroadWorksConfig config, Credentials credentials) {
-        BroadWorksAdapter adapter = new BroadWorksAdapter(config, credentials);
+        return start(vertx, settings, kafka, tenants, config, credentials, null);
+    }
+
+    /** As above, with the call-center queues over Xsi-Events ({@code xsi} null: none). */
+    public static Future<BroadWorksConnector> start(Vertx vertx, ConnectorSettings settings, KafkaSettings kafka, Set<String> tenants,
+                                                    BroadWorksConfig config, Credentials credentials, XsiConfig xsi) {
+        BroadWorksAdapter adapter = new BroadWorksAdapter(config, credentials, xsi == null ? null : new XsiQueueSource(xsi, credentials));
         BroadWorksPlatform platform = new BroadWorksPlatform();
         return ConnectorRuntime.start(vertx, platform, new RuntimeSettings(settings, kafka, tenants, "127.0.0.1", 0), adapter)
                 .map(runtime -> new BroadWorksConnector(runtime, adapter));

@@ -1,10 +1,13 @@
 package io.ctistream.connector.broadworks;
 
+import io.ctistream.connector.broadworks.xsi.XsiConfig;
+import io.ctistream.connector.broadworks.xsi.XsiQueueSource;
 import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.connector.core.runtime.ConnectorPlatform;
 import io.ctistream.events.Platform;
 import io.ctistream.settings.ConfigSource;
 import io.ctistream.settings.SecretsFile;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,6 +39,13 @@ public final class BroadWorksPlatform implements ConnectorPlatform {
     public static final String TLS_TRUSTSTORE = "CTISTREAM_BW_TLS_TRUSTSTORE";
     public static final String TLS_TRUSTSTORE_PASSWORD = "CTISTREAM_BW_TLS_TRUSTSTORE_PASSWORD";
     public static final String TLS_VERIFY_HOSTNAME = "CTISTREAM_BW_TLS_VERIFY_HOSTNAME";
+    public static final String XSI_URL = "CTISTREAM_BW_XSI_URL";
+    public static final String XSI_CREDENTIAL = "CTISTREAM_BW_XSI_CREDENTIAL";
+    public static final String XSI_TENANT = "CTISTREAM_BW_XSI_TENANT";
+    public static final String XSI_CALL_CENTERS = "CTISTREAM_BW_XSI_CALL_CENTERS";
+    public static final String XSI_AGENTS = "CTISTREAM_BW_XSI_AGENTS";
+    public static final String XSI_EXPIRES = "CTISTREAM_BW_XSI_EXPIRES";
+    public static final String XSI_HEARTBEAT = "CTISTREAM_BW_XSI_HEARTBEAT";
 
     @Override
     public String name() {
@@ -49,7 +59,30 @@ public final class BroadWorksPlatform implements ConnectorPlatform {
 
     @Override
     public PlatformAdapter adapter(ConfigSource config) {
-        return new BroadWorksAdapter(config(config), credentials(config.string(CREDENTIALS_FILE, null)));
+        Credentials credentials = credentials(config.string(CREDENTIALS_FILE, null));
+        XsiConfig xsi = xsi(config);
+        return new BroadWorksAdapter(config(config), credentials, xsi == null ? null : new XsiQueueSource(xsi, credentials));
+    }
+
+    /** The Xsi-Events queue source from the settings, or null when {@code CTISTREAM_BW_XSI_URL} is not set (ADR 019). */
+    public static XsiConfig xsi(ConfigSource config) {
+        String url = config.string(XSI_URL, null);
+        if (url == null) {
+            return null;
+        }
+        Map<String, String> queues = new LinkedHashMap<>();
+        pairs(XSI_CALL_CENTERS, config.required(XSI_CALL_CENTERS, "call centers to queue ids: sales-cc@as.example=acme/sales,..."))
+                .forEach((callCenter, queue) -> queues.put(queue, callCenter));
+        try {
+            int expires = config.positiveInt(XSI_EXPIRES, 3600);
+            XsiConfig defaults = XsiConfig.of(URI.create(url), config.required(XSI_CREDENTIAL, "the credential reference of the Xsi user"),
+                    config.required(XSI_TENANT, "the tenant of the Xsi queues"), queues);
+            return defaults.withTimers(expires, expires, config.duration(XSI_HEARTBEAT, Duration.ofSeconds(15)), defaults.retryBase(), defaults.retryMax())
+                    .withAgents(pairs(XSI_AGENTS, config.string(XSI_AGENTS, null)))
+                    .withVerifyHost(!"false".equalsIgnoreCase(config.string(TLS_VERIFY_HOSTNAME, "true")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigSource.ConfigException("broadworks xsi settings: " + e.getMessage());
+        }
     }
 
     /** The SIP side from the settings. */

@@ -28,6 +28,7 @@ public final class KafkaTap implements AutoCloseable {
     private final List<AgentEvent> events = new CopyOnWriteArrayList<>();
     private final List<CommandResult> results = new CopyOnWriteArrayList<>();
     private final List<io.ctistream.events.ConnectorStatus> statuses = new CopyOnWriteArrayList<>();
+    private final List<io.ctistream.events.QueueEvent> queueEvents = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -39,7 +40,7 @@ public final class KafkaTap implements AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), CtiSerdes.<SpecificRecord>valueDeserializer(registry));
         consumer.subscribe(List.of(CtiTopics.AGENT_EVENTS.topicName(), CtiTopics.COMMAND_RESULTS.topicName(),
-                CtiTopics.CONNECTOR_STATUS.topicName()));
+                CtiTopics.CONNECTOR_STATUS.topicName(), CtiTopics.QUEUE_EVENTS.topicName()));
         thread = new Thread(() -> {
             try (consumer) {
                 while (running) {
@@ -56,6 +57,8 @@ public final class KafkaTap implements AutoCloseable {
                             events.add(e);
                         } else if (r.value() instanceof CommandResult c) {
                             results.add(c);
+                        } else if (r.value() instanceof io.ctistream.events.QueueEvent q) {
+                            queueEvents.add(q);
                         }
                     }
                 }
@@ -81,6 +84,11 @@ public final class KafkaTap implements AutoCloseable {
     }
 
     /** Connector status records of the instances whose id starts with the tenant. */
+    /** The tenant's queue events, in the order read (per queue: the order published). */
+    public List<io.ctistream.events.QueueEvent> queueEvents() {
+        return List.copyOf(queueEvents);
+    }
+
     public List<io.ctistream.events.ConnectorStatus> statuses() {
         return List.copyOf(statuses);
     }
