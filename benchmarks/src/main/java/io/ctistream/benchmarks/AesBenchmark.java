@@ -136,7 +136,14 @@ public final class AesBenchmark {
                 long heapConnectorN = HeapProbe.usedAfterGc();
                 report("HEAP CN (every agent monitored and ACTIVE): %.1f MiB", HeapProbe.mib(heapConnectorN));
 
-                LoadDriver load = new LoadDriver(peer, agents, eventRate);
+                // READY (manualIn) or NOT_READY (AUX, reason 1-9): one agent event on the station's monitor each
+                LoadDriver load = new LoadDriver((i, ready, n) -> {
+                    if (ready) {
+                        peer.setAgentState(agentId(i), "ready", "manualIn", 0);
+                    } else {
+                        peer.setAgentState(agentId(i), "notReady", "auxWork", 1 + (int) (n % 9));
+                    }
+                }, agents, eventRate);
                 LoadDriver.Result r = load.measure(connector.runtime.metrics(), warmup, seconds);
                 report("LATENCY %d agent events sent at %.0f/s (peer -> connector over loopback TCP) in %d s after a %d s warm-up; "
                                 + "%d events acknowledged; event received -> Kafka ack p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",

@@ -1,17 +1,22 @@
 package io.ctistream.benchmarks;
 
 import io.ctistream.connector.core.ConnectorMetrics;
-import io.ctistream.simulator.aes.AesPeer;
 import java.util.Arrays;
 
 /**
- * Agent-state changes at a fixed rate, as CM would report them: the peer's {@code setAgentState}
- * (the agent pressing a button) round robin over the agents, each one flipping READY (manualIn) ↔
- * NOT_READY (AUX with a reason code 1-9), so every change is one agent event on its station monitor
- * and one canonical AgentStateChanged. Sent in 10 ms ticks; latency samples come from the connector
+ * Agent-state changes at a fixed rate, as the platform would report them: the peer's or simulator's
+ * "agent pressed a button" ({@link Change}) round robin over the agents, each one flipping READY ↔
+ * NOT_READY (with a reason), so every change is one platform event and one canonical
+ * AgentStateChanged. Sent in 10 ms ticks; latency samples come from the connector
  * ({@link ConnectorMetrics#onPlatformToAck}) and are kept only during the measured window.
  */
 final class LoadDriver {
+    /** Makes agent {@code agent} READY ({@code ready}) or NOT_READY with a reason chosen by {@code n}, the change's number. */
+    @FunctionalInterface
+    interface Change {
+        void apply(int agent, boolean ready, long n);
+    }
+
     /** What the measured window gave: samples sorted, in nanoseconds. */
     record Result(long sent, double sentRate, long[] sorted) {
         int count() {
@@ -28,7 +33,7 @@ final class LoadDriver {
         }
     }
 
-    private final AesPeer peer;
+    private final Change platform;
     private final int agents;
     private final int rate;
     private final boolean[] ready;
@@ -39,9 +44,9 @@ final class LoadDriver {
     private int n;
     private boolean recording;
 
-    /** Every agent starts NOT_READY (AUX 0). */
-    LoadDriver(AesPeer peer, int agents, int rate) {
-        this.peer = peer;
+    /** Every agent starts NOT_READY. */
+    LoadDriver(Change platform, int agents, int rate) {
+        this.platform = platform;
         this.agents = agents;
         this.rate = rate;
         this.ready = new boolean[agents];
@@ -96,12 +101,8 @@ final class LoadDriver {
     private void change() {
         int i = cursor;
         cursor = (cursor + 1) % agents;
-        if (ready[i]) {
-            peer.setAgentState(AesBenchmark.agentId(i), "notReady", "auxWork", 1 + (int) (changes % 9));
-        } else {
-            peer.setAgentState(AesBenchmark.agentId(i), "ready", "manualIn", 0);
-        }
         ready[i] = !ready[i];
+        platform.apply(i, ready[i], changes);
         changes++;
     }
 }

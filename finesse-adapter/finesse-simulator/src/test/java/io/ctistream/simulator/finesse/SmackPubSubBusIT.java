@@ -1,17 +1,15 @@
 package io.ctistream.simulator.finesse;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ctistream.simulator.finesse.testing.ProsodyServer;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Verifies the simulator publishing through Smack into a real Prosody: the publisher creates the
@@ -20,14 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class SmackPubSubBusIT {
-    @TempDir
-    static Path dir;
-    private static LocalProsody prosody;
+    private static ProsodyServer prosody;
 
     @BeforeAll
-    static void startProsody() throws Exception {
-        assumeTrue(LocalProsody.installed(), "prosody is not installed");
-        prosody = LocalProsody.start(dir, "finesse", Map.of("finesse", "publisher-pw", "1234", "secret", "1236", "secret"));
+    static void startProsody() {
+        // skips where prosody is not installed; the publisher account is the server's own (ProsodyServer.PUBLISHER)
+        prosody = ProsodyServer.create("localhost").registerMany(Map.of("1234", "secret", "1236", "secret")).start();
     }
 
     @AfterAll
@@ -40,8 +36,8 @@ class SmackPubSubBusIT {
     /** Verifies that sign-in, READY and an offered call reach the agent over Prosody, and team changes its supervisor. */
     @Test
     void agentGetsItsNotificationsThroughProsody() {
-        SmackPubSubBus.Target target = new SmackPubSubBus.Target("127.0.0.1", prosody.c2sPort, "localhost", "pubsub.localhost", "finesse",
-                "publisher-pw", prosody.wsUrl());
+        SmackPubSubBus.Target target = prosody.publisherTarget();
+        String wsUrl = prosody.websocketUri().toString();
         Vertx vertx = Vertx.vertx();
         try (FinesseSimulator sim = FinesseSimulator.start(FinesseSimulator.Settings.loopback()
                 .withTimings(Duration.ofMillis(10), Duration.ZERO, Duration.ofSeconds(60), Duration.ofMillis(300), Duration.ofSeconds(10))
@@ -50,9 +46,9 @@ class SmackPubSubBusIT {
             sim.addUser(UserSpec.agent("1234", "secret", "1001", "5005", "Sales"));
             sim.addUser(UserSpec.agent("1236", "secret", "1003", "5005", "Sales").asSupervisor());
             assertThat(sim.xmppDomain(FinesseSimulator.Side.A)).isEqualTo("localhost");
-            assertThat(sim.wsUrl()).isEqualTo(prosody.wsUrl());
-            XmppTestClient agent = XmppTestClient.signIn(vertx, prosody.wsUrl(), "localhost", "1234", "secret", "adapter-1");
-            XmppTestClient supervisor = XmppTestClient.signIn(vertx, prosody.wsUrl(), "localhost", "1236", "secret", "desk");
+            assertThat(sim.wsUrl()).isEqualTo(wsUrl);
+            XmppTestClient agent = XmppTestClient.signIn(vertx, wsUrl, "localhost", "1234", "secret", "adapter-1");
+            XmppTestClient supervisor = XmppTestClient.signIn(vertx, wsUrl, "localhost", "1236", "secret", "desk");
             Rest rest = new Rest(sim.restUrl());
 
             // WHEN the agent signs in and goes READY, and a call is offered

@@ -20,6 +20,7 @@ import java.util.Optional;
 public final class FinessePlatform implements ConnectorPlatform {
     public static final String NODES = "CTISTREAM_FINESSE_NODES";
     public static final String NOTIFICATION_PATH = "CTISTREAM_FINESSE_NOTIFICATION_PATH";
+    public static final String NOTIFICATION_URLS = "CTISTREAM_FINESSE_NOTIFICATION_URLS";
     public static final String COMMAND_TIMEOUT = "CTISTREAM_FINESSE_COMMAND_TIMEOUT";
     public static final String PING_INTERVAL = "CTISTREAM_FINESSE_PING_INTERVAL";
     public static final String SIGN_IN_RATE = "CTISTREAM_FINESSE_SIGN_IN_RATE";
@@ -76,26 +77,32 @@ public final class FinessePlatform implements ConnectorPlatform {
     /** The Finesse side from the settings. */
     public static FinesseConfig config(ConfigSource config) {
         String nodes = config.required(NODES, "the Finesse nodes, side A first: https://fin-a.example.com:8445,https://fin-b.example.com:8445");
-        List<URI> uris = new ArrayList<>();
-        for (String n : nodes.split(",")) {
-            if (!n.isBlank()) {
-                try {
-                    uris.add(URI.create(n.strip()));
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigSource.ConfigException(NODES + ": [" + n.strip() + "] is not a URL");
-                }
-            }
-        }
+        List<URI> uris = urls(NODES, nodes);
+        List<URI> notificationUrls = urls(NOTIFICATION_URLS, config.string(NOTIFICATION_URLS, ""));
         try {
             FinesseConfig base = FinesseConfig.defaults(uris);
             return new FinesseConfig(uris, config.string(NOTIFICATION_PATH, base.notificationPath()),
                     new FinesseConfig.Tls(config.string(TLS_TRUSTSTORE, null), config.string(TLS_TRUSTSTORE_PASSWORD, null),
                             !"false".equalsIgnoreCase(config.string(TLS_VERIFY_HOSTNAME, "true"))),
                     config.duration(COMMAND_TIMEOUT, base.commandTimeout()), config.duration(PING_INTERVAL, base.pingInterval()),
-                    config.positiveInt(SIGN_IN_RATE, base.signInRate()), base.retryMin(), base.retryMax());
+                    config.positiveInt(SIGN_IN_RATE, base.signInRate()), base.retryMin(), base.retryMax(), notificationUrls);
         } catch (IllegalArgumentException e) {
             throw new ConfigSource.ConfigException("finesse settings: " + e.getMessage());
         }
+    }
+
+    private static List<URI> urls(String key, String value) {
+        List<URI> uris = new ArrayList<>();
+        for (String n : value.split(",")) {
+            if (!n.isBlank()) {
+                try {
+                    uris.add(URI.create(n.strip()));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigSource.ConfigException(key + ": [" + n.strip() + "] is not a URL");
+                }
+            }
+        }
+        return uris;
     }
 
     /**

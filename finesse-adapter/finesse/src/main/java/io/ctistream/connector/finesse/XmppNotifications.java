@@ -13,7 +13,7 @@ import java.net.URI;
 /**
  * An agent's {@link Notifications} over the project's XMPP-over-WebSocket session (ADR 011): one
  * WebSocket client shared by every session of the connector, the endpoint on the node in use
- * ({@code wss://host:8445/ws/}), the agent's own JID.
+ * ({@code wss://host:8445/ws/}, or the configured notification URL), the agent's own JID.
  */
 final class XmppNotifications implements Notifications, XmppSessionListener {
     private final XmppSession session;
@@ -34,8 +34,7 @@ final class XmppNotifications implements Notifications, XmppSessionListener {
         return new Notifications.Factory() {
             @Override
             public Notifications create(URI node, String domain, FinesseCredentials.Secret secret, String resource) {
-                URI endpoint = URI.create((node.getScheme().equals("https") ? "wss" : "ws") + "://" + node.getHost()
-                        + (node.getPort() > 0 ? ":" + node.getPort() : "") + config.notificationPath());
+                URI endpoint = config.notificationEndpoint(node);
                 XmppSessionOptions options = XmppSessionOptions.builder(endpoint, domain, secret.loginId(), secret.password(), resource)
                         .pingInterval(config.pingInterval()).build();
                 return new XmppNotifications(vertx, client, options, metrics);

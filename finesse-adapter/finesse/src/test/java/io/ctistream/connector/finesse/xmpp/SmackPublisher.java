@@ -1,5 +1,6 @@
 package io.ctistream.connector.finesse.xmpp;
 
+import io.ctistream.simulator.finesse.testing.ProsodyServer;
 import java.util.ArrayList;
 import java.util.List;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;

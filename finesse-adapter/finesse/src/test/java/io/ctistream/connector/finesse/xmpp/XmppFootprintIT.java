@@ -4,6 +4,7 @@ import static io.ctistream.connector.finesse.xmpp.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ctistream.simulator.finesse.testing.ProsodyServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ctistream.codec.SafeXml;
 import io.ctistream.connector.core.Failure;
+import io.ctistream.simulator.finesse.testing.ProsodyServer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;

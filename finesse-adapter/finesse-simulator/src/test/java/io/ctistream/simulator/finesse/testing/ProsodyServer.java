@@ -1,4 +1,4 @@
-package io.ctistream.connector.finesse.xmpp;
+package io.ctistream.simulator.finesse.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -19,7 +19,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real XMPP server for the integration tests: the Debian {@code prosody} package run as a child
+ * A real XMPP server for the integration tests of the Finesse modules (the simulator's publisher, the
+ * connector's XMPP client, the connector over the simulator; shared through this module's test-jar):
+ * the Debian {@code prosody} package run as a child
  * process with its own config, data directory, log and free ports, so that tests never touch a
  * system-wide Prosody. Finesse-like: a virtual host, the {@code pubsub.<domain>} component,
  * WebSocket on plain HTTP (TLS is the tests' business elsewhere), SASL PLAIN allowed without TLS,
@@ -77,7 +79,7 @@ public final class ProsodyServer implements AutoCloseable {
     }
 
     /** The config this harness runs Prosody with (0.12). */
-    String configText() {
+    public String configText() {
         String q = "\"";
         return String.join("\n",
                 "-- written by ProsodyServer for one test run",
@@ -180,6 +182,12 @@ public final class ProsodyServer implements AutoCloseable {
     /** A crash: SIGKILL; the kernel closes the sockets, so clients see the connection drop at once. */
     public synchronized void kill() {
         end(true);
+    }
+
+    /** The {@link io.ctistream.simulator.finesse.SmackPubSubBus} target for this server, publishing as {@link #PUBLISHER}. */
+    public io.ctistream.simulator.finesse.SmackPubSubBus.Target publisherTarget() {
+        return new io.ctistream.simulator.finesse.SmackPubSubBus.Target("127.0.0.1", c2sPort, domain, pubsubService(), PUBLISHER,
+                PUBLISHER_PASSWORD, websocketUri().toString());
     }
 
     /** A hang: SIGSTOP; connections stay open, nothing answers. {@link #thaw()} undoes it. */
