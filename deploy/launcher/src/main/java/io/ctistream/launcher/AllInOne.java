@@ -95,9 +95,11 @@ public final class AllInOne implements AutoCloseable {
             }
             DemoCrmService crm = null;
             if (withDemo) {
-                // subscribed before the first call, as an operator would: through the admin API
-                crm = DemoCrmService.start(vertx, config.demoCrmPort(), "http://127.0.0.1:" + admin.port(),
+                // the roster's teams and queues, and the CRM's subscription before the first call: as an operator would, through the admin API
+                AdminClient adminClient = new AdminClient("http://127.0.0.1:" + admin.port(),
                         adminToken(adminSettings, DemoRoster.TENANT, Duration.ofMinutes(5)));
+                DemoProvisioning.teamsAndQueues(adminClient, teams, DemoRoster.queueIds(config.demoQueues()));
+                crm = DemoCrmService.start(vertx, config.demoCrmPort(), adminClient);
                 running.push(crm);
                 demo = DemoContactCenter.start(vertx, roster, stack.bootstrapServers(), stack.registryUrl(), metrics, config.demoCallsPerMinute(),
                         source.nonNegativeInt("CTISTREAM_DEMO_SEED", 7));

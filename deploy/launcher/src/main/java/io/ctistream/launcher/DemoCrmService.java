@@ -6,11 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +30,8 @@ final class DemoCrmService implements AutoCloseable {
         this.crm = crm;
     }
 
-    /**
-     * @param adminBase  the admin API's base, {@code http://host:port}
-     * @param adminToken an admin token of the demo tenant
-     */
-    static DemoCrmService start(Vertx vertx, int port, String adminBase, String adminToken) throws Exception {
+    /** @param admin the admin API, with an admin token of the demo tenant */
+    static DemoCrmService start(Vertx vertx, int port, AdminClient admin) throws Exception {
         DemoCrm crm;
         try {
             crm = DemoCrm.start(vertx, "127.0.0.1", port, 20).await(30, TimeUnit.SECONDS);
@@ -47,7 +40,7 @@ final class DemoCrmService implements AutoCloseable {
                     + e.getMessage(), e);
         }
         try {
-            crm.trust(subscribe(adminBase, adminToken, crm.webhookUrl()));
+            crm.trust(subscribe(admin, crm.webhookUrl()));
         } catch (Exception | Error e) {
             crm.close().await(10, TimeUnit.SECONDS);
             throw e;
@@ -57,37 +50,29 @@ final class DemoCrmService implements AutoCloseable {
     }
 
     /** Creates the subscription (or, made by an earlier run, rotates its secret and points it here); answers the signing secret. */
-    private static String subscribe(String adminBase, String token, String url) throws IOException, InterruptedException {
-        String base = adminBase + "/api/v1/tenants/" + DemoRoster.TENANT + "/webhook-subscriptions";
+    private static String subscribe(AdminClient admin, String url) throws IOException, InterruptedException {
+        String base = admin.tenantPath("webhook-subscriptions");
         JsonObject input = new JsonObject().put("subscriptionId", DemoRoster.TENANT + "/" + NAME).put("url", url)
                 .put("description", "the demo CRM's screen pops")
                 .put("eventTypes", new JsonArray().add(CrmEventType.CALL_OFFERED.type()).add(CrmEventType.CALL_ANSWERED.type())
                         .add(CrmEventType.CALL_ENDED.type()))
                 .put("agents", new JsonArray().add(AGENT)).put("enabled", true);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        HttpResponse<String> created = send(http, token, "POST", base, input);
+        HttpResponse<String> created = admin.send("POST", base, input);
         if (created.statusCode() == 201) {
             return new JsonObject(created.body()).getString("secret");
         }
         if (created.statusCode() != 409) {
             throw refused("create", created);
         }
-        HttpResponse<String> rotated = send(http, token, "POST", base + "/" + NAME + "/rotate-secret", new JsonObject().put("graceSeconds", 0));
+        HttpResponse<String> rotated = admin.send("POST", base + "/" + NAME + "/rotate-secret", new JsonObject().put("graceSeconds", 0));
         if (rotated.statusCode() != 200) {
             throw refused("rotate the secret of", rotated);
         }
-        HttpResponse<String> updated = send(http, token, "PUT", base + "/" + NAME, input);
+        HttpResponse<String> updated = admin.send("PUT", base + "/" + NAME, input);
         if (updated.statusCode() != 200) {
             throw refused("update", updated);
         }
         return new JsonObject(rotated.body()).getString("secret");
-    }
-
-    private static HttpResponse<String> send(HttpClient http, String token, String method, String url, JsonObject body)
-            throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).header("authorization", "Bearer " + token)
-                .header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.encode())).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private static IllegalStateException refused(String what, HttpResponse<String> response) {
