@@ -41,7 +41,8 @@ public final class DemoCrm {
         }
     }
 
-    private final String secret;
+    /** The subscription's secret; null until {@link #trust} (every delivery is refused with 401 until then). */
+    private volatile String secret;
     private final int keep;
     private final ArrayDeque<ScreenPop> pops = new ArrayDeque<>();
     private final Set<String> seen = new LinkedHashSet<>();
@@ -51,7 +52,9 @@ public final class DemoCrm {
     private int rejected;
 
     private DemoCrm(String secret, int keep) {
-        WebhookSigner.key(secret); // fails now, not at the first delivery
+        if (secret != null) {
+            WebhookSigner.key(secret); // fails now, not at the first delivery
+        }
         this.secret = secret;
         this.keep = keep;
     }
@@ -69,6 +72,21 @@ public final class DemoCrm {
             crm.server = s;
             return crm;
         });
+    }
+
+    /**
+     * Listens on {@code host:port} without a secret yet: for a subscription made after the CRM is up
+     * (its URL needs the port, its secret comes from the admin API's answer). Until {@link #trust}
+     * every delivery is refused with 401, which the webhooks service retries.
+     */
+    public static Future<DemoCrm> start(Vertx vertx, String host, int port, int keep) {
+        return start(vertx, host, port, null, keep);
+    }
+
+    /** Verifies deliveries with {@code secret} from now on (a subscription's {@code whsec_} secret, as the admin API answered it). */
+    public void trust(String secret) {
+        WebhookSigner.key(secret);
+        this.secret = secret;
     }
 
     public int port() {
@@ -169,7 +187,8 @@ public final class DemoCrm {
 
     private synchronized void receive(HttpServerRequest req, byte[] body) {
         String id = req.getHeader(WebhookSigner.ID);
-        boolean valid = WebhookSigner.verify(List.of(secret), id, req.getHeader(WebhookSigner.TIMESTAMP), body,
+        String trusted = secret;
+        boolean valid = trusted != null && WebhookSigner.verify(List.of(trusted), id, req.getHeader(WebhookSigner.TIMESTAMP), body,
                 req.getHeader(WebhookSigner.SIGNATURE), Instant.now(), TOLERANCE);
         if (!valid) {
             rejected++;

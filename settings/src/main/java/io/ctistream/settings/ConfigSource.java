@@ -54,6 +54,21 @@ public final class ConfigSource {
         return new ConfigSource(merged);
     }
 
+    /**
+     * This source, with {@code defaults} for the keys it does not set: a run's own defaults that no
+     * single service can know (a token secret kept in a data directory, the demo's loopback targets).
+     * What the environment or the file sets always wins.
+     */
+    public ConfigSource withDefaults(Map<String, String> defaults) {
+        Map<String, String> merged = new HashMap<>(defaults);
+        values.forEach((k, v) -> {
+            if (v != null && !v.isBlank()) {
+                merged.put(k, v);
+            }
+        });
+        return new ConfigSource(merged);
+    }
+
     public String string(String key, String defaultValue) {
         String v = values.get(key);
         return v == null || v.isBlank() ? defaultValue : v.trim();

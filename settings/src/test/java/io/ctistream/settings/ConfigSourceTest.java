@@ -52,4 +52,15 @@ class ConfigSourceTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> config.zones("CTISTREAM_BAD"))
                 .hasMessageContaining("CTISTREAM_BAD must be tenant=Zone pairs").hasMessageContaining("[acme=Mars/Olympus]");
     }
+
+    /** Verifies that a run's own defaults fill only the keys the environment leaves unset (or blank). */
+    @Test
+    void defaultsOfARunNeverOverrideWhatIsSet() {
+        var config = ConfigSource.from(Map.of("CTISTREAM_A", "set", "CTISTREAM_B", " ")).withDefaults(Map.of("CTISTREAM_A", "run default",
+                "CTISTREAM_B", "run default", "CTISTREAM_C", "run default"));
+        assertThat(config.string("CTISTREAM_A", null)).isEqualTo("set");
+        assertThat(config.string("CTISTREAM_B", null)).isEqualTo("run default");
+        assertThat(config.string("CTISTREAM_C", null)).isEqualTo("run default");
+        assertThat(config.string("CTISTREAM_D", "service default")).isEqualTo("service default");
+    }
 }

@@ -44,6 +44,21 @@ public final class DemoRoster {
         return ids;
     }
 
+    /** The queue ids {@link #build} uses for {@code queues} queues. */
+    public static List<String> queueIds(int queues) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < Math.min(queues, QUEUES.length); i++) {
+            ids.add(TENANT + "/" + QUEUES[i]);
+        }
+        return ids;
+    }
+
+    /** How the demo names a team or queue to people: {@code demo/sales} is "Sales", {@code demo/vip} "VIP". */
+    public static String displayName(String id) {
+        String name = id.substring(id.indexOf('/') + 1);
+        return name.length() <= 3 ? name.toUpperCase(java.util.Locale.ROOT) : Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
     /** The profile attribute a Finesse agent signs in on (its extension). */
     public static final String EXTENSION = "extension";
 

@@ -15,9 +15,11 @@ import java.nio.file.Path;
  * @param demoTeams        teams in the demo roster
  * @param demoQueues       queues in the demo roster
  * @param demoCallsPerMinute calls arriving at each demo queue per minute (0: no ACD day, the simulator only answers)
+ * @param tenant           the tenant of the admin links {@code all} prints (the demo's roster is always tenant {@code demo})
+ * @param demoCrmPort      the demo CRM's port on 127.0.0.1 (0: any free one)
  */
 public record EmbeddedConfig(Path dataDir, int kafkaPort, int registryPort, int agentPartitions,
-                             int demoAgents, int demoTeams, int demoQueues, int demoCallsPerMinute) {
+                             int demoAgents, int demoTeams, int demoQueues, int demoCallsPerMinute, String tenant, int demoCrmPort) {
     public static final String DATA_DIR = "CTISTREAM_DATA_DIR";
     public static final String KAFKA_PORT = "CTISTREAM_KAFKA_PORT";
     public static final String REGISTRY_PORT = "CTISTREAM_REGISTRY_PORT";
@@ -26,6 +28,8 @@ public record EmbeddedConfig(Path dataDir, int kafkaPort, int registryPort, int 
     public static final String DEMO_TEAMS = "CTISTREAM_DEMO_TEAMS";
     public static final String DEMO_QUEUES = "CTISTREAM_DEMO_QUEUES";
     public static final String DEMO_CALLS_PER_MINUTE = "CTISTREAM_DEMO_CALLS_PER_MINUTE";
+    public static final String TENANT = "CTISTREAM_TENANT";
+    public static final String DEMO_CRM_PORT = "CTISTREAM_DEMO_CRM_PORT";
 
     public static EmbeddedConfig from(ConfigSource config) {
         return new EmbeddedConfig(
@@ -36,6 +40,17 @@ public record EmbeddedConfig(Path dataDir, int kafkaPort, int registryPort, int 
                 config.positiveInt(DEMO_AGENTS, 50),
                 config.positiveInt(DEMO_TEAMS, 5),
                 config.positiveInt(DEMO_QUEUES, 3),
-                config.nonNegativeInt(DEMO_CALLS_PER_MINUTE, 4));
+                config.nonNegativeInt(DEMO_CALLS_PER_MINUTE, 4),
+                tenant(config),
+                config.port(DEMO_CRM_PORT, 8088));
+    }
+
+    /** A tenant as ids and tokens carry it: no '/', no spaces (as the admin API's document says). */
+    private static String tenant(ConfigSource config) {
+        String tenant = config.string(TENANT, DemoRoster.TENANT);
+        if (tenant.length() > 64 || !tenant.matches("[^/\\s]+")) {
+            throw new ConfigSource.ConfigException(TENANT + " must be a tenant name of 1 to 64 characters without '/' or spaces, was [" + tenant + "]");
+        }
+        return tenant;
     }
 }

@@ -28,14 +28,17 @@ public final class Main {
 
             commands:
               all      the single-machine default: embedded Kafka broker and schema registry,
-                       every topic created and every schema registered, and the agent-state
-                       engine with its read API; state kept in CTISTREAM_DATA_DIR
-                       (default ./.ctistream/data) across restarts
+                       every topic created and every schema registered, the agent-state engine
+                       with its read API, the push service, the admin API and the CRM webhooks;
+                       state kept in CTISTREAM_DATA_DIR (default ./.ctistream/data) across
+                       restarts; prints the wallboard and admin API links with tokens of the
+                       tenant CTISTREAM_TENANT (default demo)
               demo     'all', plus a live demo contact center: CTISTREAM_DEMO_AGENTS agents in
                        CTISTREAM_DEMO_TEAMS teams on CTISTREAM_DEMO_QUEUES queues on a BroadWorks
                        AS simulator, a Finesse simulator (the last team) and an AES peer (the
                        one before), each with its real connector, and a continuous ACD day;
-                       prints the wallboard and agent panel links
+                       and a demo CRM that receives agent001's calls as signed webhooks;
+                       prints the wallboard, agent panel, admin API and demo CRM links
               kafka    the embedded Kafka broker and schema registry alone (as in 'all', same
                        settings and data directory), for the separate services on one machine
               engine   the agent-state engine alone, against the Kafka cluster and Apicurio
@@ -48,6 +51,13 @@ public final class Main {
               push     the WebSocket push service (wallboard, agent panel, /ws) alone, against
                        the same; tokens verified with CTISTREAM_PUSH_JWT_SECRET or
                        CTISTREAM_PUSH_JWKS_URL
+              admin    the admin REST API (agents, teams, queues, webhook subscriptions; OpenAPI
+                       at /api/v1/openapi.json) alone, on CTISTREAM_ADMIN_PORT (8086), against
+                       the same; admin tokens verified with CTISTREAM_ADMIN_JWT_SECRET or
+                       CTISTREAM_ADMIN_JWKS_URL (else the push service's settings)
+              webhooks the CRM webhooks service alone (signed CloudEvents to each subscription,
+                       and the cti.cloudevents topic), against the same; health and metrics on
+                       CTISTREAM_WEBHOOKS_HTTP_PORT (8087)
               roster import FILE [--dry-run] [--remove-missing]
               roster export --tenant TENANT [--format csv|yaml] [--out FILE]
               roster discover PLATFORM --tenant TENANT [--team-map ID=TEAM,...] [--out FILE]
@@ -74,6 +84,8 @@ public final class Main {
                 case "kafka" -> runKafka();
                 case "engine" -> runEngine();
                 case "push" -> runPush();
+                case "admin" -> runAdmin();
+                case "webhooks" -> runWebhooks();
                 case "connector" -> runConnector(args.length > 1 ? args[1] : "");
                 case "roster" -> runRoster(args);
                 case "version" -> System.out.println("ctistream " + version());
@@ -191,6 +203,49 @@ public final class Main {
             PushService push = PushService.start(vertx, settings, new ProcessMetrics());
             running.push(push);
             LOG.info("ctistream push ready: wallboard [http://{}:{}/], websocket [/ws]", settings.push().host(), push.port());
+        } catch (Exception | Error e) {
+            closeAll(running);
+            throw e;
+        }
+        stopped.await();
+    }
+
+    private static void runAdmin() throws Exception {
+        ConfigSource config = ConfigSource.fromEnvironment();
+        io.ctistream.admin.AdminSettings settings = AdminService.standalone(config);
+        String bootstrap = EngineSettings.bootstrap(config);
+        String registry = EngineSettings.registry(config);
+        LOG.info("ctistream {} starting (admin), kafka [{}], registry [{}]", version(), bootstrap, registry);
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        CountDownLatch stopped = stopOnShutdown(running);
+        Vertx vertx = Vertx.vertx();
+        running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        try {
+            io.ctistream.admin.AdminApi admin = AdminService.start(vertx, settings, bootstrap, registry, new ProcessMetrics());
+            running.push(admin);
+            LOG.info("ctistream admin ready: api [http://{}:{}/api/v1], document [/api/v1/openapi.json]", settings.host(), admin.port());
+        } catch (Exception | Error e) {
+            closeAll(running);
+            throw e;
+        }
+        stopped.await();
+    }
+
+    private static void runWebhooks() throws Exception {
+        ConfigSource config = ConfigSource.fromEnvironment();
+        io.ctistream.webhooks.WebhookSettings settings = io.ctistream.webhooks.WebhookSettings.standalone(config);
+        WebhooksService.Http http = WebhooksService.Http.from(config);
+        LOG.info("ctistream {} starting (webhooks), instance [{}], kafka [{}], registry [{}]", version(), settings.instanceId(),
+                settings.bootstrapServers(), settings.registryUrl());
+        Deque<AutoCloseable> running = new ArrayDeque<>();
+        CountDownLatch stopped = stopOnShutdown(running);
+        Vertx vertx = Vertx.vertx();
+        running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        try {
+            WebhooksService webhooks = WebhooksService.start(vertx, settings, new ProcessMetrics(), http);
+            running.push(webhooks);
+            LOG.info("ctistream webhooks ready: [{}] subscriptions, health and metrics [http://{}:{}/]", webhooks.health().subscriptions().size(),
+                    http.host(), webhooks.httpPort());
         } catch (Exception | Error e) {
             closeAll(running);
             throw e;

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ArchitectureTest {
     private static final String[] PLATFORM_ADAPTERS = {"io.ctistream.connector.broadworks..", "io.ctistream.connector.finesse..", "io.ctistream.connector.aes.."};
     private static final String[] OUR_SERVICES = {"io.ctistream.connector..", "io.ctistream.simulator..", "io.ctistream.engine..",
-        "io.ctistream.push..", "io.ctistream.embedded..", "io.ctistream.launcher.."};
+        "io.ctistream.push..", "io.ctistream.admin..", "io.ctistream.webhooks..", "io.ctistream.embedded..", "io.ctistream.launcher.."};
 
     static final ArchRule PLATFORM_ADAPTERS_DO_NOT_IMPORT_KAFKA = noClasses().that().resideInAnyPackage(PLATFORM_ADAPTERS)
             .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
@@ -68,18 +68,27 @@ class ArchitectureTest {
             .because("event-schemas is the contract every module shares and depends on none of them");
 
     static final ArchRule ENGINE_KNOWS_ONLY_EVENTS = noClasses().that().resideInAPackage("io.ctistream.engine..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.ctistream.connector..", "io.ctistream.simulator..", "io.ctistream.push..", "io.ctistream.launcher..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ctistream.connector..", "io.ctistream.simulator..", "io.ctistream.push..",
+                    "io.ctistream.admin..", "io.ctistream.webhooks..", "io.ctistream.launcher..")
             .because("the engine runs on canonical events whatever platform they came from; Kafka is the only coupling between processes")
             .allowEmptyShould(true);
 
     static final ArchRule PUSH_KNOWS_ONLY_EVENTS = noClasses().that().resideInAPackage("io.ctistream.push..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.ctistream.connector..", "io.ctistream.simulator..", "io.ctistream.engine..", "io.ctistream.launcher..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ctistream.connector..", "io.ctistream.simulator..", "io.ctistream.engine..",
+                    "io.ctistream.admin..", "io.ctistream.webhooks..", "io.ctistream.launcher..")
             .because("the pusher never talks to a PBX or the engine directly: Kafka is the only coupling between processes")
             .allowEmptyShould(true);
 
     static final ArchRule CONNECTORS_DO_NOT_REACH_DOWNSTREAM = noClasses().that().resideInAPackage("io.ctistream.connector..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.ctistream.engine..", "io.ctistream.push..", "io.ctistream.launcher..", "io.ctistream.simulator..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ctistream.engine..", "io.ctistream.push..", "io.ctistream.admin..",
+                    "io.ctistream.webhooks..", "io.ctistream.launcher..", "io.ctistream.simulator..")
             .because("a connector never pushes to a browser and never uses its own test peer")
+            .allowEmptyShould(true);
+
+    static final ArchRule WEBHOOKS_KNOW_ONLY_EVENTS = noClasses().that().resideInAPackage("io.ctistream.webhooks..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ctistream.connector..", "io.ctistream.simulator..", "io.ctistream.engine..",
+                    "io.ctistream.push..", "io.ctistream.admin..", "io.ctistream.launcher..")
+            .because("the webhooks service reads canonical events and subscriptions from Kafka; whoever wrote them (the admin API, a file) is not its business")
             .allowEmptyShould(true);
 
     static final ArchRule SIMULATORS_ARE_INDEPENDENT_PEERS = noClasses().that().resideInAPackage("io.ctistream.simulator..")
@@ -102,7 +111,8 @@ class ArchitectureTest {
 
     static List<ArchRule> rules() {
         return List.of(PLATFORM_ADAPTERS_DO_NOT_IMPORT_KAFKA, CODECS_ARE_PURE, EVENT_SCHEMAS_STAND_ALONE, ENGINE_KNOWS_ONLY_EVENTS,
-                PUSH_KNOWS_ONLY_EVENTS, CONNECTORS_DO_NOT_REACH_DOWNSTREAM, SIMULATORS_ARE_INDEPENDENT_PEERS, NO_STANDARD_STREAMS_OR_STACK_DUMPS);
+                PUSH_KNOWS_ONLY_EVENTS, CONNECTORS_DO_NOT_REACH_DOWNSTREAM, WEBHOOKS_KNOW_ONLY_EVENTS,
+                SIMULATORS_ARE_INDEPENDENT_PEERS, NO_STANDARD_STREAMS_OR_STACK_DUMPS);
     }
 
     @ParameterizedTest
@@ -112,7 +122,8 @@ class ArchitectureTest {
                 .as("the import sees the production classes of the modules").contains("io.ctistream.schemas", "io.ctistream.embedded", "io.ctistream.launcher", "io.ctistream.connector.core",
                         "io.ctistream.connector.broadworks", "io.ctistream.connector.broadworks.codec", "io.ctistream.codec", "io.ctistream.simulator.broadworks", "io.ctistream.push",
                         "io.ctistream.connector.finesse", "io.ctistream.connector.finesse.codec", "io.ctistream.connector.finesse.xmpp", "io.ctistream.simulator.finesse",
-                        "io.ctistream.connector.aes", "io.ctistream.connector.aes.codec", "io.ctistream.connector.aes.dmcc", "io.ctistream.simulator.aes");
+                        "io.ctistream.connector.aes", "io.ctistream.connector.aes.codec", "io.ctistream.connector.aes.dmcc", "io.ctistream.simulator.aes",
+                        "io.ctistream.admin", "io.ctistream.admin.roster", "io.ctistream.admin.store", "io.ctistream.webhooks");
         rule.check(production);
     }
 

@@ -7,7 +7,13 @@ import static org.awaitility.Awaitility.await;
 import io.ctistream.embedded.LoopbackPorts;
 import io.ctistream.push.Browser;
 import io.ctistream.simulator.broadworks.BroadWorksSimulator;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * hot-desking agent on and sets READY; the wallboard shows it AVAIL; a queue call rings, is
  * talked and wrapped up, with the team tile following; killing the connector abruptly greys the
  * agent out (UNKNOWN) within the liveness window, and a restarted connector brings back the true
- * state, including a change made while it was down.
+ * state, including a change made while it was down. The ringing call is a screen pop in the demo
+ * CRM, delivered as a signed webhook of the subscription the demo made through the admin API.
  */
 class DemoEndToEndIT {
     private static final String AGENT = DemoRoster.TENANT + "/agent001";
@@ -40,7 +47,7 @@ class DemoEndToEndIT {
     static void start() throws Exception {
         Assumptions.assumeTrue(Browser.find().isPresent(), "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
         dataDir = Files.createTempDirectory("ctistream-e2e-");
-        int[] ports = LoopbackPorts.free(4);
+        int[] ports = LoopbackPorts.free(6);
         demo = AllInOne.start(ConfigSource.from(Map.of(
                 EmbeddedConfig.DATA_DIR, dataDir.toString(),
                 EmbeddedConfig.KAFKA_PORT, Integer.toString(ports[0]),
@@ -49,7 +56,9 @@ class DemoEndToEndIT {
                 EmbeddedConfig.DEMO_CALLS_PER_MINUTE, "0", // no ACD day: the test places the calls
                 "CTISTREAM_ENGINE_HTTP_PORT", Integer.toString(ports[2]),
                 "CTISTREAM_ENGINE_CONNECTOR_LIVENESS", "12s", // the connector refreshes its status every 5 s
-                "CTISTREAM_PUSH_PORT", Integer.toString(ports[3]))), true);
+                "CTISTREAM_PUSH_PORT", Integer.toString(ports[3]),
+                "CTISTREAM_ADMIN_PORT", Integer.toString(ports[4]),
+                EmbeddedConfig.DEMO_CRM_PORT, Integer.toString(ports[5]))), true);
         wallboard = Browser.start();
         panel = Browser.start();
     }
@@ -109,6 +118,20 @@ class DemoEndToEndIT {
         String call = sim.offerCall("agent001", DemoContactCenter.queueAddress(DemoRoster.TENANT + "/sales"), "sip:+15550100@pstn.example", "A Caller");
         awaitOn(wallboard, () -> "RING".equals(wallboard.attribute(row, "data-category")), "RING");
         awaitOn(wallboard, () -> "1".equals(wallboard.text(tile + " [data-count='RING'] b")), "the team counts one RING");
+        // the CRM pops the call (issue #18): cti.agent-events -> the webhooks service -> a signed CloudEvent -> the demo CRM, which
+        // shows it only when the signature verifies with the secret the admin API made for its subscription
+        String crm = "http://127.0.0.1:" + demo.demoCrmPort();
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
+                assertThat(new JsonArray(http(crm + "/screen-pops.json", null).body())).anySatisfy(pop -> {
+                    assertThat(((JsonObject) pop).getString("agentId")).isEqualTo(AGENT);
+                    assertThat(((JsonObject) pop).getString("queueId")).isEqualTo(DemoRoster.TENANT + "/sales");
+                    assertThat(((JsonObject) pop).getString("callerNumber")).contains("15550100");
+                }));
+        assertThat(http(crm + "/", null).body()).contains("Demo CRM", AGENT, "15550100");
+        HttpResponse<String> subscription = http("http://127.0.0.1:" + demo.adminPort() + "/api/v1/tenants/" + DemoRoster.TENANT
+                + "/webhook-subscriptions/crm", demo.adminToken(Duration.ofMinutes(5)));
+        assertThat(subscription.statusCode()).as("the subscription is the admin API's").isEqualTo(200);
+        assertThat(new JsonObject(subscription.body()).getString("url")).isEqualTo(crm + "/webhooks");
         sim.answerCall("agent001", call);
         awaitOn(wallboard, () -> "ACD".equals(wallboard.attribute(row, "data-category")), "ACD");
         awaitOn(wallboard, () -> "1".equals(wallboard.text(tile + " [data-count='ACD'] b")), "the team counts one ACD");
@@ -136,6 +159,14 @@ class DemoEndToEndIT {
         awaitOn(wallboard, () -> !String.valueOf(wallboard.attribute(row, "class")).contains("stale"), "live again");
         assertThat(wallboard.text(row + " [data-field='reason']")).as("the code named by the reason list").contains("Lunch");
         assertThat(wallboard.script("return window.engineSilentSeen")).as("a healthy engine was never called silent").isEqualTo(false);
+    }
+
+    private static HttpResponse<String> http(String url, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void awaitOn(Browser b, Callable<Boolean> condition, String what) {

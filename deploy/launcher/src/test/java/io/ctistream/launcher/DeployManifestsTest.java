@@ -1,5 +1,6 @@
 package io.ctistream.launcher;
 
+import io.ctistream.admin.AdminSettings;
 import io.ctistream.connector.broadworks.BroadWorksConfig;
 import io.ctistream.connector.broadworks.BroadWorksPlatform;
 import io.ctistream.connector.core.runtime.RuntimeSettings;
@@ -8,7 +9,9 @@ import io.ctistream.settings.KafkaEndpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctistream.schemas.CtiTopics;
+import io.ctistream.schemas.JsonTopics;
 import io.ctistream.schemas.TopicProvisioner;
+import io.ctistream.webhooks.WebhookSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.Field;
@@ -50,9 +53,10 @@ class DeployManifestsTest {
     private static final Path METRICS_DOC = DEPLOY.resolve("..").resolve("docs").resolve("metrics.md");
 
     private static final String PREFIX = "CTISTREAM_";
+    private static final String APP_LABEL = "app.kubernetes.io/name";
     private static final List<Class<?>> SETTINGS_CLASSES = List.of(EngineSettings.class, PushSettings.class, RuntimeSettings.class,
             BroadWorksPlatform.class, io.ctistream.connector.finesse.FinessePlatform.class, io.ctistream.connector.aes.AesPlatform.class,
-            EmbeddedConfig.class, ConfigSource.class, KafkaEndpoints.class);
+            EmbeddedConfig.class, ConfigSource.class, KafkaEndpoints.class, AdminSettings.class, WebhookSettings.class, WebhooksService.class);
     private static final Pattern METRIC = Pattern.compile("ctistream_[a-zA-Z0-9_]+");
     private static final Pattern HISTOGRAM_SUFFIX = Pattern.compile("_(bucket|sum|count)$");
     private static final Pattern COMPOSE_TOPIC = Pattern.compile("(?m)^\\s*create\\s+(\\S+)\\s+(\\d+)\\s+(\\S+)(?:\\s+(\\d+))?\\s*$");
@@ -63,14 +67,19 @@ class DeployManifestsTest {
         CONNECTOR_FINESSE(List.of("connector", "finesse"), RuntimeSettings.HTTP_PORT),
         CONNECTOR_AES(List.of("connector", "aes"), RuntimeSettings.HTTP_PORT),
         ENGINE(List.of("engine"), EngineSettings.HTTP_PORT),
-        PUSH(List.of("push"), PushSettings.PORT);
+        PUSH(List.of("push"), PushSettings.PORT, PushSettings.JWT_SECRET),
+        ADMIN(List.of("admin"), AdminSettings.PORT, AdminSettings.JWT_SECRET),
+        WEBHOOKS(List.of("webhooks"), WebhooksService.HTTP_PORT);
 
         final List<String> args;
         final String portKey;
+        /** The secrets the service is given: from a Kubernetes Secret, and from the compose host's environment (.env). */
+        final List<String> secretKeys;
 
-        Service(List<String> args, String portKey) {
+        Service(List<String> args, String portKey, String... secretKeys) {
             this.args = args;
             this.portKey = portKey;
+            this.secretKeys = List.of(secretKeys);
         }
 
         static Service startedBy(Object args) {
@@ -94,6 +103,12 @@ class DeployManifestsTest {
                     env.put(PushSettings.JWT_SECRET, "x".repeat(32));
                     yield PushSettings.standalone(ConfigSource.from(env)).push().port();
                 }
+                case ADMIN -> {
+                    Map<String, String> env = minimalEnv();
+                    env.put(AdminSettings.JWT_SECRET, "x".repeat(32));
+                    yield AdminService.standalone(ConfigSource.from(env)).port();
+                }
+                case WEBHOOKS -> WebhooksService.Http.from(ConfigSource.from(minimalEnv())).port();
             };
         }
     }
@@ -197,22 +212,23 @@ class DeployManifestsTest {
         assertThat(problems).as("ports and probes of the ctistream workloads").isEmpty();
     }
 
-    /** Verifies that the KafkaTopic resources are exactly the topics of CtiTopics, each declared once. */
+    /** Verifies that the KafkaTopic resources are exactly the topics of CtiTopics and JsonTopics (cti.cloudevents), each declared once. */
     @Test
     void kafkaTopicsAreExactlyTheCatalogueTopics() {
         List<String> problems = new ArrayList<>();
         Map<String, Doc> topics = kafkaTopics(problems);
+        Map<String, CatalogueTopic> catalogue = catalogue();
         topics.forEach((name, doc) -> {
-            if (CtiTopics.byName(name).isEmpty()) {
-                problems.add(doc.where() + " spec.topicName: [" + name + "] is not a topic of io.ctistream.schemas.CtiTopics");
+            if (!catalogue.containsKey(name)) {
+                problems.add(doc.where() + " spec.topicName: [" + name + "] is not a topic of io.ctistream.schemas.CtiTopics or JsonTopics");
             }
         });
-        for (CtiTopics t : CtiTopics.values()) {
-            if (!topics.containsKey(t.topicName())) {
-                problems.add("deploy/k8s: no KafkaTopic for [" + t.topicName() + "] (CtiTopics." + t.name() + ")");
+        catalogue.forEach((name, t) -> {
+            if (!topics.containsKey(name)) {
+                problems.add("deploy/k8s: no KafkaTopic for [" + name + "] (" + t.constant() + ")");
             }
-        }
-        assertThat(problems).as("KafkaTopic resources against CtiTopics").isEmpty();
+        });
+        assertThat(problems).as("KafkaTopic resources against CtiTopics and JsonTopics").isEmpty();
     }
 
     /** Verifies that each KafkaTopic has the partitions, replicas and configs of TopicProvisioner's production plan, co-partitioned topics alike. */
@@ -222,17 +238,17 @@ class DeployManifestsTest {
         Map<String, Doc> topics = kafkaTopics(problems);
         TopicProvisioner production = new TopicProvisioner(null, TopicProvisioner.Plan.production());
         Map<String, List<String>> coPartitioned = new TreeMap<>();
-        for (CtiTopics t : CtiTopics.values()) {
-            Doc doc = topics.get(t.topicName());
+        for (CatalogueTopic t : catalogue().values()) {
+            Doc doc = topics.get(t.name());
             if (doc == null) {
                 continue; // reported by kafkaTopicsAreExactlyTheCatalogueTopics
             }
             Map<?, ?> spec = map(doc.root().get("spec"));
             Map<?, ?> config = map(spec.get("config"));
-            NewTopic planned = production.newTopic(t);
+            NewTopic planned = t.plannedBy(production);
             Integer partitions = integer(spec.get("partitions"));
-            if (t.coPartitioned()) {
-                coPartitioned.computeIfAbsent(String.valueOf(partitions), k -> new ArrayList<>()).add(t.topicName());
+            if (t.agentKeyed()) {
+                coPartitioned.computeIfAbsent(String.valueOf(partitions), k -> new ArrayList<>()).add(t.name());
             }
             if (partitions == null || partitions != planned.numPartitions()) {
                 problems.add(doc.where() + " spec.partitions: [" + spec.get("partitions") + "], the production plan says [" + planned.numPartitions() + "]");
@@ -246,18 +262,19 @@ class DeployManifestsTest {
                     problems.add(doc.where() + " spec.config." + key + ": [" + config.get(key) + "], the production plan says [" + value + "]");
                 }
             });
-            if (t.retention().isEmpty() && config.containsKey("retention.ms")) {
+            if (!planned.configs().containsKey("retention.ms") && config.containsKey("retention.ms")) {
                 problems.add(doc.where() + " spec.config.retention.ms: a compacted topic keeps the latest value per key; no time retention");
             }
         }
         Integer agents = integer(at(topics.getOrDefault(CtiTopics.AGENTS.topicName(), new Doc(K8S, 0, Map.of())).root(), "spec", "partitions"));
         Integer commands = integer(at(topics.getOrDefault(CtiTopics.AGENT_COMMANDS.topicName(), new Doc(K8S, 0, Map.of())).root(), "spec", "partitions"));
         assertThat(commands).as("partitions of cti.agent-commands (co-partitioned with cti.agents, which has %s)", agents).isNotNull().isEqualTo(agents);
-        assertThat(coPartitioned).as("partition counts of the agent-keyed (co-partitioned) topics: they must all share one").hasSize(1);
+        assertThat(coPartitioned).as("partition counts of the agent-keyed topics (co-partitioned, cti.cloudevents alike): they must all share one")
+                .hasSize(1);
         assertThat(problems).as("KafkaTopic resources against TopicProvisioner.Plan.production()").isEmpty();
     }
 
-    /** Verifies that compose's kafka-init creates every CtiTopics topic with the single-node plan's partitions and configs. */
+    /** Verifies that compose's kafka-init creates every CtiTopics and JsonTopics topic with the single-node plan's partitions and configs. */
     @Test
     void composeCreatesEveryTopicAsTheSingleNodePlanDoes() {
         List<String> problems = new ArrayList<>();
@@ -266,23 +283,24 @@ class DeployManifestsTest {
         String script = init instanceof List<?> l ? String.join("\n", l.stream().map(DeployManifestsTest::str).toList()) : str(init);
         assertThat(script).as("%s services.kafka-init.command", file.where()).isNotNull();
         TopicProvisioner singleNode = new TopicProvisioner(null, TopicProvisioner.Plan.singleNode());
+        Map<String, CatalogueTopic> catalogue = catalogue();
         Map<String, MatchResult> created = new HashMap<>();
         Matcher m = COMPOSE_TOPIC.matcher(script);
         while (m.find()) {
             String topic = m.group(1);
             created.put(topic, m.toMatchResult());
-            if (CtiTopics.byName(topic).isEmpty()) {
-                problems.add(file.where() + " services.kafka-init: [" + topic + "] is not a topic of io.ctistream.schemas.CtiTopics");
+            if (!catalogue.containsKey(topic)) {
+                problems.add(file.where() + " services.kafka-init: [" + topic + "] is not a topic of io.ctistream.schemas.CtiTopics or JsonTopics");
             }
         }
-        for (CtiTopics t : CtiTopics.values()) {
-            MatchResult line = created.get(t.topicName());
+        for (CatalogueTopic t : catalogue.values()) {
+            MatchResult line = created.get(t.name());
             if (line == null) {
-                problems.add(file.where() + " services.kafka-init: [" + t.topicName() + "] is never created");
+                problems.add(file.where() + " services.kafka-init: [" + t.name() + "] is never created (" + t.constant() + ")");
                 continue;
             }
-            NewTopic planned = singleNode.newTopic(t);
-            String where = file.where() + " services.kafka-init [" + t.topicName() + "]";
+            NewTopic planned = t.plannedBy(singleNode);
+            String where = file.where() + " services.kafka-init [" + t.name() + "]";
             if (Integer.parseInt(line.group(2)) != planned.numPartitions()) {
                 problems.add(where + " partitions: [" + line.group(2) + "], the single-node plan says [" + planned.numPartitions() + "]");
             }
@@ -304,7 +322,7 @@ class DeployManifestsTest {
         Doc composeFile = composeFile();
         Map<?, ?> services = map(composeFile.root().get("services"));
         Set<Service> scraped = new TreeSet<>();
-        Set<String> appNames = ctistreamAppNames();
+        Set<String> appNames = ctistreamApps().keySet();
         int configs = 0;
         for (Doc doc : observability) {
             List<Object> scrapeConfigs = list(doc.root().get("scrape_configs"));
@@ -350,6 +368,119 @@ class DeployManifestsTest {
         assertThat(configs).as("scrape_configs under %s", OBSERVABILITY.normalize()).isPositive();
         assertThat(scraped).as("ctistream services with a static scrape target in deploy/observability").containsExactlyInAnyOrder(Service.values());
         assertThat(problems).as("Prometheus scrape configurations").isEmpty();
+    }
+
+    /** Verifies that every ctistream workload has a Service on its port named http and a PodDisruptionBudget, both selecting its pods. */
+    @Test
+    void everyWorkloadHasAServiceOnItsHttpPortAndADisruptionBudget() {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Service> app : ctistreamApps().entrySet()) {
+            String name = app.getKey();
+            boolean service = k8s.stream().filter(d -> "Service".equals(d.kind())).filter(d -> name.equals(str(selector(d).get(APP_LABEL))))
+                    .anyMatch(d -> list(at(d.root(), "spec", "ports")).stream().anyMatch(p -> "http".equals(map(p).get("targetPort"))));
+            if (!service) {
+                problems.add("deploy/k8s: no Service selecting " + APP_LABEL + "=" + name + " (" + app.getValue() + ") with a port whose targetPort is [http]");
+            }
+            boolean budget = k8s.stream().filter(d -> "PodDisruptionBudget".equals(d.kind()))
+                    .anyMatch(d -> name.equals(str(map(at(d.root(), "spec", "selector", "matchLabels")).get(APP_LABEL))));
+            if (!budget) {
+                problems.add("deploy/k8s: no PodDisruptionBudget selecting " + APP_LABEL + "=" + name + " (" + app.getValue() + ")");
+            }
+        }
+        assertThat(problems).as("Services and PodDisruptionBudgets of the ctistream workloads").isEmpty();
+    }
+
+    /**
+     * Verifies that no secret is written into a manifest: a {@code CTISTREAM_*_SECRET} or {@code _PASSWORD} setting comes from a
+     * Kubernetes Secret (never a ConfigMap or a literal env value) and, in compose, from the host's environment ({@code ${...}});
+     * and that each service gets the secrets it needs that way, from a Secret deploy/k8s declares with that key.
+     */
+    @Test
+    void secretsComeFromSecretsNeverFromTheManifests() {
+        List<String> problems = new ArrayList<>();
+        for (Doc doc : k8s) {
+            if ("ConfigMap".equals(doc.kind())) {
+                map(doc.root().get("data")).keySet().stream().map(String::valueOf).filter(DeployManifestsTest::isSecretSetting)
+                        .forEach(k -> problems.add(doc.where() + " data." + k + ": a secret in a ConfigMap; take it from a Secret (env valueFrom.secretKeyRef)"));
+            }
+            for (Object c : list(at(doc.root(), "spec", "template", "spec", "containers"))) {
+                Map<?, ?> container = map(c);
+                String where = doc.where() + " container " + str(container.get("name"));
+                Map<String, Map<?, ?>> env = new LinkedHashMap<>();
+                list(container.get("env")).forEach(e -> env.put(str(map(e).get("name")), map(e)));
+                env.forEach((name, e) -> {
+                    if (isSecretSetting(name) && at(e, "valueFrom", "secretKeyRef") == null) {
+                        problems.add(where + " env " + name + ": must come from a Secret (valueFrom.secretKeyRef), not [" + e.get("value") + "]");
+                    }
+                });
+                Service service = Service.startedBy(container.get("args"));
+                for (String key : service == null ? List.<String>of() : service.secretKeys) {
+                    Object ref = at(env.getOrDefault(key, Map.of()), "valueFrom", "secretKeyRef");
+                    String secret = str(at(ref, "name"));
+                    if (ref == null || !key.equals(str(at(ref, "key")))) {
+                        problems.add(where + " env " + key + ": missing, or not valueFrom.secretKeyRef with key [" + key + "]");
+                    } else if (k8s.stream().noneMatch(d -> "Secret".equals(d.kind()) && secret.equals(d.name())
+                            && (map(d.root().get("stringData")).containsKey(key) || map(d.root().get("data")).containsKey(key)))) {
+                        problems.add(where + " env " + key + ": no Secret [" + secret + "] with key [" + key + "] under deploy/k8s (an example one, REPLACE_ME)");
+                    }
+                }
+            }
+        }
+        Doc file = composeFile();
+        map(file.root().get("services")).forEach((name, definition) -> {
+            Map<String, String> env = composeEnv(map(definition));
+            env.forEach((key, value) -> {
+                if (isSecretSetting(key) && (value == null || !value.startsWith("${" + key))) {
+                    problems.add(file.where() + " services." + name + ".environment." + key + ": must be [${" + key + "...}] (from .env), not [" + value + "]");
+                }
+            });
+            Service service = Service.startedBy(map(definition).get("command"));
+            for (String key : service == null ? List.<String>of() : service.secretKeys) {
+                if (!env.containsKey(key)) {
+                    problems.add(file.where() + " services." + name + ".environment: no " + key + " (${" + key + "} from .env)");
+                }
+            }
+        });
+        assertThat(problems).as("secrets in deploy/k8s and deploy/compose").isEmpty();
+    }
+
+    /** Verifies that the Kubernetes scrape configurations (Prometheus pod discovery and the PodMonitor) keep the pods of every ctistream service. */
+    @Test
+    void kubernetesScrapingKeepsEveryService() {
+        List<String> problems = new ArrayList<>();
+        Set<String> apps = ctistreamApps().keySet();
+        assertThat(apps).as("app names of the ctistream workloads").hasSize(Service.values().length);
+        int jobs = 0;
+        for (Doc doc : observability) {
+            for (Object j : list(doc.root().get("scrape_configs"))) {
+                Map<?, ?> job = map(j);
+                if (list(job.get("kubernetes_sd_configs")).isEmpty() || !selectsCtistreamPods(job, apps)) {
+                    continue;
+                }
+                jobs++;
+                String regex = keepRegex(job, "__meta_kubernetes_pod_label_app_kubernetes_io_name");
+                apps.stream().filter(app -> regex == null || !Pattern.compile(regex).matcher(app).matches())
+                        .forEach(app -> problems.add(doc.where() + " job " + job.get("job_name") + ": its keep regex [" + regex + "] drops [" + app + "]"));
+            }
+        }
+        int monitors = 0;
+        for (Doc doc : k8s) {
+            if (!"PodMonitor".equals(doc.kind())) {
+                continue;
+            }
+            for (Object e : list(at(doc.root(), "spec", "selector", "matchExpressions"))) {
+                Map<?, ?> expression = map(e);
+                if (APP_LABEL.equals(expression.get("key")) && "In".equals(expression.get("operator"))) {
+                    monitors++;
+                    List<Object> values = list(expression.get("values"));
+                    apps.stream().filter(app -> !values.contains(app))
+                            .forEach(app -> problems.add(doc.where() + " spec.selector " + APP_LABEL + " In " + values + ": misses [" + app + "]"));
+                }
+            }
+        }
+        assertThat(jobs).as("kubernetes_sd scrape jobs of the ctistream pods under %s", OBSERVABILITY.normalize()).isPositive();
+        assertThat(monitors).as("PodMonitors selecting the ctistream pods by %s under %s", APP_LABEL, K8S.normalize()).isPositive();
+        assertThat(problems).as("Kubernetes scrape configurations").isEmpty();
     }
 
     /** Verifies that every ctistream_* metric the Grafana dashboard queries is documented in docs/metrics.md. */
@@ -552,6 +683,26 @@ class DeployManifestsTest {
         return topics;
     }
 
+    /** A topic of the catalogue, Avro ({@link CtiTopics}) or JSON ({@link JsonTopics}), as a plan would create it. */
+    private record CatalogueTopic(String name, String constant, boolean agentKeyed, java.util.function.Function<TopicProvisioner, NewTopic> plan) {
+        NewTopic plannedBy(TopicProvisioner provisioner) {
+            return plan.apply(provisioner);
+        }
+    }
+
+    /** Every topic the services use, by name: the CtiTopics and the JsonTopics. */
+    private static Map<String, CatalogueTopic> catalogue() {
+        Map<String, CatalogueTopic> all = new TreeMap<>();
+        for (CtiTopics t : CtiTopics.values()) {
+            all.put(t.topicName(), new CatalogueTopic(t.topicName(), "CtiTopics." + t.name(), t.coPartitioned(), p -> p.newTopic(t)));
+        }
+        for (JsonTopics t : JsonTopics.values()) {
+            all.put(t.topicName(), new CatalogueTopic(t.topicName(), "JsonTopics." + t.name(), t.keyedBy() == CtiTopics.KeyedBy.AGENT,
+                    p -> p.newTopic(t)));
+        }
+        return all;
+    }
+
     // --- Prometheus -----------------------------------------------------------------------------
 
     private static Doc composeFile() {
@@ -559,18 +710,28 @@ class DeployManifestsTest {
                 .orElseThrow(() -> new AssertionError("no compose file with services under " + COMPOSE.normalize()));
     }
 
-    /** The app.kubernetes.io/name labels of the pods that run a ctistream service. */
-    private static Set<String> ctistreamAppNames() {
-        Set<String> names = new TreeSet<>();
+    /** The app.kubernetes.io/name label of each workload's pods that runs a ctistream service, and the service. */
+    private static Map<String, Service> ctistreamApps() {
+        Map<String, Service> apps = new TreeMap<>();
         for (Doc doc : k8s) {
-            Object labels = at(doc.root(), "spec", "template", "metadata", "labels");
+            String app = str(map(at(doc.root(), "spec", "template", "metadata", "labels")).get(APP_LABEL));
             for (Object c : list(at(doc.root(), "spec", "template", "spec", "containers"))) {
-                if (Service.startedBy(map(c).get("args")) != null && map(labels).get("app.kubernetes.io/name") != null) {
-                    names.add(str(map(labels).get("app.kubernetes.io/name")));
+                Service service = Service.startedBy(map(c).get("args"));
+                if (service != null && app != null) {
+                    apps.put(app, service);
                 }
             }
         }
-        return names;
+        return apps;
+    }
+
+    private static Map<?, ?> selector(Doc service) {
+        return map(at(service.root(), "spec", "selector"));
+    }
+
+    /** A setting that holds a secret: {@code CTISTREAM_..._SECRET} or {@code _PASSWORD}. */
+    private static boolean isSecretSetting(String name) {
+        return name.startsWith(PREFIX) && (name.endsWith("_SECRET") || name.endsWith("_PASSWORD"));
     }
 
     /** Whether a kubernetes_sd job keeps (by a relabel regex) the pods of some ctistream service. */

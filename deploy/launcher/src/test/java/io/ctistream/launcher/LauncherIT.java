@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Verifies the runnable as a user runs it: {@code java -jar ctistream.jar all} in its own process
- * reaches ready with every topic created and every schema registered, stops cleanly on SIGTERM
- * (what Ctrl-C and container runtimes send), and a second run reuses the data directory.
+ * reaches ready with every topic created and every schema registered, serves the admin API with the
+ * admin token it prints for {@code CTISTREAM_TENANT}, stops cleanly on SIGTERM (what Ctrl-C and
+ * container runtimes send), and a second run reuses the data directory.
  */
 class LauncherIT {
     private static final Path JAR = Path.of("target/ctistream.jar");
@@ -56,9 +57,10 @@ class LauncherIT {
 
     @Test
     void allReachesReadyStopsCleanlyAndReusesItsDataOnTheNextRun() throws Exception {
-        int[] ports = LoopbackPorts.free(4); // kafka, registry, engine, push
+        int[] ports = LoopbackPorts.free(5); // kafka, registry, engine, push, admin
         int registryPort = ports[1];
         int engineHttpPort = ports[2];
+        int adminPort = ports[4];
         String registry = "http://127.0.0.1:" + registryPort + "/apis/registry/v3";
 
         // GIVEN a first run on an empty data directory
@@ -77,6 +79,17 @@ class LauncherIT {
         // AND the agent-state engine runs and answers
         assertThat(get("http://127.0.0.1:" + engineHttpPort + "/health/ready")).contains("\"UP\"");
         assertThat(first.output()).anyMatch(l -> l.contains("ctistream ready") && l.contains("engine [http://127.0.0.1:" + engineHttpPort + "]"));
+        // AND the admin API runs (issue #18): its OpenAPI document without a token, the tenant's resources with the token printed for it
+        String admin = "http://127.0.0.1:" + adminPort + "/api/v1";
+        assertThat(new io.vertx.core.json.JsonObject(get(admin + "/openapi.json")).getString("openapi")).startsWith("3.");
+        String token = printed(first, "admin token:");
+        assertThat(send(admin + "/tenants/acme/agents", null).statusCode()).as("no token").isEqualTo(401);
+        HttpResponse<String> agents = send(admin + "/tenants/acme/agents", token);
+        assertThat(agents.statusCode()).as(agents.body()).isEqualTo(200);
+        assertThat(new io.vertx.core.json.JsonObject(agents.body()).getJsonArray("items")).isNotNull();
+        assertThat(send(admin + "/tenants/demo/agents", token).statusCode()).as("the token is bound to CTISTREAM_TENANT").isEqualTo(404);
+        assertThat(first.output()).anyMatch(l -> l.contains("admin API:") && l.contains("/tenants/acme/agents"));
+        assertThat(get("http://127.0.0.1:" + adminPort + "/metrics")).contains("ctistream_admin_requests_total", "ctistream_webhooks_subscriptions");
         // AND a clean start prints no ERROR (issue #19, item 12: known-harmless broker chatter read as "it is broken")
         assertThat(first.output()).as("ERROR lines on a clean start").noneMatch(l -> l.contains(" ERROR "));
 
@@ -94,7 +107,7 @@ class LauncherIT {
         assertThat(get(registry + "/groups/default/artifacts/cti.agent-events-value/versions/branch%3Dlatest")).isEqualTo(eventsSchema);
 
         // AND a concurrent run on the same data directory refuses with a message a person can act on
-        Launched intruder = launch("all", LoopbackPorts.free(4));
+        Launched intruder = launch("all", LoopbackPorts.free(5));
         assertThat(intruder.awaitExit()).isTrue();
         assertThat(intruder.process().exitValue()).isEqualTo(1);
         assertThat(intruder.output()).anyMatch(l -> l.contains("is in use by another ctistream or kafka process"));
@@ -124,7 +137,7 @@ class LauncherIT {
         assertThat(bad.output()).anyMatch(l -> l.contains("CTISTREAM_KAFKA_BOOTSTRAP must name the Kafka bootstrap servers"));
     }
 
-    /** Starts {@code command} on the ports kafka, registry, engine, push. */
+    /** Starts {@code command} on the ports kafka, registry, engine, push, admin, for tenant acme. */
     private Launched launch(String command, int[] ports) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx768m", "-jar", JAR.toString(), command).redirectErrorStream(true);
         builder.environment().put(EmbeddedConfig.DATA_DIR, dataDir.toString());
@@ -133,6 +146,8 @@ class LauncherIT {
         builder.environment().put(EmbeddedConfig.AGENT_PARTITIONS, "2");
         builder.environment().put("CTISTREAM_ENGINE_HTTP_PORT", Integer.toString(ports[2]));
         builder.environment().put("CTISTREAM_PUSH_PORT", Integer.toString(ports[3]));
+        builder.environment().put("CTISTREAM_ADMIN_PORT", Integer.toString(ports[4]));
+        builder.environment().put(EmbeddedConfig.TENANT, "acme");
         return start(builder);
     }
 
@@ -165,6 +180,21 @@ class LauncherIT {
             await().atMost(Duration.ofSeconds(90)).failFast("launcher exited: " + output, () -> !process.isAlive())
                     .until(() -> output.stream().anyMatch(l -> l.contains(marker)));
         }
+    }
+
+    /** The value printed after {@code label} (the links block is printed after "ctistream ready"). */
+    private static String printed(Launched launched, String label) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> launched.output().stream().anyMatch(l -> l.contains(label)));
+        String line = launched.output().stream().filter(l -> l.contains(label)).findFirst().orElseThrow();
+        return line.substring(line.indexOf(label) + label.length()).strip();
+    }
+
+    private static HttpResponse<String> send(String url, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String get(String url) throws Exception {

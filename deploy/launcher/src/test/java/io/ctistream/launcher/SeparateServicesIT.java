@@ -40,10 +40,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The real-deployment shape: {@code ctistream connector broadworks}, {@code ctistream engine} and
- * {@code ctistream push}, each its own process from the built jar, configured only by environment
- * variables, against an external Kafka and registry (here the test's broker) and a BroadWorks AS
- * (the simulator). Each reaches ready and serves {@code /health}, {@code /version} and
+ * The real-deployment shape: {@code ctistream connector broadworks}, {@code ctistream engine},
+ * {@code ctistream push}, {@code ctistream admin} and {@code ctistream webhooks}, each its own
+ * process from the built jar, configured only by environment variables, against an external Kafka
+ * and registry (here the test's broker) and a BroadWorks AS (the simulator). Each reaches ready and serves {@code /health}, {@code /version} and
  * {@code /metrics}; a change on the AS reaches a WebSocket client of the push process.
  */
 @ExtendWith(CtiKafkaExtension.class)
@@ -58,7 +58,7 @@ class SeparateServicesIT {
     }
 
     @Test
-    void threeServicesFromTheEnvironmentCarryAChangeFromTheAsToASocket(TestKafka kafka) throws Exception {
+    void servicesFromTheEnvironmentCarryAChangeFromTheAsToASocket(TestKafka kafka) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
         }
@@ -73,10 +73,12 @@ class SeparateServicesIT {
             Path credentials = Files.createTempFile("credentials", ".properties");
             Files.writeString(credentials, "a1.sipPassword=sip-secret-a1\n");
             Path state = Files.createTempDirectory("engine-state-");
-            int[] ports = LoopbackPorts.free(3);
+            int[] ports = LoopbackPorts.free(5);
             int connectorHttp = ports[0];
             int engineHttp = ports[1];
             int pushHttp = ports[2];
+            int adminHttp = ports[3];
+            int webhooksHttp = ports[4];
             Map<String, String> common = Map.of("CTISTREAM_KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "CTISTREAM_REGISTRY_URL", kafka.registryUrl());
             launch("connector", common, Map.of("CTISTREAM_BW_OUTBOUND_PROXY", "127.0.0.1:" + as.port(), "CTISTREAM_BW_BIND_HOST", "127.0.0.1",
                     "CTISTREAM_BW_BIND_PORT", "0", "CTISTREAM_CONNECTOR_HTTP_HOST", "127.0.0.1", "CTISTREAM_CONNECTOR_HTTP_PORT", Integer.toString(connectorHttp),
@@ -86,14 +88,30 @@ class SeparateServicesIT {
                     "CTISTREAM_ENGINE_STATE_DIR", state.toString(), "CTISTREAM_ENGINE_APPLICATION_ID", "svc-engine"), "engine");
             launch("push", common, Map.of("CTISTREAM_PUSH_HOST", "127.0.0.1", "CTISTREAM_PUSH_PORT", Integer.toString(pushHttp),
                     "CTISTREAM_PUSH_JWT_SECRET", SECRET), "push");
+            // issue #18: the admin API and the CRM webhooks, each its own process too
+            launch("admin", common, Map.of("CTISTREAM_ADMIN_HOST", "127.0.0.1", "CTISTREAM_ADMIN_PORT", Integer.toString(adminHttp),
+                    "CTISTREAM_ADMIN_JWT_SECRET", SECRET, "CTISTREAM_ADMIN_INSTANCE_ID", "svc-admin"), "admin");
+            launch("webhooks", common, Map.of("CTISTREAM_WEBHOOKS_HTTP_HOST", "127.0.0.1", "CTISTREAM_WEBHOOKS_HTTP_PORT", Integer.toString(webhooksHttp),
+                    "CTISTREAM_WEBHOOKS_INSTANCE_ID", "svc-webhooks"), "webhooks");
 
-            for (int port : new int[] {connectorHttp, engineHttp, pushHttp}) {
+            for (int port : new int[] {connectorHttp, engineHttp, pushHttp, adminHttp, webhooksHttp}) {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                         .failFast("a service exited", processes::anyExited)
                         .until(() -> get(port, "/health/ready").statusCode() == 200);
             }
             assertThat(new JsonObject(get(connectorHttp, "/version").body()).getString("service")).isEqualTo("connector-broadworks");
             assertThat(new JsonObject(get(pushHttp, "/version").body()).getString("service")).isEqualTo("websocket-push");
+            assertThat(new JsonObject(get(adminHttp, "/version").body()).getString("service")).isEqualTo("admin-api");
+            assertThat(new JsonObject(get(webhooksHttp, "/version").body()).getString("service")).isEqualTo("crm-webhooks");
+            assertThat(get(webhooksHttp, "/metrics").body()).contains("ctistream_webhooks_subscriptions{state=\"running\"} 0");
+            // the admin API reads the roster the connector serves, for an admin token of its tenant
+            String adminToken = new Jwt(SECRET, 0).sign(new JsonObject().put("sub", "ops").put("tenant", TENANT).put("role", "admin")
+                    .put("exp", Instant.now().getEpochSecond() + 600));
+            HttpResponse<String> agents = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + adminHttp + "/api/v1/tenants/" + TENANT + "/agents"))
+                    .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(agents.statusCode()).as(agents.body()).isEqualTo(200);
+            assertThat(agents.body()).contains(TENANT + "/a1");
             // ready does not wait for the roster: the agent is owned a moment later
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(connectorHttp, "/metrics").body())
                     .contains("ctistream_connector_agents_owned 1").contains("jvm_memory_used_bytes")

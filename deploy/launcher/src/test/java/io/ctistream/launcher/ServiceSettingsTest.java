@@ -105,4 +105,38 @@ class ServiceSettingsTest {
         assertThat(settings.httpHost()).isEqualTo("0.0.0.0");
         assertThat(settings.applicationServer()).isEqualTo("engine-0.engine:8082");
     }
+
+    /**
+     * Verifies the single-machine run's own defaults for the admin and webhooks services (issue #18): admin tokens
+     * are signed with the push secret unless an admin secret is set; only the demo accepts the demo CRM's loopback
+     * http URL and delivers to 127.0.0.1; what the operator sets wins; the port stays the module's default.
+     */
+    @Test
+    void adminAndWebhooksInTheSingleMachineRun() {
+        String push = "p".repeat(40);
+        var all = AdminService.embedded(ConfigSource.from(Map.of()), push, false);
+        assertThat(all.jwtSecret()).isEqualTo(push);
+        assertThat(all.port()).isEqualTo(io.ctistream.admin.AdminSettings.DEFAULT_PORT);
+        assertThat(all.host()).isEqualTo("127.0.0.1");
+        assertThat(all.allowHttpWebhooks()).isFalse();
+        assertThat(all.allowPrivateWebhooks()).isFalse();
+        var demo = AdminService.embedded(ConfigSource.from(Map.of("CTISTREAM_ADMIN_JWT_SECRET", "a".repeat(40),
+                "CTISTREAM_ADMIN_WEBHOOK_ALLOW_PRIVATE", "false")), push, true);
+        assertThat(demo.jwtSecret()).isEqualTo("a".repeat(40));
+        assertThat(demo.allowHttpWebhooks()).isTrue();
+        assertThat(demo.allowPrivateWebhooks()).as("the operator's setting wins").isFalse();
+
+        assertThat(WebhooksService.embedded(ConfigSource.from(Map.of()), "k:1", "http://r", false).targets().allowsSomePrivate()).isFalse();
+        assertThat(WebhooksService.embedded(ConfigSource.from(Map.of()), "k:1", "http://r", true).targets().describe()).contains("127.0.0.1/32");
+        assertThat(WebhooksService.Http.from(ConfigSource.from(Map.of())).port()).isEqualTo(8087);
+    }
+
+    /** Verifies CTISTREAM_TENANT: demo by default, refused when it cannot be a tenant of ids and tokens. */
+    @Test
+    void theTenantOfTheSingleMachineRun() {
+        assertThat(EmbeddedConfig.from(ConfigSource.from(Map.of())).tenant()).isEqualTo(DemoRoster.TENANT);
+        assertThat(EmbeddedConfig.from(ConfigSource.from(Map.of(EmbeddedConfig.TENANT, "acme"))).tenant()).isEqualTo("acme");
+        assertThatThrownBy(() -> EmbeddedConfig.from(ConfigSource.from(Map.of(EmbeddedConfig.TENANT, "acme/sales"))))
+                .hasMessageContaining("CTISTREAM_TENANT").hasMessageContaining("[acme/sales]");
+    }
 }
