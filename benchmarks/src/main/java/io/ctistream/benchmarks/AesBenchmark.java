@@ -64,13 +64,7 @@ public final class AesBenchmark {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            System.exit(0);
-        } catch (Exception | Error e) {
-            LOG.error("aes benchmark failed", e);
-            System.exit(1);
-        }
+        Drivers.runAndExit(LOG, "aes benchmark", () -> run(args));
     }
 
     /** The connector's references, dropped together so that it can be collected after {@link #abort}. */

@@ -50,13 +50,7 @@ public final class ConnectorBenchmark {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            System.exit(0);
-        } catch (Exception | Error e) {
-            LOG.error("connector benchmark failed", e);
-            System.exit(1);
-        }
+        Drivers.runAndExit(LOG, "connector benchmark", () -> run(args));
     }
 
     private static void run(String[] args) throws Exception {

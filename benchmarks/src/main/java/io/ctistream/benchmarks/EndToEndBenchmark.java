@@ -43,13 +43,7 @@ public final class EndToEndBenchmark {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            System.exit(0);
-        } catch (Exception | Error e) {
-            LOG.error("end-to-end benchmark failed", e);
-            System.exit(1);
-        }
+        Drivers.runAndExit(LOG, "end-to-end benchmark", () -> run(args));
     }
 
     /** The demo's default: three BroadWorks teams, one on AES, one on Finesse. */

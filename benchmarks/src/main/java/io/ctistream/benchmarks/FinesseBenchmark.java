@@ -84,13 +84,7 @@ public final class FinesseBenchmark {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-            System.exit(0);
-        } catch (Exception | Error e) {
-            LOG.error("finesse benchmark failed", e);
-            System.exit(1);
-        }
+        Drivers.runAndExit(LOG, "finesse benchmark", () -> run(args));
     }
 
     private static void run(String[] args) throws Exception {
