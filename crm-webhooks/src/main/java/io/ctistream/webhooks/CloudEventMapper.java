@@ -117,6 +117,9 @@ public final class CloudEventMapper {
         data.put("callerName", remoteIsCaller ? c.getRemoteName() : null);
         data.put("remoteParty", c.getRemoteParty());
         data.put("remoteName", c.getRemoteName());
+        data.put("dialledNumber", c.getDialledNumber());
+        ObjectNode callData = data.putObject("callData");
+        new java.util.TreeMap<>(c.getCallData()).forEach(callData::put);
         if (type == CrmEventType.CALL_ENDED) {
             data.put("cause", c.getCause());
         }

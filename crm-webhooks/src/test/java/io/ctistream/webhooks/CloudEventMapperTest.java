@@ -69,6 +69,8 @@ class CloudEventMapperTest {
             assertThat(data.getString("callerName")).isEqualTo("Erika Mustermann");
             assertThat(data.getString("queueId")).isEqualTo("acme/sales");
             assertThat(data.getString("direction")).isEqualTo("INBOUND");
+            assertThat(data.getString("dialledNumber")).isEqualTo("+4930999000");
+            assertThat(data.getJsonObject("callData").getMap()).isEqualTo(java.util.Map.of("callVariable1", "ACC-42"));
             assertThat(data.getJsonObject("platform").getMap()).containsEntry("name", "BROADWORKS").containsEntry("connectorInstance", "bw-1")
                     .containsEntry("platformEventId", "notify-17").containsEntry("correlationId", "call-1");
             assertThat(e.callQueueId()).isEqualTo("acme/sales");

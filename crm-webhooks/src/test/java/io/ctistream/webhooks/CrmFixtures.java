@@ -57,6 +57,8 @@ final class CrmFixtures {
                 .setHeader(EventHeader.newBuilder(header(agentId, at, at.plusMillis(5))).setCorrelationId(callId).build())
                 .setPayload(AgentCallEvent.newBuilder().setCallId(callId).setDirection(direction).setCallState(callState)
                         .setQueueId(queueId).setRemoteParty("+4930123456").setRemoteName("Erika Mustermann")
+                        .setDialledNumber(direction == CallDirection.INBOUND ? "+4930999000" : null)
+                        .setCallData(direction == CallDirection.INBOUND ? java.util.Map.of("callVariable1", "ACC-42") : java.util.Map.of())
                         .setCause(callState == CallState.ENDED ? "normal clearing" : null).build())
                 .build();
     }

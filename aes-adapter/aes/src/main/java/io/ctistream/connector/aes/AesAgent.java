@@ -291,7 +291,9 @@ final class AesAgent {
             AgentCallEvent call = AgentCallEvent.newBuilder().setCallId(e.callId())
                     .setDirection(before != null ? before.getDirection() : AesStates.direction(e, station)).setCallState(state).setQueueId(queue)
                     .setRemoteParty(before != null && before.getRemoteParty() != null ? before.getRemoteParty() : AesStates.remoteParty(e, station))
-                    .setRemoteName(null).setCause(over(state) ? e.cause() : null).build();
+                    .setRemoteName(null).setCause(over(state) ? e.cause() : null)
+                    .setDialledNumber(before != null && before.getDialledNumber() != null ? before.getDialledNumber() : AesStates.dialledNumber(e, station))
+                    .setCallData(before != null && !before.getCallData().isEmpty() ? before.getCallData() : AesStates.callData(e)).build();
             facts.call(call);
             if (state == CallState.REPLACED && e.newCallIds() != null) {
                 // a transfer or conference re-keys the call: the agent talks on the new call id

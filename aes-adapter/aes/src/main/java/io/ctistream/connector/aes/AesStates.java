@@ -106,6 +106,20 @@ final class AesStates {
         return extension(other);
     }
 
+    /** What the caller dialled, on a call the agent received: the VDN it came through, else the called device; null otherwise. */
+    static String dialledNumber(DmccMessage.CallEvent e, String station) {
+        if (direction(e, station) != CallDirection.INBOUND) {
+            return null;
+        }
+        return e.distributingVdn() != null ? extension(e.distributingVdn()) : extension(e.calledDevice());
+    }
+
+    /** Call data for a screen pop: the UCID, the call's id across Communication Manager and the recording and IVR systems. */
+    static java.util.Map<String, String> callData(DmccMessage.CallEvent e) {
+        String ucid = blankToNull(e.ucid());
+        return ucid == null ? java.util.Map.of() : java.util.Map.of("ucid", ucid);
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isBlank() || "0".equals(s.strip()) ? null : s.strip();
     }

@@ -88,6 +88,10 @@ class AesAgentDayTest {
         assertThat(lastCall(call).getQueueId()).isEqualTo("acme/sales");
         assertThat(lastCall(call).getDirection()).isEqualTo(CallDirection.INBOUND);
         assertThat(lastCall(call).getRemoteParty()).isEqualTo("0612345678");
+        // the screen pop's call data: the VDN the caller dialled, and CM's 20-digit UCID
+        assertThat(lastCall(call).getDialledNumber()).isEqualTo("3100");
+        assertThat(lastCall(call).getCallData()).containsOnlyKeys("ucid");
+        assertThat(lastCall(call).getCallData().get("ucid")).matches("\\d{20}");
         peer.answerCall(STATION, call);
         awaitCall(call, CallState.CONNECTED);
         peer.holdCall(STATION, call, true);

@@ -262,7 +262,8 @@ final class AgentSession implements Subscription.Owner {
             facts.call(AgentCallEvent.newBuilder().setCallId(callId).setDirection(Translator.direction(d))
                     .setCallState(now).setQueueId(queue == null ? null : tenantQualified(queue))
                     .setRemoteParty(Translator.party(d.remoteIdentity())).setRemoteName(d.remoteDisplay())
-                    .setCause(over ? d.event() : null).build());
+                    .setCause(over ? d.event() : null)
+                    .setDialledNumber(d.direction() == DialogInfoXml.Direction.INITIATOR ? null : Translator.party(d.localIdentity())).build());
         }
     }
 

@@ -13,8 +13,11 @@ import io.ctistream.connector.finesse.codec.PubSubItem;
 import io.ctistream.connector.finesse.codec.SystemInfo;
 import io.ctistream.connector.finesse.codec.XmppStanzaCodec;
 import io.ctistream.events.AgentCallEvent;
+import io.ctistream.events.CallDirection;
 import io.ctistream.events.CallState;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,6 +135,23 @@ final class FinesseUpdates {
                 : participant.map(p -> p.stateCause() == null || p.stateCause().isBlank() ? null : p.stateCause()).orElse(null);
         return AgentCallEvent.newBuilder().setCallId(d.id()).setDirection(FinesseStates.direction(d, agent.extension())).setCallState(state)
                 .setQueueId(site.tenantQueue(agent.profile.getTenant(), d)).setRemoteParty(FinesseStates.remoteParty(d, agent.extension()))
-                .setRemoteName(null).setCause(over(state) ? cause : null).build();
+                .setRemoteName(null).setCause(over(state) ? cause : null)
+                .setDialledNumber(FinesseStates.direction(d, agent.extension()) == CallDirection.INBOUND ? blankToNull(d.dnis()) : null)
+                .setCallData(callData(d)).build();
+    }
+
+    /** The dialog's call variables that hold something, for a screen pop. */
+    static Map<String, String> callData(FinesseDialog d) {
+        Map<String, String> data = new TreeMap<>();
+        d.callVariables().forEach((name, value) -> {
+            if (value != null && !value.isBlank()) {
+                data.put(name, value);
+            }
+        });
+        return data;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 }

@@ -78,10 +78,13 @@ class FinesseAgentDayTest {
         awaitState(AgentState.READY);
 
         // a routed call: offered, answered, held, retrieved, ended, then wrap-up
-        String dialog = sim.offerCall(LOGIN, "sales", "5551234", Map.of());
+        String dialog = sim.offerCall(LOGIN, "sales", "5551234", Map.of("callVariable1", "ACC-42", "callVariable2", ""));
         awaitCall(dialog, CallState.OFFERED);
         assertThat(lastCall(dialog).getQueueId()).isEqualTo("acme/sales");
         assertThat(lastCall(dialog).getRemoteParty()).isEqualTo("5551234");
+        // the screen pop's call data: the DNIS the simulator routes on (the queue) and the call variables that hold something
+        assertThat(lastCall(dialog).getDialledNumber()).isEqualTo("sales");
+        assertThat(lastCall(dialog).getCallData()).isEqualTo(Map.of("callVariable1", "ACC-42"));
         sim.answerCall(LOGIN, dialog);
         awaitCall(dialog, CallState.CONNECTED);
         awaitState(AgentState.TALKING);
