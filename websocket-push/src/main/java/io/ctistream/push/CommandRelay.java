@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * Commands out, results back: publishes {@code AgentCommand}s (key = agent id, idempotent producer)
  * and follows {@code cti.command-results} from its end, handing each result to whoever is waiting
  * for that command id on this instance. A result for a command issued elsewhere is ignored.
+ *
+ * <p>{@link #send} never blocks its caller (a connection's event loop): the producer's own
+ * {@code send} may block while it has no metadata for the topic (up to {@code max.block.ms}, e.g.
+ * when Kafka is away), so it runs on one thread of its own, in the order commands were sent. The
+ * topic's metadata is fetched before {@link #ready()} and kept however long no command is sent.
  */
 public final class CommandRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRelay.class);
@@ -39,6 +48,11 @@ public final class CommandRelay implements AutoCloseable {
     private final Map<String, Consumer<CommandResult>> waiting = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread thread;
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "push-command-send");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean running = true;
 
     public CommandRelay(String bootstrapServers, String registryUrl, String instanceId) {
@@ -48,6 +62,8 @@ public final class CommandRelay implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000);
+        // a topic nobody sent to for 5 minutes (the default) loses its metadata, and the next send waits for it
+        p.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int) Duration.ofDays(1).toMillis());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, instanceId + "-commands");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), CtiSerdes.valueSerializer(registryUrl));
         this.consumer = Readers.assigned(bootstrapServers, registryUrl, instanceId + "-results", Map.of());
@@ -65,10 +81,24 @@ public final class CommandRelay implements AutoCloseable {
         return ready;
     }
 
-    /** Publishes the command; {@code onResult} gets its result when one arrives (on the relay's thread). */
+    /**
+     * Publishes the command without blocking the caller; the future completes once Kafka has it, or
+     * fails when it could not be queued. {@code onResult} gets its result when one arrives (on the
+     * relay's thread).
+     */
     public CompletableFuture<Void> send(AgentCommand command, Consumer<CommandResult> onResult) {
         waiting.put(command.getCommandId(), onResult);
         CompletableFuture<Void> sent = new CompletableFuture<>();
+        try {
+            sender.execute(() -> publish(command, sent));
+        } catch (RejectedExecutionException e) {
+            waiting.remove(command.getCommandId());
+            sent.completeExceptionally(new IllegalStateException("the command relay is closed"));
+        }
+        return sent;
+    }
+
+    private void publish(AgentCommand command, CompletableFuture<Void> sent) {
         try {
             producer.send(new ProducerRecord<>(CtiTopics.AGENT_COMMANDS.topicName(), command.getAgentId(), command), (md, e) -> {
                 if (e == null) {
@@ -82,7 +112,6 @@ public final class CommandRelay implements AutoCloseable {
             waiting.remove(command.getCommandId());
             sent.completeExceptionally(e);
         }
-        return sent;
     }
 
     /** Stops waiting for a command (its issuer gave up or went away). */
@@ -97,6 +126,7 @@ public final class CommandRelay implements AutoCloseable {
                 parts.add(new TopicPartition(pi.topic(), pi.partition()));
             }
             consumer.assign(parts);
+            awaitCommandsMetadata();
             consumer.seekToEnd(parts);
             parts.forEach(consumer::position); // resolve the end now, so nothing sent after ready() is missed
             ready.complete(null);
@@ -128,12 +158,30 @@ public final class CommandRelay implements AutoCloseable {
         }
     }
 
+    /** Fetches the commands topic's metadata now, so that no send waits for it later. */
+    private void awaitCommandsMetadata() {
+        while (running) {
+            try {
+                producer.partitionsFor(CtiTopics.AGENT_COMMANDS.topicName());
+                return;
+            } catch (KafkaException e) {
+                LOG.warn("commands topic metadata not available yet, retrying: {}", e.toString());
+            }
+        }
+    }
+
     @Override
     public void close() {
         running = false;
+        sender.shutdown();
         consumer.wakeup();
         try {
             thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            sender.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
