@@ -7,6 +7,7 @@ import io.ctistream.connector.aes.dmcc.DmccSession;
 import io.ctistream.connector.core.ConnectorContext;
 import io.ctistream.connector.core.LinkCensus;
 import io.ctistream.connector.core.Outcome;
+import io.ctistream.connector.core.Pacer;
 import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.events.AgentCommand;
 import io.ctistream.events.AgentProfile;
@@ -69,7 +70,7 @@ public final class AesAdapter implements PlatformAdapter, DmccSession.Listener, 
             LOG.warn("AES reached without TLS or without hostname verification [addresses={}]: for a simulator or a lab only", options.addresses());
         }
         session = new DmccSession(ctx.vertx(), options, this);
-        pacer = ctx.vertx().setPeriodic(Math.max(1, 1000 / config.monitorRate()), id -> linkNext());
+        pacer = new Pacer(config.monitorRate()).start(ctx.vertx(), () -> linkUsable() && !toLink.isEmpty(), this::linkNext);
         if (!config.pollInterval().isZero()) {
             poller = ctx.vertx().setPeriodic(POLL_TICK_MS, id -> pollSome());
         }
