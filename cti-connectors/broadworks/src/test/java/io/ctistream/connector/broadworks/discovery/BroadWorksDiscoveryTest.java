@@ -121,12 +121,21 @@ class BroadWorksDiscoveryTest {
         assertThat(xsi.requests()).as("a broken answer is not asked again").hasSize(2);
     }
 
-    /** Verifies an answer longer than the limit is not read: the discovery fails naming the limit. */
+    /**
+     * Verifies an answer longer than the limit is not read, whether its Content-Length says so or it
+     * comes chunked: the discovery fails naming the limit, and is not asked again.
+     */
     @Test
     void anOversizedAnswerIsNotRead() {
-        xsi.padTo(300_000);
+        xsi.padTo(300_000); // chunked
+        assertThatThrownBy(() -> discovery(PASSWORD, 64 * 1024, "sales-cc@as.example").discover(TIMEOUT))
+                .hasMessageContaining("call center [sales-cc@as.example]").hasMessageContaining("longer than 65536 bytes");
+        xsi.padTo(0);
+        xsi.serveRaw("<Agents xmlns=\"http://schema.broadsoft.com/xsi\"><agentList>" + "<agentDetails><userId>x@as.example</userId></agentDetails>"
+                .repeat(2_000) + "</agentList></Agents>"); // with a Content-Length
         assertThatThrownBy(() -> discovery(PASSWORD, 64 * 1024, "sales-cc@as.example").discover(TIMEOUT))
                 .hasMessageContaining("longer than 65536 bytes");
+        assertThat(xsi.requests()).hasSize(2);
     }
 
     /** Verifies the settings: the Xsi URL and credential serve when no discovery ones are given, and a missing one is named. */

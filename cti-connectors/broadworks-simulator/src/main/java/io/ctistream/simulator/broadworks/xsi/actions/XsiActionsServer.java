@@ -134,7 +134,7 @@ public final class XsiActionsServer implements AutoCloseable {
         rawBody.set(body);
     }
 
-    /** Pads every agent list with filler agents until it is at least this many bytes (0: no padding). */
+    /** Pads every agent list with filler agents until it is at least this many bytes, sent chunked (0: no padding, a Content-Length). */
     public void padTo(int bytes) {
         padTo = bytes;
     }
@@ -188,7 +188,15 @@ public final class XsiActionsServer implements AutoCloseable {
             }
             body = rawBody.get() != null ? rawBody.get() : agents(agents.values());
         }
-        req.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/xml; charset=UTF-8").end(body);
+        req.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/xml; charset=UTF-8");
+        if (padTo > 0) { // a padded list goes out chunked, without a Content-Length: the reader must count what it reads
+            req.response().setChunked(true);
+            int half = body.length() / 2;
+            req.response().write(body.substring(0, half));
+            req.response().end(body.substring(half));
+        } else {
+            req.response().end(body);
+        }
     }
 
     private String agents(Iterable<SimAgent> agents) {
