@@ -1,18 +1,23 @@
 package io.ctistream.connector.broadworks;
 
+import io.ctistream.connector.broadworks.discovery.BroadWorksDiscovery;
 import io.ctistream.connector.broadworks.xsi.XsiConfig;
 import io.ctistream.connector.broadworks.xsi.XsiQueueSource;
 import io.ctistream.connector.core.PlatformAdapter;
+import io.ctistream.connector.core.runtime.AgentDiscovery;
 import io.ctistream.connector.core.runtime.ConnectorPlatform;
 import io.ctistream.events.Platform;
 import io.ctistream.settings.ConfigSource;
 import io.ctistream.settings.SecretsFile;
+import io.vertx.core.net.JksOptions;
+import io.vertx.core.net.PfxOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * BroadWorks as the launcher finds it ({@code ctistream connector broadworks}): its settings
@@ -46,6 +51,9 @@ public final class BroadWorksPlatform implements ConnectorPlatform {
     public static final String XSI_AGENTS = "CTISTREAM_BW_XSI_AGENTS";
     public static final String XSI_EXPIRES = "CTISTREAM_BW_XSI_EXPIRES";
     public static final String XSI_HEARTBEAT = "CTISTREAM_BW_XSI_HEARTBEAT";
+    public static final String XSI_ACTIONS_URL = "CTISTREAM_BW_XSI_ACTIONS_URL";
+    public static final String DISCOVERY_CALL_CENTERS = "CTISTREAM_BW_DISCOVERY_CALL_CENTERS";
+    public static final String DISCOVERY_CREDENTIAL = "CTISTREAM_BW_DISCOVERY_CREDENTIAL";
 
     @Override
     public String name() {
@@ -62,6 +70,45 @@ public final class BroadWorksPlatform implements ConnectorPlatform {
         Credentials credentials = credentials(config.string(CREDENTIALS_FILE, null));
         XsiConfig xsi = xsi(config);
         return new BroadWorksAdapter(config(config), credentials, xsi == null ? null : new XsiQueueSource(xsi, credentials));
+    }
+
+    /**
+     * {@code ctistream roster discover broadworks} (ADR 020): the agents of the call centers
+     * {@value #DISCOVERY_CALL_CENTERS} names, from Xsi-Actions at {@value #XSI_ACTIONS_URL} (else
+     * {@value #XSI_URL}), signed in as the supervisor whose sign-in {@value #DISCOVERY_CREDENTIAL}
+     * (else {@value #XSI_CREDENTIAL}) names in the credentials file.
+     */
+    @Override
+    public Optional<AgentDiscovery> discovery(ConfigSource config) {
+        String url = config.string(XSI_ACTIONS_URL, config.string(XSI_URL, null));
+        if (url == null) {
+            throw new ConfigSource.ConfigException(XSI_ACTIONS_URL + " (or " + XSI_URL + ") is required: the Xsi-Actions server, https://xsp.example");
+        }
+        List<String> callCenters = BroadWorksDiscovery.callCenters(config.required(DISCOVERY_CALL_CENTERS,
+                "the call centers' user ids to list, comma-separated: sales-cc@as.example,support-cc@as.example"));
+        if (callCenters.isEmpty()) {
+            throw new ConfigSource.ConfigException(DISCOVERY_CALL_CENTERS + " names no call center");
+        }
+        String ref = config.string(DISCOVERY_CREDENTIAL, config.string(XSI_CREDENTIAL, null));
+        if (ref == null) {
+            throw new ConfigSource.ConfigException(DISCOVERY_CREDENTIAL + " (or " + XSI_CREDENTIAL + ") is required: the credential reference (in "
+                    + CREDENTIALS_FILE + ") of a supervisor of those call centers");
+        }
+        Credentials.Secret secret = credentials(config.string(CREDENTIALS_FILE, null)).resolve(ref)
+                .filter(s -> s.sipUser() != null && s.sipPassword() != null)
+                .orElseThrow(() -> new ConfigSource.ConfigException(DISCOVERY_CREDENTIAL + ": no sipUser and sipPassword for [" + ref + "] in "
+                        + CREDENTIALS_FILE));
+        String trustStore = config.string(TLS_TRUSTSTORE, null);
+        String trustPassword = config.string(TLS_TRUSTSTORE_PASSWORD, null);
+        try {
+            return Optional.of(new BroadWorksDiscovery(new BroadWorksDiscovery.Settings(URI.create(url), callCenters, ref, secret,
+                    !"false".equalsIgnoreCase(config.string(TLS_VERIFY_HOSTNAME, "true")),
+                    trustStore == null ? null : trustStore.endsWith(".jks") ? new JksOptions().setPath(trustStore).setPassword(trustPassword)
+                            : new PfxOptions().setPath(trustStore).setPassword(trustPassword),
+                    BroadWorksDiscovery.DEFAULT_MAX_BYTES)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigSource.ConfigException("broadworks discovery settings: " + e.getMessage());
+        }
     }
 
     /** The Xsi-Events queue source from the settings, or null when {@code CTISTREAM_BW_XSI_URL} is not set (ADR 019). */

@@ -24,7 +24,7 @@ record RosterArgs(Action action, Path file, RosterFormat format, boolean dryRun,
               --remove-missing  removes agents of the file's tenants that are not in the file; without
                                 it they are kept and listed as "not in file, kept"
               export            writes the roster of TENANT (CSV by default) to stdout or --out FILE
-              discover          asks PLATFORM (finesse) for its agents and prints the diff its roster
+              discover          asks PLATFORM (finesse, broadworks) for its agents and prints the diff its roster
                                 would bring; writes nothing to Kafka. --out FILE saves the proposed
                                 roster of TENANT for 'roster import FILE'. --team-map maps platform
                                 team ids to roster teams (docs/roster.md)
@@ -105,7 +105,7 @@ record RosterArgs(Action action, Path file, RosterFormat format, boolean dryRun,
         String platform = null;
         if (action == Action.DISCOVER) {
             if (file == null) {
-                throw new UsageException("discover needs the PLATFORM to ask (finesse)");
+                throw new UsageException("discover needs the PLATFORM to ask (finesse, broadworks)");
             }
             platform = file.toString(); // the positional argument
             file = null;
