@@ -63,7 +63,7 @@ public final class Main {
               roster discover PLATFORM --tenant TENANT [--team-map ID=TEAM,...] [--out FILE]
                        put agents on the roster (cti.agents) from a CSV or YAML file, or write a
                        tenant's roster as one; every row is checked before anything is written,
-                       --dry-run prints the diff; discover asks a platform (finesse) for its
+                       --dry-run prints the diff; discover asks a platform (finesse, broadworks) for its
                        agents and prints the diff, writing only --out FILE for import; against
                        the same Kafka and registry (docs/roster.md; 'ctistream roster help')
               version  print the version
