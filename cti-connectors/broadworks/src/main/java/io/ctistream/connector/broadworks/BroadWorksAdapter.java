@@ -2,6 +2,7 @@ package io.ctistream.connector.broadworks;
 
 import io.ctistream.connector.core.ConnectorContext;
 import io.ctistream.connector.core.Outcome;
+import io.ctistream.connector.core.Pacer;
 import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.events.AgentCommand;
 import io.ctistream.events.AgentProfile;
@@ -263,7 +264,7 @@ public final class BroadWorksAdapter implements PlatformAdapter {
         return sessions.size();
     }
 
-    /** Opens queued subscriptions: all at once when unpaced, else {@code subscribeRate} per second in 10 ms slices. */
+    /** Opens queued subscriptions: all at once when unpaced, else {@code subscribeRate} per second ({@link Pacer}). */
     private void pace() {
         if (config.subscribeRate() == 0) {
             while (!toOpen.isEmpty()) {
@@ -274,12 +275,9 @@ public final class BroadWorksAdapter implements PlatformAdapter {
         if (pacer != -1) {
             return;
         }
-        double perTick = config.subscribeRate() / 100.0;
-        double[] credit = {0};
-        pacer = ctx.vertx().setPeriodic(0, 10, id -> {
-            credit[0] = Math.min(credit[0] + perTick, Math.max(1, perTick));
-            while (credit[0] >= 1 && !toOpen.isEmpty()) {
-                credit[0] -= 1;
+        Pacer pace = new Pacer(config.subscribeRate());
+        pacer = ctx.vertx().setPeriodic(0, Pacer.TICK_MILLIS, id -> {
+            for (int n = pace.permits(!toOpen.isEmpty()); n > 0 && !toOpen.isEmpty(); n--) {
                 toOpen.poll().openQueued();
             }
             if (toOpen.isEmpty()) {
