@@ -2,12 +2,12 @@ package io.ctistream.connector.broadworks;
 
 import io.ctistream.connector.broadworks.xsi.XsiConfig;
 import io.ctistream.connector.broadworks.xsi.XsiQueueSource;
+import io.ctistream.connector.broadworks.xsi.XsiServer;
 import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.connector.core.runtime.ConnectorPlatform;
 import io.ctistream.events.Platform;
 import io.ctistream.settings.ConfigSource;
 import io.ctistream.settings.SecretsFile;
-import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,6 +46,10 @@ public final class BroadWorksPlatform implements ConnectorPlatform {
     public static final String XSI_AGENTS = "CTISTREAM_BW_XSI_AGENTS";
     public static final String XSI_EXPIRES = "CTISTREAM_BW_XSI_EXPIRES";
     public static final String XSI_HEARTBEAT = "CTISTREAM_BW_XSI_HEARTBEAT";
+    public static final String XSI_FAILBACK = "CTISTREAM_BW_XSI_FAILBACK";
+    public static final String XSI_MONITORING = "CTISTREAM_BW_XSI_MONITORING";
+    public static final String XSI_TRUSTSTORE = "CTISTREAM_BW_XSI_TRUSTSTORE";
+    public static final String XSI_TRUSTSTORE_CREDENTIAL = "CTISTREAM_BW_XSI_TRUSTSTORE_CREDENTIAL";
 
     @Override
     public String name() {
@@ -64,22 +68,31 @@ public final class BroadWorksPlatform implements ConnectorPlatform {
         return new BroadWorksAdapter(config(config), credentials, xsi == null ? null : new XsiQueueSource(xsi, credentials));
     }
 
-    /** The Xsi-Events queue source from the settings, or null when {@code CTISTREAM_BW_XSI_URL} is not set (ADR 019). */
+    /**
+     * The Xsi-Events queue source from the settings, or null when {@code CTISTREAM_BW_XSI_URL} is not
+     * set (ADR 019). The URL may name several servers of a channel set with priority and weight; the
+     * call centers come from the queue roster, and {@code CTISTREAM_BW_XSI_CALL_CENTERS} (with its
+     * tenant) overrides or adds to it (ADR 022).
+     */
     public static XsiConfig xsi(ConfigSource config) {
         String url = config.string(XSI_URL, null);
         if (url == null) {
             return null;
         }
         Map<String, String> queues = new LinkedHashMap<>();
-        pairs(XSI_CALL_CENTERS, config.required(XSI_CALL_CENTERS, "call centers to queue ids: sales-cc@as.example=acme/sales,..."))
-                .forEach((callCenter, queue) -> queues.put(queue, callCenter));
+        pairs(XSI_CALL_CENTERS, config.string(XSI_CALL_CENTERS, null)).forEach((callCenter, queue) -> queues.put(queue, callCenter));
+        String tenant = queues.isEmpty() ? config.string(XSI_TENANT, null)
+                : config.required(XSI_TENANT, "the tenant of the call centers in " + XSI_CALL_CENTERS);
         try {
             int expires = config.positiveInt(XSI_EXPIRES, 3600);
-            XsiConfig defaults = XsiConfig.of(URI.create(url), config.required(XSI_CREDENTIAL, "the credential reference of the Xsi user"),
-                    config.required(XSI_TENANT, "the tenant of the Xsi queues"), queues);
+            XsiConfig defaults = XsiConfig.of(XsiServer.parseList(url), config.required(XSI_CREDENTIAL, "the credential reference of the Xsi user"),
+                    tenant, queues);
             return defaults.withTimers(expires, expires, config.duration(XSI_HEARTBEAT, Duration.ofSeconds(15)), defaults.retryBase(), defaults.retryMax())
                     .withAgents(pairs(XSI_AGENTS, config.string(XSI_AGENTS, null)))
-                    .withVerifyHost(!"false".equalsIgnoreCase(config.string(TLS_VERIFY_HOSTNAME, "true")));
+                    .withVerifyHost(!"false".equalsIgnoreCase(config.string(TLS_VERIFY_HOSTNAME, "true")))
+                    .withFailback(config.duration(XSI_FAILBACK, Duration.ofMinutes(5)))
+                    .withMonitoring(!"false".equalsIgnoreCase(config.string(XSI_MONITORING, "true")))
+                    .withTrustStore(config.string(XSI_TRUSTSTORE, null), config.string(XSI_TRUSTSTORE_CREDENTIAL, null));
         } catch (IllegalArgumentException e) {
             throw new ConfigSource.ConfigException("broadworks xsi settings: " + e.getMessage());
         }
