@@ -12,15 +12,9 @@ import io.ctistream.events.Platform;
 import io.ctistream.events.QueueCallDisposition;
 import io.ctistream.events.QueueProfile;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.net.JksOptions;
-import io.vertx.core.net.PfxOptions;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -39,9 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>ADR 022: each queue is also subscribed to the Call Center Monitoring package, whose figures go
  * out as {@code QueueStatistics}; the queues are the roster's BroadWorks queues ({@code
- * platformQueueId} = call center user id) and those the settings name; the channel lives on the
- * most preferred Xsi server that answers, moves down the list when it is lost, and returns to the
- * preferred server (a new channel there first, then the old one closed) when that answers again.
+ * platformQueueId} = call center user id) and those the settings name; the channel is
+ * {@link XsiChannelSet}'s, on the most preferred Xsi server that answers, and every channel it opens
+ * (after a loss, or back on the preferred server) has every queue subscribed on it again.
  */
 public final class XsiQueueSource {
     public static final String CHANNEL_METRIC = "xsi-events";
@@ -94,20 +88,9 @@ public final class XsiQueueSource {
     };
     private ConnectorContext ctx;
     private Predicate<String> owns;
-    private HttpClientAgent client;
     private Backoff backoff;
-    private XsiChannel channel;
-    /** A channel opened on a more preferred server while {@link #channel} carries on; it replaces it once open. */
-    private XsiChannel returning;
-    private List<XsiServer> order;
-    private int at;
-    private long failbackTimer = -1;
+    private XsiChannelSet channels;
     private boolean channelUp;
-    private boolean stopped;
-    private boolean refusedForGood;
-    private int attempt;
-    private long retryTimer = -1;
-    private int channelsOpened;
 
     public XsiQueueSource(XsiConfig config, Credentials credentials) {
         this(config, credentials, Clock.systemUTC(), new Random());
@@ -129,29 +112,25 @@ public final class XsiQueueSource {
         if (credentials.resolve(config.credentialRef()).isEmpty()) {
             return Future.failedFuture(new IllegalArgumentException("no credentials for the Xsi credential reference " + config.credentialRef()));
         }
-        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) config.requestTimeout().toMillis())
-                .setVerifyHost(config.verifyHost()).setTrustAll(false);
-        if (config.trustStore() != null) {
-            String password = config.trustStoreCredentialRef() == null ? null
-                    : credentials.resolve(config.trustStoreCredentialRef()).map(Credentials.Secret::sipPassword).orElse(null);
-            if (config.trustStoreCredentialRef() != null && password == null) {
-                return Future.failedFuture(new IllegalArgumentException("no password for the Xsi trust store under the credential reference "
-                        + config.trustStoreCredentialRef()));
-            }
-            boolean jks = config.trustStore().toLowerCase(Locale.ROOT).endsWith(".jks");
-            options.setTrustOptions(jks ? new JksOptions().setPath(config.trustStore()).setPassword(password)
-                    : new PfxOptions().setPath(config.trustStore()).setPassword(password));
-        }
-        client = ctx.vertx().createHttpClient(options, new PoolOptions().setHttp1MaxSize(8));
         backoff = Backoff.of(config.retryBase(), config.retryMax());
-        if (config.anyTls() && !config.verifyHost()) {
-            LOG.warn("xsi host name verification is off: anyone between here and the Xsi server can read the queue events");
-        }
-        order = XsiServer.order(config.servers(), random);
-        at = 0;
+        channels = new XsiChannelSet(ctx.vertx(), config, credentials, random, ctx.metrics(), new XsiChannelSet.Owner() {
+            @Override
+            public void opened(XsiChannel channel) {
+                channelOpened(channel);
+            }
+
+            @Override
+            public void message(XsiMessage message) {
+                handle(message);
+            }
+
+            @Override
+            public void down() {
+                channelLost();
+            }
+        });
         queuesChanged();
-        openChannel();
-        return Future.succeededFuture();
+        return channels.start();
     }
 
     /**
@@ -176,7 +155,7 @@ public final class XsiQueueSource {
                 f.subs.values().forEach(sub -> {
                     ctx.vertx().cancelTimer(sub.refreshTimer);
                     if (channelUp && sub.id != null) {
-                        channel.unsubscribe(sub.id);
+                        channels.current().unsubscribe(sub.id);
                     }
                 });
             }
@@ -202,7 +181,7 @@ public final class XsiQueueSource {
 
     /** The server the channel is on now, or null while there is none. */
     public XsiServer server() {
-        return channelUp ? channel.server() : null;
+        return channels.server();
     }
 
     /**
@@ -225,7 +204,7 @@ public final class XsiQueueSource {
 
     /** Channels opened so far (1 after start; one more after every loss). */
     public int channelsOpened() {
-        return channelsOpened;
+        return channels.channelsOpened();
     }
 
     /** Queues followed now. */
@@ -234,181 +213,38 @@ public final class XsiQueueSource {
     }
 
     public Future<Void> stop() {
-        stopTimers();
-        if (returning != null) {
-            returning.abort();
-        }
-        Future<Void> closed = channel == null ? Future.succeededFuture() : channel.close();
-        return closed.eventually(() -> client.close());
+        cancelRefreshes();
+        return channels.close();
     }
 
     public void abort() {
-        stopTimers();
-        if (returning != null) {
-            returning.abort();
-        }
-        if (channel != null) {
-            channel.abort();
-        }
-        client.close();
+        cancelRefreshes();
+        channels.abort();
     }
 
-    private void stopTimers() {
-        stopped = true;
-        ctx.vertx().cancelTimer(retryTimer);
-        ctx.vertx().cancelTimer(failbackTimer);
+    private void cancelRefreshes() {
         followed.values().forEach(f -> f.subs.values().forEach(sub -> ctx.vertx().cancelTimer(sub.refreshTimer)));
-    }
-
-    private void openChannel() {
-        if (stopped) {
-            return;
-        }
-        XsiChannel c = newChannel(order.get(at));
-        if (c == null) {
-            return;
-        }
-        channel = c;
-        channelsOpened++;
-        c.open().onFailure(e -> {
-            if (channel == c) {
-                channelLost(e instanceof Failure f ? f : Failure.retriable("XSI", e.getMessage()));
-            }
-        });
-    }
-
-    /** A channel to {@code server} whose news reaches this source only while it is the channel (or the one returning). */
-    private XsiChannel newChannel(XsiServer server) {
-        Credentials.Secret secret = credentials.resolve(config.credentialRef()).orElse(null);
-        if (secret == null) {
-            permanent(Failure.permanent("XSI_NO_CREDENTIALS", "no credentials for the Xsi credential reference " + config.credentialRef()));
-            return null;
-        }
-        XsiChannel[] self = new XsiChannel[1];
-        self[0] = new XsiChannel(ctx.vertx(), client, config, server, secret, new XsiChannel.Listener() {
-            @Override
-            public void opened(String channelId, int expires) {
-                if (self[0] == returning) {
-                    returned(self[0]);
-                } else if (self[0] == channel) {
-                    channelOpened(channelId, expires);
-                }
-            }
-
-            @Override
-            public void message(XsiMessage message) {
-                if (self[0] == channel) {
-                    handle(message);
-                }
-            }
-
-            @Override
-            public void refused(XsiMessage.Refused refused) {
-                ctx.metrics().malformed(CHANNEL_METRIC);
-                LOG.warn("xsi event refused, the channel goes on [why={}, acknowledged={}]", refused.reason(), refused.eventId() != null);
-            }
-
-            @Override
-            public void lost(Failure why) {
-                if (self[0] == channel) {
-                    channelLost(why);
-                } else if (self[0] == returning) {
-                    returning = null;
-                    LOG.info("xsi preferred server still not usable [server={}, why={}]", server.uri(), why.getMessage());
-                    scheduleFailback();
-                }
-            }
-        });
-        return self[0];
-    }
-
-    private void channelOpened(String channelId, int expires) {
-        LOG.info("xsi channel open [channel={}, server={}, expires={}s, queues={}]", channelId, channel.server().uri(), expires, followed.size());
-        channelUp = true;
-        attempt = 0;
-        followed.values().forEach(this::subscribeAll);
-        scheduleFailback();
-    }
-
-    /** While the channel is on a less preferred server, the most preferred one is tried again every {@code failback}. */
-    private void scheduleFailback() {
-        ctx.vertx().cancelTimer(failbackTimer);
-        if (stopped || !channelUp || config.failback().isZero() || channel.server().priority() <= order.get(0).priority()) {
-            return;
-        }
-        failbackTimer = ctx.vertx().setTimer(config.failback().toMillis(), id -> {
-            if (stopped || !channelUp || returning != null) {
-                return;
-            }
-            XsiServer preferred = XsiServer.order(config.servers(), random).get(0);
-            XsiChannel c = newChannel(preferred);
-            if (c == null) {
-                return;
-            }
-            returning = c;
-            c.open().onFailure(e -> {
-                if (returning == c) {
-                    returning = null;
-                    scheduleFailback();
-                }
-            });
-        });
-    }
-
-    /** The preferred server answers again: its channel replaces the current one (made before the old is closed), and every queue is subscribed there. */
-    private void returned(XsiChannel c) {
-        XsiChannel old = channel;
-        returning = null;
-        channel = c;
-        channelsOpened++;
-        order = XsiServer.order(config.servers(), random);
-        at = Math.max(0, order.indexOf(c.server()));
-        LOG.info("xsi channel back on the preferred server [server={}, from={}]", c.server().uri(), old.server().uri());
-        followed.values().forEach(f -> f.subs.values().forEach(sub -> {
-            ctx.vertx().cancelTimer(sub.refreshTimer);
-            sub.id = null;
-        }));
-        old.close();
-        channelOpened(c.id(), config.channelExpires());
-    }
-
-    private void channelLost(Failure why) {
-        channelUp = false;
-        ctx.vertx().cancelTimer(failbackTimer);
-        followed.values().forEach(f -> f.subs.values().forEach(sub -> {
-            ctx.vertx().cancelTimer(sub.refreshTimer);
-            sub.id = null; // subscribed again on the next channel, which resyncs the queue
-        }));
-        if (stopped) {
-            return;
-        }
-        if (!why.retriable()) {
-            permanent(why);
-            return;
-        }
-        XsiServer was = order.get(at);
-        if (++at < order.size()) {
-            // the next server of the set at once; the whole list failing backs off before the next round
-            LOG.warn("xsi channel lost, opening one on the next server [why={}, lost={}, next={}]", why.getMessage(), was.uri(), order.get(at).uri());
-            retryTimer = ctx.vertx().setTimer(1, id -> openChannel());
-            return;
-        }
-        order = XsiServer.order(config.servers(), random);
-        at = 0;
-        long delay = backoff.delay(attempt++).toMillis();
-        LOG.warn("xsi channel lost, opening a new one [why={}, server={}, in={}ms]", why.getMessage(), order.get(0).uri(), delay);
-        retryTimer = ctx.vertx().setTimer(Math.max(1, delay), id -> openChannel());
-    }
-
-    private void permanent(Failure why) {
-        refusedForGood = true;
-        ctx.metrics().alarm("xsi_channel_refused");
-        LOG.error("xsi channel refused for good, not retrying [code={}, why={}]", why.code(), why.getMessage());
     }
 
     /** True when the server refused this instance for good (credentials, permission). */
     public boolean refusedForGood() {
-        return refusedForGood;
+        return channels.refusedForGood();
+    }
+
+    /** A channel is open (after a loss, or back on the preferred server): every queue is subscribed on it, which resyncs it. */
+    private void channelOpened(XsiChannel channel) {
+        LOG.info("xsi queues subscribed on the channel [channel={}, server={}, queues={}]", channel.id(), channel.server().uri(), followed.size());
+        channelUp = true;
+        followed.values().forEach(f -> f.subs.values().forEach(sub -> sub.id = null));
+        followed.values().forEach(this::subscribeAll);
+    }
+
+    private void channelLost() {
+        channelUp = false;
+        followed.values().forEach(f -> f.subs.values().forEach(sub -> {
+            ctx.vertx().cancelTimer(sub.refreshTimer);
+            sub.id = null; // subscribed again on the next channel, which resyncs the queue
+        }));
     }
 
     private void subscribeAll(Followed f) {
@@ -419,9 +255,9 @@ public final class XsiQueueSource {
     }
 
     private void subscribe(Followed f, Sub sub) {
-        XsiChannel on = channel;
+        XsiChannel on = channels.current();
         on.subscribe(f.callCenter, sub.eventPackage).onSuccess(answer -> {
-            if (channel != on || followed.get(f.queueId) != f) {
+            if (channels.current() != on || followed.get(f.queueId) != f) {
                 on.unsubscribe(answer.subscriptionId()); // the channel or the queue went meanwhile
                 return;
             }
@@ -433,14 +269,14 @@ public final class XsiQueueSource {
                     e.getMessage());
             if (e instanceof Failure failure && !failure.retriable()) {
                 ctx.metrics().alarm("xsi_subscription_refused");
-            } else if (channel == on && channelUp && followed.get(f.queueId) == f) {
+            } else if (channels.current() == on && channelUp && followed.get(f.queueId) == f) {
                 sub.refreshTimer = ctx.vertx().setTimer(Math.max(1, backoff.delay(0).toMillis()), id -> subscribe(f, sub));
             }
         });
     }
 
     private void refresh(Followed f, Sub sub, XsiChannel on) {
-        if (channel != on || sub.id == null) {
+        if (channels.current() != on || sub.id == null) {
             return;
         }
         on.refreshSubscription(sub.id).onSuccess(v -> sub.refreshTimer = ctx.vertx().setTimer(
