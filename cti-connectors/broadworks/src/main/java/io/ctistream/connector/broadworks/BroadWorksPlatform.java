@@ -3,6 +3,7 @@ package io.ctistream.connector.broadworks;
 import io.ctistream.connector.broadworks.discovery.BroadWorksDiscovery;
 import io.ctistream.connector.broadworks.xsi.XsiConfig;
 import io.ctistream.connector.broadworks.xsi.XsiQueueSource;
+import io.ctistream.connector.broadworks.xsi.XsiServer;
 import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.connector.core.runtime.AgentDiscovery;
 import io.ctistream.connector.core.runtime.ConnectorPlatform;
@@ -54,6 +55,10 @@ public final class BroadWorksPlatform implements ConnectorPlatform {
     public static final String XSI_ACTIONS_URL = "CTISTREAM_BW_XSI_ACTIONS_URL";
     public static final String DISCOVERY_CALL_CENTERS = "CTISTREAM_BW_DISCOVERY_CALL_CENTERS";
     public static final String DISCOVERY_CREDENTIAL = "CTISTREAM_BW_DISCOVERY_CREDENTIAL";
+    public static final String XSI_FAILBACK = "CTISTREAM_BW_XSI_FAILBACK";
+    public static final String XSI_MONITORING = "CTISTREAM_BW_XSI_MONITORING";
+    public static final String XSI_TRUSTSTORE = "CTISTREAM_BW_XSI_TRUSTSTORE";
+    public static final String XSI_TRUSTSTORE_CREDENTIAL = "CTISTREAM_BW_XSI_TRUSTSTORE_CREDENTIAL";
 
     @Override
     public String name() {
@@ -111,22 +116,31 @@ public final class BroadWorksPlatform implements ConnectorPlatform {
         }
     }
 
-    /** The Xsi-Events queue source from the settings, or null when {@code CTISTREAM_BW_XSI_URL} is not set (ADR 019). */
+    /**
+     * The Xsi-Events queue source from the settings, or null when {@code CTISTREAM_BW_XSI_URL} is not
+     * set (ADR 019). The URL may name several servers of a channel set with priority and weight; the
+     * call centers come from the queue roster, and {@code CTISTREAM_BW_XSI_CALL_CENTERS} (with its
+     * tenant) overrides or adds to it (ADR 022).
+     */
     public static XsiConfig xsi(ConfigSource config) {
         String url = config.string(XSI_URL, null);
         if (url == null) {
             return null;
         }
         Map<String, String> queues = new LinkedHashMap<>();
-        pairs(XSI_CALL_CENTERS, config.required(XSI_CALL_CENTERS, "call centers to queue ids: sales-cc@as.example=acme/sales,..."))
-                .forEach((callCenter, queue) -> queues.put(queue, callCenter));
+        pairs(XSI_CALL_CENTERS, config.string(XSI_CALL_CENTERS, null)).forEach((callCenter, queue) -> queues.put(queue, callCenter));
+        String tenant = queues.isEmpty() ? config.string(XSI_TENANT, null)
+                : config.required(XSI_TENANT, "the tenant of the call centers in " + XSI_CALL_CENTERS);
         try {
             int expires = config.positiveInt(XSI_EXPIRES, 3600);
-            XsiConfig defaults = XsiConfig.of(URI.create(url), config.required(XSI_CREDENTIAL, "the credential reference of the Xsi user"),
-                    config.required(XSI_TENANT, "the tenant of the Xsi queues"), queues);
+            XsiConfig defaults = XsiConfig.of(XsiServer.parseList(url), config.required(XSI_CREDENTIAL, "the credential reference of the Xsi user"),
+                    tenant, queues);
             return defaults.withTimers(expires, expires, config.duration(XSI_HEARTBEAT, Duration.ofSeconds(15)), defaults.retryBase(), defaults.retryMax())
                     .withAgents(pairs(XSI_AGENTS, config.string(XSI_AGENTS, null)))
-                    .withVerifyHost(!"false".equalsIgnoreCase(config.string(TLS_VERIFY_HOSTNAME, "true")));
+                    .withVerifyHost(!"false".equalsIgnoreCase(config.string(TLS_VERIFY_HOSTNAME, "true")))
+                    .withFailback(config.duration(XSI_FAILBACK, Duration.ofMinutes(5)))
+                    .withMonitoring(!"false".equalsIgnoreCase(config.string(XSI_MONITORING, "true")))
+                    .withTrustStore(config.string(XSI_TRUSTSTORE, null), config.string(XSI_TRUSTSTORE_CREDENTIAL, null));
         } catch (IllegalArgumentException e) {
             throw new ConfigSource.ConfigException("broadworks xsi settings: " + e.getMessage());
         }

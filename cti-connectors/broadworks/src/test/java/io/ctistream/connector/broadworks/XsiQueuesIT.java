@@ -7,12 +7,15 @@ import io.ctistream.connector.broadworks.xsi.XsiConfig;
 import io.ctistream.connector.core.ConnectorSettings;
 import io.ctistream.connector.core.kafka.KafkaSettings;
 import io.ctistream.connector.core.testkit.KafkaTap;
+import io.ctistream.connector.core.testkit.Roster;
 import io.ctistream.embedded.testing.CtiKafkaExtension;
 import io.ctistream.embedded.testing.TestKafka;
+import io.ctistream.events.Platform;
 import io.ctistream.events.QueueCallDisposition;
 import io.ctistream.events.QueueCallEntered;
 import io.ctistream.events.QueueCallLeft;
 import io.ctistream.events.QueueEvent;
+import io.ctistream.events.QueueStatistics;
 import io.ctistream.schemas.TopicProvisioner;
 import io.ctistream.simulator.broadworks.BroadWorksSimulator;
 import io.ctistream.simulator.broadworks.xsi.XsiEventsServer;
@@ -37,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * instances split six call-center queues by the kit's queue ownership, each subscribes only its own
  * over its own channel set, and their facts reach {@code cti.queue-events} keyed by queue; when one
  * instance dies the survivor takes its queues over, resyncs them from the subscription's state and
- * reports how the waiting calls end, each answer once.
+ * reports how the waiting calls end, each answer once; and the call centers follow the queue roster.
  */
 @ExtendWith(CtiKafkaExtension.class)
 class XsiQueuesIT {
@@ -107,21 +110,79 @@ class XsiQueuesIT {
         }
     }
 
+    /**
+     * Verifies that the call centers follow the queue roster (ADR 022): the roster's BroadWorks queues
+     * of the served tenant are subscribed by their {@code platformQueueId}, a Finesse queue and another
+     * tenant's are not, the settings' call center wins for the same queue, a queue added to the roster
+     * is subscribed and its calls reach {@code cti.queue-events}, and a queue removed is unsubscribed.
+     */
+    @Test
+    void callCentersFollowTheQueueRoster(TestKafka kafka) throws Exception {
+        String tenant = "xsir";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
+        }
+        Vertx vertx = Vertx.vertx();
+        BroadWorksSimulator sip = BroadWorksSimulator.start(BroadWorksSimulator.Settings.loopback(0));
+        XsiEventsServer xsi = XsiEventsServer.start(XsiEventsServer.Settings.loopback("xsi-ops", "s3cret")
+                .with(3600, 2, new XsiQueueModel.Plan(100, 60_000, 120_000, 120_000)));
+        IntStream.range(0, 10).forEach(i -> xsi.addCallCenter("cc-" + i + "@as.example"));
+        try (Roster roster = new Roster(kafka.bootstrapServers(), kafka.registryUrl());
+             KafkaTap tap = new KafkaTap(kafka.bootstrapServers(), kafka.registryUrl(), tenant)) {
+            // GIVEN a roster: two BroadWorks queues, a third the settings map elsewhere, a Finesse queue, another tenant's queue
+            roster.put(Roster.queue(Platform.BROADWORKS, tenant, "queue-0", "cc-0@as.example"));
+            roster.put(Roster.queue(Platform.BROADWORKS, tenant, "queue-1", "cc-1@as.example"));
+            roster.put(Roster.queue(Platform.BROADWORKS, tenant, "queue-2", "cc-2@as.example"));
+            roster.put(Roster.queue(Platform.FINESSE, tenant, "queue-3", "cc-3@as.example"));
+            roster.put(Roster.queue(Platform.BROADWORKS, "other", "queue-4", "cc-4@as.example"));
+            // WHEN one instance serving the tenant starts, its settings naming only queue-2's call center (an override)
+            BroadWorksConnector one = start(vertx, kafka, sip, xsi, Map.of(tenant + "/queue-2", "cc-9@as.example"), "xr-one", tenant, "bw-xsi-roster");
+            String set = "ctistream-" + tenant + "-xr-one";
+            // THEN it subscribes the roster's BroadWorks call centers and the override, and nothing else
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(xsi.subscribers("cc-0@as.example")).containsExactly(set);
+                assertThat(xsi.subscribers("cc-1@as.example")).containsExactly(set);
+                assertThat(xsi.subscribers("cc-9@as.example")).containsExactly(set);
+            });
+            assertThat(List.of("cc-2@as.example", "cc-3@as.example", "cc-4@as.example")).allSatisfy(cc -> assertThat(xsi.subscribers(cc)).isEmpty());
+
+            // WHEN a queue is added to the roster and a caller waits in it, and another queue is removed
+            roster.put(Roster.queue(Platform.BROADWORKS, tenant, "queue-5", "cc-5@as.example"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> xsi.subscribers("cc-5@as.example").contains(set));
+            xsi.callArrives("cc-5@as.example", "+15550105");
+            roster.removeQueue(tenant + "/queue-1");
+            // THEN the new queue's call reaches the topic under the roster's queue id and tenant, and the removed queue is unsubscribed
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(facts(tap, tenant + "/queue-5")).containsExactly("1:1 entered by xr-one"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> xsi.subscribers("cc-1@as.example").isEmpty());
+            assertThat(tap.queueEvents()).allSatisfy(e -> assertThat(e.getTenant()).isEqualTo(tenant));
+            one.stop().await(20, TimeUnit.SECONDS);
+        } finally {
+            xsi.close();
+            sip.close();
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static BroadWorksConnector start(Vertx vertx, TestKafka kafka, BroadWorksSimulator sip, XsiEventsServer xsi,
                                              Map<String, String> callCenters, String instance) throws Exception {
+        return start(vertx, kafka, sip, xsi, callCenters, instance, TENANT, "bw-xsi-queues");
+    }
+
+    private static BroadWorksConnector start(Vertx vertx, TestKafka kafka, BroadWorksSimulator sip, XsiEventsServer xsi,
+                                             Map<String, String> callCenters, String instance, String tenant, String group) throws Exception {
         BroadWorksConfig config = BroadWorksConfig.defaults("127.0.0.1", "127.0.0.1:" + sip.port())
                 .withTimings(3600, Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(2));
-        XsiConfig queues = XsiConfig.of(URI.create(xsi.baseUrl()), "xsi", TENANT, callCenters)
+        XsiConfig queues = XsiConfig.of(URI.create(xsi.baseUrl()), "xsi", tenant, callCenters)
                 .withTimers(3600, 3600, Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofSeconds(1));
         Credentials credentials = Credentials.of(Map.of("xsi", new Credentials.Secret("xsi-ops", "s3cret", null)));
         return BroadWorksConnector.start(vertx, ConnectorSettings.of(instance),
-                new KafkaSettings(kafka.bootstrapServers(), kafka.registryUrl(), "bw-xsi-queues", Duration.ofSeconds(6), Map.of()),
-                Set.of(TENANT), config, credentials, queues).await(60, TimeUnit.SECONDS);
+                new KafkaSettings(kafka.bootstrapServers(), kafka.registryUrl(), group, Duration.ofSeconds(6), Map.of()),
+                Set.of(tenant), config, credentials, queues).await(60, TimeUnit.SECONDS);
     }
 
     /** A queue's facts on the broker, as "call entered by instance" / "call left DISPOSITION by instance". */
     private static List<String> facts(KafkaTap tap, String queueId) {
-        return tap.queueEvents().stream().filter(e -> e.getQueueId().equals(queueId)).map(e -> {
+        return tap.queueEvents().stream().filter(e -> e.getQueueId().equals(queueId) && !(e.getPayload() instanceof QueueStatistics)).map(e -> {
             String by = " by " + e.getSource().getConnectorInstance();
             if (e.getPayload() instanceof QueueCallEntered) {
                 return e.getCallId() + " entered" + by;

@@ -24,6 +24,10 @@ public interface CommandSource {
         /** The roster partitions this instance owns now, of {@code partitionCount} (the queues follow them: {@link QueueOwnership}). */
         default void partitionsOwned(java.util.Set<Integer> partitions, int partitionCount) {
         }
+
+        /** The queue roster ({@code cti.queues}) as it is now: this platform's queues of the served tenants, by queue id. */
+        default void queuesRostered(java.util.Map<String, io.ctistream.events.QueueProfile> queues) {
+        }
     }
 
     void start(Listener listener);

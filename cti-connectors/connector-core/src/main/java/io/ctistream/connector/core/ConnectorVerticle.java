@@ -79,6 +79,12 @@ public final class ConnectorVerticle extends VerticleBase {
                 queues.assign(partitions, partitionCount); // at once, on the directory's thread: never two owners of a queue
                 ctx.runOnContext(x -> adapter.queuesChanged());
             }
+
+            @Override
+            public void queuesRostered(Map<String, io.ctistream.events.QueueProfile> rostered) {
+                queues.roster(rostered);
+                ctx.runOnContext(x -> adapter.queuesChanged());
+            }
         };
         return adapter.start(new ConnectorContext(vertx, new TrackingSink(), events, metrics, queues))
                 // joining the group may wait for metadata (up to 30 s): never on the event loop

@@ -52,6 +52,20 @@ final class XsiDocuments {
                 + "</xsi:queueEntry>";
     }
 
+    /** A CallCenterMonitoringEvent's data: five figures with a severity (0, 1, 2), four agent counts (the shape x15 infers). */
+    static String monitoringStatus(long aht, int ahtSeverity, long ewt, int ewtSeverity, long asa, int asaSeverity, long longest,
+                                   int longestSeverity, int calls, int callsSeverity, int assigned, int staffed, int idle, int unavailable) {
+        return "<xsi:monitoringStatus>" + figure("averageHandlingTime", aht, ahtSeverity) + figure("expectedWaitTime", ewt, ewtSeverity)
+                + figure("averageSpeedOfAnswer", asa, asaSeverity) + figure("longestWaitTime", longest, longestSeverity)
+                + figure("numCallsInQueue", calls, callsSeverity) + "<xsi:numAgentsAssigned>" + assigned + "</xsi:numAgentsAssigned>"
+                + "<xsi:numAgentsStaffed>" + staffed + "</xsi:numAgentsStaffed><xsi:numStaffedAgentsIdle>" + idle + "</xsi:numStaffedAgentsIdle>"
+                + "<xsi:numStaffedAgentsUnavailable>" + unavailable + "</xsi:numStaffedAgentsUnavailable></xsi:monitoringStatus>";
+    }
+
+    private static String figure(String name, long value, int severity) {
+        return "<xsi:" + name + "><xsi:value>" + value + "</xsi:value><xsi:severity>" + severity + "</xsi:severity></xsi:" + name + ">";
+    }
+
     static String doc(String xml) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + xml;
     }

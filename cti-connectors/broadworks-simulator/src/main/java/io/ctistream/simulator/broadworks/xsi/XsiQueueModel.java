@@ -198,4 +198,27 @@ public final class XsiQueueModel {
         queue(callCenter);
         return agents.get(callCenter);
     }
+
+    // ---- read-only figures (for the Xsi server's Call Center Monitoring events)
+
+    /** How many agents a call center knows: signed in, ready (idle), and signed in but not ready. */
+    public record Staffing(int staffed, int idle, int unavailable) {
+    }
+
+    /** The call center's agents now: every agent it has seen is staffed; READY is idle; NOT_READY is unavailable. */
+    public Staffing staffing(String callCenter) {
+        int idle = 0;
+        int unavailable = 0;
+        Map<String, Agent> all = agents(callCenter);
+        for (Agent a : all.values()) {
+            idle += a.state == AgentState.READY ? 1 : 0;
+            unavailable += a.state == AgentState.NOT_READY ? 1 : 0;
+        }
+        return new Staffing(all.size(), idle, unavailable);
+    }
+
+    /** The plan the model runs (ring, talk and patience times). */
+    public Plan plan() {
+        return plan;
+    }
 }

@@ -9,9 +9,12 @@ import io.ctistream.connector.broadworks.codec.XsiMessage.ChannelOpened;
 import io.ctistream.connector.broadworks.codec.XsiMessage.ChannelTerminated;
 import io.ctistream.connector.broadworks.codec.XsiMessage.Header;
 import io.ctistream.connector.broadworks.codec.XsiMessage.HeartBeat;
+import io.ctistream.connector.broadworks.codec.XsiMessage.Figure;
 import io.ctistream.connector.broadworks.codec.XsiMessage.Other;
+import io.ctistream.connector.broadworks.codec.XsiMessage.QueueMonitoring;
 import io.ctistream.connector.broadworks.codec.XsiMessage.QueueEntry;
 import io.ctistream.connector.broadworks.codec.XsiMessage.Refused;
+import io.ctistream.connector.broadworks.codec.XsiMessage.Severity;
 import io.ctistream.connector.broadworks.codec.XsiMessage.SubscriptionTerminated;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,6 +36,13 @@ import org.w3c.dom.Element;
  * in ACDSubscriptionEvent and ACDSubscriptionResyncEvent, {@code subscriptionId} and
  * {@code expires} in the subscription answer, and SubscriptionTerminatedEvent arriving either as
  * the envelope's type or as its eventData's.
+ *
+ * <p>Also inferred: {@code CallCenterMonitoringEvent}'s {@code monitoringStatus} (the Xsi schema's
+ * {@code CallCenterMonitoringStatus}: averageHandlingTime, expectedWaitTime, averageSpeedOfAnswer,
+ * longestWaitTime and numCallsInQueue as {@code NonNegativeIntWithSeverity}, i.e. {@code value} and
+ * {@code severity}, or a bare number as before release 19; numAgentsAssigned, numAgentsStaffed,
+ * numStaffedAgentsIdle, numStaffedAgentsUnavailable as numbers), times in seconds, and the
+ * severity as 0 (normal), 1 (warning), 2 (critical); section 5 names the figures only.
  */
 public final class XsiEventsCodec {
     public static final String NAMESPACE = "http://schema.broadsoft.com/xsi";
@@ -108,6 +118,9 @@ public final class XsiEventsCodec {
                 }
                 return new AcdQueueState(header, dataType.equals("ACDSubscriptionResyncEvent"), entries);
             }
+            if (dataType.equals("CallCenterMonitoringEvent")) {
+                return monitoring(header, data);
+            }
             AcdKind kind = AcdKind.ofType(dataType);
             if (kind == null) {
                 return new Other(header, dataType);
@@ -122,6 +135,53 @@ public final class XsiEventsCodec {
         } catch (NumberFormatException e) {
             return new Refused(dataType + " with a number that is not one: " + e.getMessage(), header.eventId());
         }
+    }
+
+    private static QueueMonitoring monitoring(Header header, Element data) {
+        Element status = SafeXml.child(data, "monitoringStatus");
+        if (status == null) {
+            throw new MalformedBodyException("a CallCenterMonitoringEvent without a monitoringStatus");
+        }
+        return new QueueMonitoring(header, figure(status, "averageHandlingTime"), figure(status, "expectedWaitTime"),
+                figure(status, "averageSpeedOfAnswer"), figure(status, "longestWaitTime"), figure(status, "numCallsInQueue"),
+                count(status, "numAgentsAssigned"), count(status, "numAgentsStaffed"), count(status, "numStaffedAgentsIdle"),
+                count(status, "numStaffedAgentsUnavailable"));
+    }
+
+    /** A {@code NonNegativeIntWithSeverity} ({@code value}, {@code severity}), or a bare number; null when absent. */
+    private static Figure figure(Element status, String name) {
+        Element f = SafeXml.child(status, name);
+        if (f == null) {
+            return null;
+        }
+        Element value = SafeXml.child(f, "value");
+        String text = value == null ? f.getTextContent() : value.getTextContent();
+        long v = Long.parseLong(text.strip());
+        if (v < 0) {
+            throw new MalformedBodyException(name + " is negative");
+        }
+        return new Figure(v, severity(SafeXml.text(f, "severity")));
+    }
+
+    /** 0, 1, 2 (or the words); anything else is no verdict rather than a refused event. */
+    private static Severity severity(String s) {
+        if (s == null) {
+            return null;
+        }
+        return switch (s.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "0", "normal" -> Severity.NORMAL;
+            case "1", "warning" -> Severity.WARNING;
+            case "2", "critical" -> Severity.CRITICAL;
+            default -> null;
+        };
+    }
+
+    private static Integer count(Element status, String name) {
+        Integer n = integer(SafeXml.text(status, name));
+        if (n != null && n < 0) {
+            throw new MalformedBodyException(name + " is negative");
+        }
+        return n;
     }
 
     private static QueueEntry entry(Element e) {

@@ -101,6 +101,26 @@ public sealed interface XsiMessage {
         }
     }
 
+    /** A verdict the platform gives a figure against its thresholds (the Xsi {@code severity}: 0, 1, 2). */
+    enum Severity { NORMAL, WARNING, CRITICAL }
+
+    /** One figure of the Call Center Monitoring package: its value and, where given, its severity. */
+    record Figure(long value, Severity severity) {
+    }
+
+    /**
+     * {@code CallCenterMonitoringEvent} (Call Center Monitoring package): the call center's figures
+     * now, throttled by the server. Times are in seconds as sent; a figure not sent is null.
+     */
+    record QueueMonitoring(Header header, Figure averageHandlingTime, Figure expectedWaitTime, Figure averageSpeedOfAnswer,
+                           Figure longestWaitTime, Figure callsInQueue, Integer agentsAssigned, Integer agentsStaffed, Integer agentsIdle,
+                           Integer agentsUnavailable) implements XsiMessage {
+        @Override
+        public String eventIdToAcknowledge() {
+            return header.eventId();
+        }
+    }
+
     /** An event of a type this connector does not use (still acknowledged). */
     record Other(Header header, String eventType) implements XsiMessage {
         @Override

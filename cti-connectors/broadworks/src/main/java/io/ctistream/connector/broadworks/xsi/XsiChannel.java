@@ -50,6 +50,7 @@ final class XsiChannel {
     private final Vertx vertx;
     private final HttpClientAgent client;
     private final XsiConfig config;
+    private final XsiServer server;
     private final String authorization;
     private final Listener listener;
     private final XsiStream stream;
@@ -62,10 +63,11 @@ final class XsiChannel {
     private boolean ended;
     private int heartbeatsSent;
 
-    XsiChannel(Vertx vertx, HttpClientAgent client, XsiConfig config, Credentials.Secret secret, Listener listener) {
+    XsiChannel(Vertx vertx, HttpClientAgent client, XsiConfig config, XsiServer server, Credentials.Secret secret, Listener listener) {
         this.vertx = vertx;
         this.client = client;
         this.config = config;
+        this.server = server;
         String basic = secret.sipUser() + ":" + (secret.sipPassword() == null ? "" : secret.sipPassword());
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8));
         this.listener = listener;
@@ -78,7 +80,8 @@ final class XsiChannel {
         RequestOptions req = options(HttpMethod.POST, CHANNEL, false).setTimeout(-1)
                 .setIdleTimeout(config.heartbeatInterval().toMillis() * 3);
         return client.request(req)
-                .compose(r -> r.send(Buffer.buffer(XsiEventsCodec.channel(config.channelSetId(), 1, 50, config.channelExpires()))))
+                .compose(r -> r.send(Buffer.buffer(XsiEventsCodec.channel(config.channelSetId(), server.priority(), server.weight(),
+                        config.channelExpires()))))
                 .recover(e -> Future.failedFuture(Failure.retriable("XSI_UNREACHABLE", "the Xsi server did not answer: " + e.getMessage())))
                 .compose(resp -> {
                     if (resp.statusCode() != 200) {
@@ -93,13 +96,17 @@ final class XsiChannel {
                     resp.handler(this::chunk);
                     resp.exceptionHandler(e -> end(Failure.retriable("XSI_CHANNEL_BROKEN", "the channel broke: " + e.getMessage())));
                     resp.endHandler(v -> end(Failure.retriable("XSI_CHANNEL_ENDED", "the server ended the channel")));
-                    LOG.info("xsi channel answered [server={}, holder={}]", config.server().getHost(), holder);
+                    LOG.info("xsi channel answered [server={}, holder={}]", server.host(), holder);
                     return Future.<Void>succeededFuture();
                 });
     }
 
     String id() {
         return channelId;
+    }
+
+    XsiServer server() {
+        return server;
     }
 
     int heartbeatsSent() {
@@ -239,8 +246,8 @@ final class XsiChannel {
     }
 
     private RequestOptions options(HttpMethod method, String path, boolean toHolder) {
-        RequestOptions req = new RequestOptions().setMethod(method).setHost(config.server().getHost()).setPort(config.port())
-                .setSsl(config.tls()).setURI(path).setTimeout(config.requestTimeout().toMillis())
+        RequestOptions req = new RequestOptions().setMethod(method).setHost(server.host()).setPort(server.port())
+                .setSsl(server.tls()).setURI(path).setTimeout(config.requestTimeout().toMillis())
                 .putHeader(HttpHeaders.AUTHORIZATION, authorization).putHeader(HttpHeaders.CONTENT_TYPE, "application/xml; charset=UTF-8");
         if (toHolder && holder != null) {
             req.setServer(holder); // the node that holds the channel, whatever the name resolves to now

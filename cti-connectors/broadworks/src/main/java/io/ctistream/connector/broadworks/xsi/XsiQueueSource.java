@@ -8,15 +8,15 @@ import io.ctistream.connector.broadworks.codec.XsiMessage.QueueEntry;
 import io.ctistream.connector.core.Backoff;
 import io.ctistream.connector.core.ConnectorContext;
 import io.ctistream.connector.core.Failure;
+import io.ctistream.events.Platform;
 import io.ctistream.events.QueueCallDisposition;
+import io.ctistream.events.QueueProfile;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
+import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -30,28 +30,54 @@ import org.slf4j.LoggerFactory;
  * the channel was down leaves as {@code OTHER} (never a guessed answer or abandon); after a channel is
  * lost, a new one is opened with backoff and every queue is subscribed again, which resyncs it.
  * Events are deduplicated by event id. Runs on the connector's context.
+ *
+ * <p>ADR 022: each queue is also subscribed to the Call Center Monitoring package, whose figures go
+ * out as {@code QueueStatistics}; the queues are the roster's BroadWorks queues ({@code
+ * platformQueueId} = call center user id) and those the settings name; the channel is
+ * {@link XsiChannelSet}'s, on the most preferred Xsi server that answers, and every channel it opens
+ * (after a loss, or back on the preferred server) has every queue subscribed on it again.
  */
 public final class XsiQueueSource {
     public static final String CHANNEL_METRIC = "xsi-events";
     static final String QUEUE_PACKAGE = "Call Center Queue";
+    static final String MONITORING_PACKAGE = "Call Center Monitoring";
     private static final Logger LOG = LoggerFactory.getLogger(XsiQueueSource.class);
 
-    /** A queue followed: its call center, its subscription, and the calls reported waiting (canonical id to the entry). */
+    /** One package's subscription for a queue. */
+    private static final class Sub {
+        final String eventPackage;
+        String id;
+        long refreshTimer = -1;
+
+        Sub(String eventPackage) {
+            this.eventPackage = eventPackage;
+        }
+    }
+
+    /** A queue followed: its call center, its subscriptions, and the calls reported waiting (canonical id to the entry). */
     private static final class Followed {
         final String queueId;
+        final String tenant;
         final String callCenter;
-        String subscriptionId;
-        long refreshTimer = -1;
+        final Map<String, Sub> subs = new LinkedHashMap<>();
         final Map<String, QueueEntry> waiting = new LinkedHashMap<>();
 
-        Followed(String queueId, String callCenter) {
+        Followed(String queueId, String tenant, String callCenter, List<String> packages) {
             this.queueId = queueId;
+            this.tenant = tenant;
             this.callCenter = callCenter;
+            packages.forEach(p -> subs.put(p, new Sub(p)));
         }
+    }
+
+    /** Where a followed queue comes from: its tenant and call center. */
+    private record Target(String tenant, String callCenter) {
     }
 
     private XsiConfig config;
     private final Credentials credentials;
+    private final Clock clock;
+    private final Random random;
     private final Map<String, Followed> followed = new LinkedHashMap<>();
     /** Event ids applied lately: an event delivered again is acknowledged and not applied again. */
     private final Map<String, Boolean> seen = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -62,19 +88,20 @@ public final class XsiQueueSource {
     };
     private ConnectorContext ctx;
     private Predicate<String> owns;
-    private HttpClientAgent client;
     private Backoff backoff;
-    private XsiChannel channel;
+    private XsiChannelSet channels;
     private boolean channelUp;
-    private boolean stopped;
-    private boolean refusedForGood;
-    private int attempt;
-    private long retryTimer = -1;
-    private int channelsOpened;
 
     public XsiQueueSource(XsiConfig config, Credentials credentials) {
+        this(config, credentials, Clock.systemUTC(), new Random());
+    }
+
+    /** @param clock when a monitoring event was read (it carries no time); @param random the order among servers of equal priority */
+    public XsiQueueSource(XsiConfig config, Credentials credentials, Clock clock, Random random) {
         this.config = config;
         this.credentials = credentials;
+        this.clock = clock;
+        this.random = random;
     }
 
     /** Starts following the queues {@code owns} accepts (in production the kit's {@code ctx.queues()::owns}). */
@@ -85,40 +112,76 @@ public final class XsiQueueSource {
         if (credentials.resolve(config.credentialRef()).isEmpty()) {
             return Future.failedFuture(new IllegalArgumentException("no credentials for the Xsi credential reference " + config.credentialRef()));
         }
-        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) config.requestTimeout().toMillis())
-                .setVerifyHost(config.verifyHost());
-        client = ctx.vertx().createHttpClient(options, new PoolOptions().setHttp1MaxSize(8));
         backoff = Backoff.of(config.retryBase(), config.retryMax());
-        if (config.tls() && !config.verifyHost()) {
-            LOG.warn("xsi host name verification is off: anyone between here and the Xsi server can read the queue events");
-        }
+        channels = new XsiChannelSet(ctx.vertx(), config, credentials, random, ctx.metrics(), new XsiChannelSet.Owner() {
+            @Override
+            public void opened(XsiChannel channel) {
+                channelOpened(channel);
+            }
+
+            @Override
+            public void message(XsiMessage message) {
+                handle(message);
+            }
+
+            @Override
+            public void down() {
+                channelLost();
+            }
+        });
         queuesChanged();
-        openChannel();
-        return Future.succeededFuture();
+        return channels.start();
     }
 
-    /** Follows exactly the configured queues this instance owns now: subscribes new ones, unsubscribes the rest. */
+    /**
+     * Follows exactly the queues this instance owns now, of those the roster gives BroadWorks call
+     * centers and those the settings name (which win for the same queue): subscribes new ones,
+     * unsubscribes the rest. A queue whose call center changed is followed anew.
+     */
     public void queuesChanged() {
-        Set<String> wanted = new LinkedHashSet<>();
-        config.callCenters().keySet().stream().filter(owns).forEach(wanted::add);
-        for (String q : Set.copyOf(followed.keySet())) {
-            if (!wanted.contains(q)) {
-                Followed f = followed.remove(q);
-                ctx.vertx().cancelTimer(f.refreshTimer);
-                if (channelUp && f.subscriptionId != null) {
-                    channel.unsubscribe(f.subscriptionId);
-                }
+        Map<String, Target> wanted = new LinkedHashMap<>();
+        for (QueueProfile p : ctx.queues().roster().values()) {
+            if (p.getPlatform() == Platform.BROADWORKS && p.getPlatformQueueId() != null && !p.getPlatformQueueId().isBlank()) {
+                wanted.put(p.getQueueId(), new Target(p.getTenant(), p.getPlatformQueueId().strip()));
             }
         }
-        for (String q : wanted) {
+        config.callCenters().forEach((queue, callCenter) -> wanted.put(queue, new Target(config.tenant(), callCenter)));
+        wanted.keySet().removeIf(q -> !owns.test(q));
+        for (String q : Set.copyOf(followed.keySet())) {
+            Target t = wanted.get(q);
+            Followed f = followed.get(q);
+            if (t == null || !t.callCenter().equals(f.callCenter) || !t.tenant().equals(f.tenant)) {
+                followed.remove(q);
+                f.subs.values().forEach(sub -> {
+                    ctx.vertx().cancelTimer(sub.refreshTimer);
+                    if (channelUp && sub.id != null) {
+                        channels.current().unsubscribe(sub.id);
+                    }
+                });
+            }
+        }
+        wanted.forEach((q, t) -> {
             if (!followed.containsKey(q)) {
-                Followed f = new Followed(q, config.callCenters().get(q));
+                Followed f = new Followed(q, t.tenant(), t.callCenter(),
+                        config.monitoring() ? List.of(QUEUE_PACKAGE, MONITORING_PACKAGE) : List.of(QUEUE_PACKAGE));
                 followed.put(q, f);
                 if (channelUp) {
-                    subscribe(f);
+                    subscribeAll(f);
                 }
             }
-        }
+        });
+    }
+
+    /** The call center each followed queue is subscribed to now, by queue id. */
+    public Map<String, String> callCenters() {
+        Map<String, String> out = new LinkedHashMap<>();
+        followed.forEach((q, f) -> out.put(q, f.callCenter));
+        return out;
+    }
+
+    /** The server the channel is on now, or null while there is none. */
+    public XsiServer server() {
+        return channels.server();
     }
 
     /**
@@ -130,8 +193,7 @@ public final class XsiQueueSource {
         for (Followed f : followed.values()) {
             f.waiting.clear();
             if (channelUp) {
-                ctx.vertx().cancelTimer(f.refreshTimer);
-                subscribe(f);
+                subscribeAll(f);
             }
         }
     }
@@ -142,7 +204,7 @@ public final class XsiQueueSource {
 
     /** Channels opened so far (1 after start; one more after every loss). */
     public int channelsOpened() {
-        return channelsOpened;
+        return channels.channelsOpened();
     }
 
     /** Queues followed now. */
@@ -151,128 +213,78 @@ public final class XsiQueueSource {
     }
 
     public Future<Void> stop() {
-        stopped = true;
-        ctx.vertx().cancelTimer(retryTimer);
-        followed.values().forEach(f -> ctx.vertx().cancelTimer(f.refreshTimer));
-        Future<Void> closed = channel == null ? Future.succeededFuture() : channel.close();
-        return closed.eventually(() -> client.close());
+        cancelRefreshes();
+        return channels.close();
     }
 
     public void abort() {
-        stopped = true;
-        ctx.vertx().cancelTimer(retryTimer);
-        followed.values().forEach(f -> ctx.vertx().cancelTimer(f.refreshTimer));
-        if (channel != null) {
-            channel.abort();
-        }
-        client.close();
+        cancelRefreshes();
+        channels.abort();
     }
 
-    private void openChannel() {
-        if (stopped) {
-            return;
-        }
-        Credentials.Secret secret = credentials.resolve(config.credentialRef()).orElse(null);
-        if (secret == null) {
-            permanent(Failure.permanent("XSI_NO_CREDENTIALS", "no credentials for the Xsi credential reference " + config.credentialRef()));
-            return;
-        }
-        XsiChannel c = new XsiChannel(ctx.vertx(), client, config, secret, new XsiChannel.Listener() {
-            @Override
-            public void opened(String channelId, int expires) {
-                channelOpened(channelId, expires);
-            }
-
-            @Override
-            public void message(XsiMessage message) {
-                handle(message);
-            }
-
-            @Override
-            public void refused(XsiMessage.Refused refused) {
-                ctx.metrics().malformed(CHANNEL_METRIC);
-                LOG.warn("xsi event refused, the channel goes on [why={}, acknowledged={}]", refused.reason(), refused.eventId() != null);
-            }
-
-            @Override
-            public void lost(Failure why) {
-                channelLost(why);
-            }
-        });
-        channel = c;
-        channelsOpened++;
-        c.open().onFailure(e -> {
-            if (channel == c) {
-                channelLost(e instanceof Failure f ? f : Failure.retriable("XSI", e.getMessage()));
-            }
-        });
-    }
-
-    private void channelOpened(String channelId, int expires) {
-        LOG.info("xsi channel open [channel={}, expires={}s, queues={}]", channelId, expires, followed.size());
-        channelUp = true;
-        attempt = 0;
-        followed.values().forEach(this::subscribe);
-    }
-
-    private void channelLost(Failure why) {
-        channelUp = false;
-        followed.values().forEach(f -> {
-            ctx.vertx().cancelTimer(f.refreshTimer);
-            f.subscriptionId = null; // subscribed again on the next channel, which resyncs the queue
-        });
-        if (stopped) {
-            return;
-        }
-        if (!why.retriable()) {
-            permanent(why);
-            return;
-        }
-        long delay = backoff.delay(attempt++).toMillis();
-        LOG.warn("xsi channel lost, opening a new one [why={}, in={}ms]", why.getMessage(), delay);
-        retryTimer = ctx.vertx().setTimer(Math.max(1, delay), id -> openChannel());
-    }
-
-    private void permanent(Failure why) {
-        refusedForGood = true;
-        ctx.metrics().alarm("xsi_channel_refused");
-        LOG.error("xsi channel refused for good, not retrying [code={}, why={}]", why.code(), why.getMessage());
+    private void cancelRefreshes() {
+        followed.values().forEach(f -> f.subs.values().forEach(sub -> ctx.vertx().cancelTimer(sub.refreshTimer)));
     }
 
     /** True when the server refused this instance for good (credentials, permission). */
     public boolean refusedForGood() {
-        return refusedForGood;
+        return channels.refusedForGood();
     }
 
-    private void subscribe(Followed f) {
-        XsiChannel on = channel;
-        on.subscribe(f.callCenter, QUEUE_PACKAGE).onSuccess(answer -> {
-            if (channel != on || followed.get(f.queueId) != f) {
+    /** A channel is open (after a loss, or back on the preferred server): every queue is subscribed on it, which resyncs it. */
+    private void channelOpened(XsiChannel channel) {
+        LOG.info("xsi queues subscribed on the channel [channel={}, server={}, queues={}]", channel.id(), channel.server().uri(), followed.size());
+        channelUp = true;
+        followed.values().forEach(f -> f.subs.values().forEach(sub -> sub.id = null));
+        followed.values().forEach(this::subscribeAll);
+    }
+
+    private void channelLost() {
+        channelUp = false;
+        followed.values().forEach(f -> f.subs.values().forEach(sub -> {
+            ctx.vertx().cancelTimer(sub.refreshTimer);
+            sub.id = null; // subscribed again on the next channel, which resyncs the queue
+        }));
+    }
+
+    private void subscribeAll(Followed f) {
+        f.subs.values().forEach(sub -> {
+            ctx.vertx().cancelTimer(sub.refreshTimer);
+            subscribe(f, sub);
+        });
+    }
+
+    private void subscribe(Followed f, Sub sub) {
+        XsiChannel on = channels.current();
+        on.subscribe(f.callCenter, sub.eventPackage).onSuccess(answer -> {
+            if (channels.current() != on || followed.get(f.queueId) != f) {
                 on.unsubscribe(answer.subscriptionId()); // the channel or the queue went meanwhile
                 return;
             }
-            f.subscriptionId = answer.subscriptionId();
+            sub.id = answer.subscriptionId();
             int granted = answer.expires() == null ? config.subscriptionExpires() : answer.expires();
-            f.refreshTimer = ctx.vertx().setTimer(Math.max(1_000, granted * 800L), id -> refresh(f, on));
+            sub.refreshTimer = ctx.vertx().setTimer(Math.max(1_000, granted * 800L), id -> refresh(f, sub, on));
         }).onFailure(e -> {
-            LOG.warn("xsi subscription failed [queue={}, callCenter={}, why={}]", f.queueId, f.callCenter, e.getMessage());
+            LOG.warn("xsi subscription failed [queue={}, callCenter={}, package={}, why={}]", f.queueId, f.callCenter, sub.eventPackage,
+                    e.getMessage());
             if (e instanceof Failure failure && !failure.retriable()) {
                 ctx.metrics().alarm("xsi_subscription_refused");
-            } else if (channel == on && channelUp) {
-                f.refreshTimer = ctx.vertx().setTimer(Math.max(1, backoff.delay(0).toMillis()), id -> subscribe(f));
+            } else if (channels.current() == on && channelUp && followed.get(f.queueId) == f) {
+                sub.refreshTimer = ctx.vertx().setTimer(Math.max(1, backoff.delay(0).toMillis()), id -> subscribe(f, sub));
             }
         });
     }
 
-    private void refresh(Followed f, XsiChannel on) {
-        if (channel != on || f.subscriptionId == null) {
+    private void refresh(Followed f, Sub sub, XsiChannel on) {
+        if (channels.current() != on || sub.id == null) {
             return;
         }
-        on.refreshSubscription(f.subscriptionId).onSuccess(v -> f.refreshTimer = ctx.vertx().setTimer(
-                Math.max(1_000, config.subscriptionExpires() * 800L), id -> refresh(f, on))).onFailure(e -> {
-                    LOG.warn("xsi subscription refresh failed, subscribing again [queue={}, why={}]", f.queueId, e.getMessage());
-                    f.subscriptionId = null;
-                    subscribe(f);
+        on.refreshSubscription(sub.id).onSuccess(v -> sub.refreshTimer = ctx.vertx().setTimer(
+                Math.max(1_000, config.subscriptionExpires() * 800L), id -> refresh(f, sub, on))).onFailure(e -> {
+                    LOG.warn("xsi subscription refresh failed, subscribing again [queue={}, package={}, why={}]", f.queueId, sub.eventPackage,
+                            e.getMessage());
+                    sub.id = null;
+                    subscribe(f, sub);
                 });
     }
 
@@ -291,13 +303,24 @@ public final class XsiQueueSource {
             if (f != null) {
                 call(f, a);
             }
+        } else if (m instanceof XsiMessage.QueueMonitoring q) {
+            Followed f = queueOf(q.header());
+            if (f != null) {
+                long now = clock.millis();
+                publish(f, "", XsiQueueTranslator.statistics(q, now), now, q.header().eventId());
+            }
         } else if (m instanceof XsiMessage.SubscriptionTerminated t) {
             Followed f = queueOf(t.header());
             if (f != null && channelUp) {
-                LOG.info("xsi subscription terminated by the server, subscribing again [queue={}]", f.queueId);
-                ctx.vertx().cancelTimer(f.refreshTimer);
-                f.subscriptionId = null;
-                subscribe(f);
+                // the package whose subscription ended; when the id is not known, every package of the queue
+                List<Sub> ended = f.subs.values().stream().filter(s -> t.header().subscriptionId() != null
+                        && t.header().subscriptionId().equals(s.id)).toList();
+                for (Sub sub : ended.isEmpty() ? List.copyOf(f.subs.values()) : ended) {
+                    LOG.info("xsi subscription terminated by the server, subscribing again [queue={}, package={}]", f.queueId, sub.eventPackage);
+                    ctx.vertx().cancelTimer(sub.refreshTimer);
+                    sub.id = null;
+                    subscribe(f, sub);
+                }
             }
         }
     }
@@ -305,7 +328,7 @@ public final class XsiQueueSource {
     /** The queue an event is about: by its subscription, else by its target (the call center). */
     private Followed queueOf(XsiMessage.Header h) {
         for (Followed f : followed.values()) {
-            if (h.subscriptionId() != null && h.subscriptionId().equals(f.subscriptionId)) {
+            if (h.subscriptionId() != null && f.subs.values().stream().anyMatch(s -> h.subscriptionId().equals(s.id))) {
                 return f;
             }
         }
@@ -356,7 +379,7 @@ public final class XsiQueueSource {
     }
 
     private void publish(Followed f, String callId, Object payload, Long occurredAt, String platformEventId) {
-        ctx.sink().publish(ctx.events().queueEvent(config.tenant(), f.queueId, callId, payload, occurredAt, platformEventId))
+        ctx.sink().publish(ctx.events().queueEvent(f.tenant, f.queueId, callId, payload, occurredAt, platformEventId))
                 .onFailure(e -> LOG.warn("queue event not published [queue={}, why={}]", f.queueId, e.getMessage()));
     }
 }

@@ -1,10 +1,16 @@
 package io.ctistream.connector.broadworks.xsi;
 
 import io.ctistream.connector.broadworks.codec.XsiMessage.AcdKind;
+import io.ctistream.connector.broadworks.codec.XsiMessage.Figure;
 import io.ctistream.connector.broadworks.codec.XsiMessage.QueueEntry;
+import io.ctistream.connector.broadworks.codec.XsiMessage.QueueMonitoring;
 import io.ctistream.events.QueueCallDisposition;
 import io.ctistream.events.QueueCallEntered;
 import io.ctistream.events.QueueCallLeft;
+import io.ctistream.events.QueueSeverity;
+import io.ctistream.events.QueueStatistics;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,6 +21,11 @@ import java.util.Map;
  * released, stranded and escaped leave the queue without a disposition the schema names
  * ({@code OTHER}). Offered, bounced and updated change nothing a queue figure shows (the call is
  * still in the queue) and give no fact.
+ *
+ * <p>A CallCenterMonitoringEvent is {@code QueueStatistics} (ADR 022): seconds become
+ * milliseconds, the oldest call waits since the moment the event was read minus the longest wait
+ * (the event carries no time of its own; null when no call waits), staffed / idle / unavailable
+ * agents as sent, and each figure's severity under the schema's field name.
  */
 final class XsiQueueTranslator {
     private XsiQueueTranslator() {
@@ -45,6 +56,33 @@ final class XsiQueueTranslator {
 
     static QueueCallLeft left(QueueCallDisposition disposition, String agentId) {
         return QueueCallLeft.newBuilder().setDisposition(disposition).setAgentId(agentId).build();
+    }
+
+    /** The platform's figures for the queue, read at {@code readAt} (epoch ms). */
+    static QueueStatistics statistics(QueueMonitoring m, long readAt) {
+        Map<String, QueueSeverity> severities = new LinkedHashMap<>();
+        severity(severities, "callsInQueue", m.callsInQueue());
+        severity(severities, "oldestWaitingSince", m.longestWaitTime());
+        severity(severities, "expectedWaitMillis", m.expectedWaitTime());
+        severity(severities, "averageSpeedOfAnswerMillis", m.averageSpeedOfAnswer());
+        severity(severities, "averageHandleTimeMillis", m.averageHandlingTime());
+        Integer calls = m.callsInQueue() == null ? null : (int) Math.min(Integer.MAX_VALUE, m.callsInQueue().value());
+        boolean nobodyWaits = calls != null && calls == 0;
+        Instant oldest = m.longestWaitTime() == null || nobodyWaits ? null : Instant.ofEpochMilli(readAt - m.longestWaitTime().value() * 1000);
+        return QueueStatistics.newBuilder().setCallsInQueue(calls).setOldestWaitingSince(oldest)
+                .setExpectedWaitMillis(millis(m.expectedWaitTime())).setAverageSpeedOfAnswerMillis(millis(m.averageSpeedOfAnswer()))
+                .setAverageHandleTimeMillis(millis(m.averageHandlingTime())).setStaffedAgents(m.agentsStaffed()).setIdleAgents(m.agentsIdle())
+                .setUnavailableAgents(m.agentsUnavailable()).setSeverities(severities).build();
+    }
+
+    private static Long millis(Figure f) {
+        return f == null ? null : f.value() * 1000;
+    }
+
+    private static void severity(Map<String, QueueSeverity> out, String field, Figure f) {
+        if (f != null && f.severity() != null) {
+            out.put(field, QueueSeverity.valueOf(f.severity().name()));
+        }
     }
 
     /** When it happened by the platform's clock: entering at addTime, leaving at removeTime; null when the event does not say. */

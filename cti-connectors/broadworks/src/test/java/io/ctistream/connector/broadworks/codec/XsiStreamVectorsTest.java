@@ -8,7 +8,9 @@ import io.ctistream.connector.broadworks.codec.XsiMessage.ChannelOpened;
 import io.ctistream.connector.broadworks.codec.XsiMessage.ChannelTerminated;
 import io.ctistream.connector.broadworks.codec.XsiMessage.HeartBeat;
 import io.ctistream.connector.broadworks.codec.XsiMessage.Other;
+import io.ctistream.connector.broadworks.codec.XsiMessage.Figure;
 import io.ctistream.connector.broadworks.codec.XsiMessage.QueueEntry;
+import io.ctistream.connector.broadworks.codec.XsiMessage.QueueMonitoring;
 import io.ctistream.connector.broadworks.codec.XsiMessage.Refused;
 import io.ctistream.connector.broadworks.codec.XsiMessage.SubscriptionTerminated;
 import io.ctistream.connector.core.testkit.Vector;
@@ -210,6 +212,11 @@ class XsiStreamVectorsTest {
                             + dash(e.remoteName()) + " added=" + dash(e.addTime()) + " removed=" + dash(e.removeTime()) + " answeredBy="
                             + dash(e.answeringUserId()));
                 }
+            } else if (m instanceof QueueMonitoring q) {
+                out.add("monitoring event=" + q.header().eventId() + " target=" + dash(q.header().targetId()) + " aht=" + figure(q.averageHandlingTime())
+                        + " ewt=" + figure(q.expectedWaitTime()) + " asa=" + figure(q.averageSpeedOfAnswer()) + " longest=" + figure(q.longestWaitTime())
+                        + " calls=" + figure(q.callsInQueue()) + " assigned=" + dash(q.agentsAssigned()) + " staffed=" + dash(q.agentsStaffed())
+                        + " idle=" + dash(q.agentsIdle()) + " unavailable=" + dash(q.agentsUnavailable()) + " ack=" + dash(q.eventIdToAcknowledge()));
             } else if (m instanceof Other o) {
                 out.add("other " + o.eventType() + " event=" + o.header().eventId() + " ack=" + dash(o.eventIdToAcknowledge()));
             } else if (m instanceof Refused r) {
@@ -217,6 +224,10 @@ class XsiStreamVectorsTest {
             }
         }
         return out;
+    }
+
+    private static String figure(Figure f) {
+        return f == null ? "-" : f.value() + "/" + dash(f.severity());
     }
 
     private static String dash(Object o) {

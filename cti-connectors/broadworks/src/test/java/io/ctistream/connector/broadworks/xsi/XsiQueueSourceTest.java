@@ -13,6 +13,8 @@ import io.ctistream.events.Platform;
 import io.ctistream.events.QueueCallEntered;
 import io.ctistream.events.QueueCallLeft;
 import io.ctistream.events.QueueEvent;
+import io.ctistream.events.QueueSeverity;
+import io.ctistream.events.QueueStatistics;
 import io.ctistream.simulator.broadworks.xsi.XsiEventsServer;
 import io.ctistream.simulator.broadworks.xsi.XsiQueueModel;
 import io.vertx.core.Context;
@@ -20,8 +22,11 @@ import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -34,12 +39,16 @@ import org.junit.jupiter.api.Timeout;
  * Verifies the Xsi-Events queue source (issue #17) against the BroadWorks simulator's Xsi-Events
  * server over real HTTP on loopback: the channel day (events in order, every event acknowledged,
  * heartbeats, channel refresh), a channel dropped mid-stream (a new channel, a resync, no call
- * counted twice), a terminated channel, a malformed event, and refused credentials.
+ * counted twice), a terminated channel, a malformed event, and refused credentials; the Call Center
+ * Monitoring package's figures as QueueStatistics, throttled; a second Xsi server taking over when
+ * the first dies, and the return to the preferred server (ADR 022).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class XsiQueueSourceTest {
     private static final String CC = "sales-cc@as.example";
     private static final String SALES = "acme/sales";
+    /** The source's clock: a monitoring event is dated when it is read. */
+    private static final Instant READ_AT = Instant.parse("2026-03-02T09:00:00Z");
 
     private Vertx vertx;
     private Context context;
@@ -70,11 +79,14 @@ class XsiQueueSourceTest {
     }
 
     private void start(String password) {
-        XsiConfig config = XsiConfig.of(URI.create(sim.baseUrl()), "xsi", "acme", Map.of(SALES, CC))
-                .withTimers(60, 60, Duration.ofMillis(300), Duration.ofMillis(50), Duration.ofMillis(200))
+        start(password, XsiConfig.of(URI.create(sim.baseUrl()), "xsi", "acme", Map.of(SALES, CC)));
+    }
+
+    private void start(String password, XsiConfig base) {
+        XsiConfig config = base.withTimers(60, 60, Duration.ofMillis(300), Duration.ofMillis(50), Duration.ofMillis(200))
                 .withAgents(Map.of("bob", "acme/bob"));
         Credentials credentials = Credentials.of(Map.of("xsi", new Credentials.Secret("xsi-ops", password, null)));
-        source = new XsiQueueSource(config, credentials);
+        source = new XsiQueueSource(config, credentials, Clock.fixed(READ_AT, ZoneOffset.UTC), new Random(17));
         ConnectorContext ctx = new ConnectorContext(vertx, sink, new Events(Platform.BROADWORKS, "bw-1", Clock.systemUTC()), metrics,
                 new QueueOwnership());
         on(() -> source.start(ctx, queue -> true));
@@ -104,9 +116,9 @@ class XsiQueueSourceTest {
         QueueEvent entered = sink.queueEvents.get(0);
         assertThat(answered.getOccurredAt()).as("removeTime").isAfter(entered.getOccurredAt());
         assertThat(answered.getSource().getPlatformEventId()).startsWith("sim-ev-");
-        // every event the server sent was acknowledged (the subscription's state and the five call events)
+        // every event the server sent was acknowledged (the subscription's state, the five call events, the monitoring events)
         await().untilAsserted(() -> assertThat(sim.acknowledged()).containsExactlyInAnyOrderElementsOf(sim.sentEventIds()));
-        assertThat(sim.sentEventIds()).hasSize(6);
+        assertThat(sim.sentEventIds()).filteredOn(id -> !sim.monitoringEventIds().contains(id)).hasSize(6);
         // heartbeats every 300 ms and refreshes at 80 % of the 2 s grant keep the one channel beyond its grant and its heartbeat timeout
         await().atMost(Duration.ofSeconds(15)).until(() -> sim.channelRefreshes() >= 2 && sim.heartbeats() >= 8);
         assertThat(sim.channelsOpened()).isEqualTo(1);
@@ -186,9 +198,151 @@ class XsiQueueSourceTest {
         assertThat(new Credentials.Secret("xsi-ops", "wrong", null).toString()).doesNotContain("wrong");
     }
 
+    /**
+     * Verifies the Call Center Monitoring package: each queue is subscribed to it too, and its figures
+     * come out as QueueStatistics (seconds as milliseconds, the oldest call waiting since the event was
+     * read minus the longest wait, agents, severities), at most once per interval and only when they
+     * changed; every monitoring event is acknowledged.
+     */
+    @Test
+    void theMonitoringPackageGivesTheQueueFigures() {
+        // GIVEN a server that sends the figures at most every 200 ms; bob signed in but not ready; two callers waiting
+        sim.monitoringInterval(Duration.ofMillis(200));
+        sim.agentNotReady(CC, "bob");
+        start("s3cret");
+        await().until(() -> sim.subscriptionsMade() == 1);
+        sim.callArrives(CC, "+15550001", 60_000);
+        sim.callArrives(CC, "+15550002", 60_000);
+
+        // THEN the figures say two calls wait, nobody idle, bob unavailable; the oldest waits since the read time minus the longest wait
+        await().untilAsserted(() -> assertThat(statistics()).anySatisfy(s -> {
+            assertThat(s.getCallsInQueue()).isEqualTo(2);
+            assertThat(s.getStaffedAgents()).isEqualTo(1);
+            assertThat(s.getIdleAgents()).isZero();
+            assertThat(s.getUnavailableAgents()).isEqualTo(1);
+            assertThat(s.getSeverities()).containsEntry("callsInQueue", QueueSeverity.NORMAL).containsEntry("oldestWaitingSince", QueueSeverity.NORMAL);
+            assertThat(s.getOldestWaitingSince()).isBetween(READ_AT.minusSeconds(20), READ_AT);
+            assertThat(s.getExpectedWaitMillis()).isPositive().isEqualTo(s.getExpectedWaitMillis() / 1000 * 1000);
+        }));
+        QueueEvent figures = sink.queueEvents.stream().filter(e -> e.getPayload() instanceof QueueStatistics).findFirst().orElseThrow();
+        assertThat(figures.getCallId()).isEmpty();
+        assertThat(figures.getOccurredAt()).isEqualTo(READ_AT);
+        assertThat(figures.getQueueId()).isEqualTo(SALES);
+
+        // WHEN bob takes both calls (60 s talk each... the second waits for him) and the queue empties
+        sim.agentReady(CC, "bob");
+        await().until(() -> sim.waiting(CC).size() == 1);
+        sim.agentReady(CC, "alice");
+        await().until(() -> sim.waiting(CC).isEmpty());
+        // THEN the figures say nobody waits (no oldest call), an average speed of answer and the handle time of the answered calls
+        await().untilAsserted(() -> assertThat(statistics().get(statistics().size() - 1)).satisfies(s -> {
+            assertThat(s.getCallsInQueue()).isZero();
+            assertThat(s.getOldestWaitingSince()).isNull();
+            assertThat(s.getAverageHandleTimeMillis()).isEqualTo(60_000L);
+            assertThat(s.getAverageSpeedOfAnswerMillis()).isNotNull();
+            assertThat(s.getStaffedAgents()).isEqualTo(2);
+        }));
+        // AND with nothing changing no more figures come: only when changed (and every one was acknowledged)
+        int sent = sim.monitoringEventIds().size();
+        await().during(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(3)).until(() -> sim.monitoringEventIds().size() == sent);
+        assertThat(statistics()).hasSize(sent);
+        await().untilAsserted(() -> assertThat(sim.acknowledged()).containsAll(sim.monitoringEventIds()));
+        assertThat(facts()).containsExactly("1:1 entered +15550001", "2:1 entered +15550002", "1:1 left ANSWERED acme/bob", "2:1 left ANSWERED -");
+    }
+
+    /**
+     * Verifies that a second Xsi server takes over (issue #17): two servers of one cluster share the
+     * call center; the channel is on the preferred one; when it dies mid-day a channel opens on the
+     * second, the queue resyncs there, no call is entered or ended twice, and events keep flowing.
+     */
+    @Test
+    void aSecondXsiServerTakesOver() {
+        // GIVEN the preferred server and a second one of its cluster, and two callers waiting, reported through the first
+        XsiEventsServer second = sim.alongside(XsiEventsServer.Settings.loopback("xsi-ops", "s3cret")
+                .with(2, 2, new XsiQueueModel.Plan(100, 60_000, 60_000, 60_000)));
+        try {
+            start("s3cret", XsiConfig.of(List.of(new XsiServer(URI.create(second.baseUrl()), 2, 50), new XsiServer(URI.create(sim.baseUrl()), 1, 50)),
+                    "xsi", "acme", Map.of(SALES, CC)).withFailback(Duration.ZERO));
+            await().until(() -> sim.subscriptionsMade() == 1);
+            assertThat(on(() -> source.server().priority())).isEqualTo(1);
+            sim.callArrives(CC, "+15550001", 60_000);
+            sim.callArrives(CC, "+15550002", 60_000);
+            await().until(() -> facts().size() == 2);
+
+            // WHEN the first server dies
+            sim.kill();
+            // THEN a channel opens on the second and the queue is subscribed there; nothing is entered again
+            await().until(() -> second.subscriptionsMade() == 1 && on(() -> source.channelUp()));
+            assertThat(on(() -> source.server().uri().getPort())).isEqualTo(second.port());
+            assertThat(second.channelsOpened()).isEqualTo(1);
+
+            // AND the second carries on: c1 answered by bob once, a new caller entered once
+            second.agentReady(CC, "bob");
+            await().until(() -> facts().size() == 3);
+            second.callArrives(CC, "+15550003", 60_000);
+            await().until(() -> facts().size() == 4);
+            assertThat(facts()).containsExactly("1:1 entered +15550001", "2:1 entered +15550002", "1:1 left ANSWERED acme/bob",
+                    "3:1 entered +15550003");
+            await().untilAsserted(() -> assertThat(second.acknowledged()).containsExactlyInAnyOrderElementsOf(second.sentEventIds()));
+        } finally {
+            second.close();
+        }
+    }
+
+    /**
+     * Verifies the return to the preferred server: while it refuses channels the second carries the
+     * queue; once it answers again a channel opens there, the queue is subscribed there and the second's
+     * channel is closed; the waiting call is entered once and answered once.
+     */
+    @Test
+    void theChannelReturnsToThePreferredServerWhenItIsBack() {
+        // GIVEN the preferred server refusing channels (503) and a second one answering
+        XsiEventsServer second = sim.alongside(XsiEventsServer.Settings.loopback("xsi-ops", "s3cret")
+                .with(2, 2, new XsiQueueModel.Plan(100, 60_000, 60_000, 60_000)));
+        try {
+            sim.refuseChannels(true);
+            start("s3cret", XsiConfig.of(XsiServer.parseList(sim.baseUrl() + "," + second.baseUrl()), "xsi", "acme", Map.of(SALES, CC))
+                    .withFailback(Duration.ofMillis(300)));
+            await().until(() -> second.subscriptionsMade() == 1 && on(() -> source.channelUp()));
+            sim.callArrives(CC, "+15550001", 60_000);
+            await().until(() -> facts().size() == 1);
+
+            // WHEN the preferred server answers again
+            sim.refuseChannels(false);
+            // THEN the channel returns to it (made before the second's is closed) and the queue is subscribed there
+            await().until(() -> sim.subscriptionsMade() == 1 && second.openChannels() == 0);
+            assertThat(on(() -> source.server().uri().getPort())).isEqualTo(sim.port());
+            sim.agentReady(CC, "bob");
+            await().until(() -> facts().size() == 2);
+            assertThat(facts()).containsExactly("1:1 entered +15550001", "1:1 left ANSWERED acme/bob");
+            assertThat(sim.openChannels()).isEqualTo(1);
+        } finally {
+            second.close();
+        }
+    }
+
+    /** The order servers are tried in: by priority, then by weight at random (a weight of 0 almost never first). */
+    @Test
+    void serversAreOrderedByPriorityThenWeight() {
+        List<XsiServer> set = XsiServer.parseList("https://c.example;priority=2, https://a.example;priority=1;weight=90, https://b.example;priority=1;weight=10");
+        Random random = new Random(17);
+        int aFirst = 0;
+        for (int i = 0; i < 1_000; i++) {
+            List<XsiServer> order = XsiServer.order(set, random);
+            assertThat(order.get(2).host()).isEqualTo("c.example");
+            aFirst += order.get(0).host().equals("a.example") ? 1 : 0;
+        }
+        assertThat(aFirst).isBetween(820, 970);
+        assertThat(XsiServer.parseList("http://x.example, http://y.example")).extracting(XsiServer::priority).containsExactly(1, 2);
+    }
+
+    private List<QueueStatistics> statistics() {
+        return sink.queueEvents.stream().filter(e -> e.getPayload() instanceof QueueStatistics).map(e -> (QueueStatistics) e.getPayload()).toList();
+    }
+
     /** The queue facts published, as "call entered caller" / "call left disposition agent". */
     private List<String> facts() {
-        return sink.queueEvents.stream().filter(e -> e.getQueueId().equals(SALES)).map(e -> {
+        return sink.queueEvents.stream().filter(e -> e.getQueueId().equals(SALES) && !(e.getPayload() instanceof QueueStatistics)).map(e -> {
             if (e.getPayload() instanceof QueueCallEntered in) {
                 return e.getCallId() + " entered " + in.getCallerNumber();
             }

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * one that gets its commands. On assignment a roster partition is read from its beginning; until
  * that read reaches the end offset seen at assignment, the matching commands partition is paused,
  * so no command arrives for an agent not yet known. Command offsets are committed once a command
- * has been handed to the connector: a command runs at most once even across a crash.
+ * has been handed to the connector: a command runs at most once even across a crash. The queue
+ * roster ({@code cti.queues}) is read beside it by a {@link KafkaQueueRoster} and told to the
+ * listener ({@code queuesRostered}).
  */
 public final class KafkaAgentDirectory implements CommandSource {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaAgentDirectory.class);
@@ -53,6 +55,7 @@ public final class KafkaAgentDirectory implements CommandSource {
     private final Map<Integer, Map<String, AgentProfile>> revoked = new HashMap<>();
     private final Map<Integer, Long> revokedPositions = new HashMap<>();
     private Listener listener;
+    private final KafkaQueueRoster queueRoster;
     private Thread thread;
     private volatile boolean running;
     private volatile boolean aborting;
@@ -79,6 +82,7 @@ public final class KafkaAgentDirectory implements CommandSource {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(),
                 io.ctistream.schemas.TolerantDeserializer.values(settings.registryUrl()));
+        this.queueRoster = new KafkaQueueRoster(settings, platform, tenants, clientId + "-queues");
     }
 
     @Override
@@ -101,6 +105,7 @@ public final class KafkaAgentDirectory implements CommandSource {
         thread = new Thread(this::run, "agent-directory-" + clientId);
         thread.setDaemon(true);
         thread.start();
+        queueRoster.start(listener::queuesRostered);
     }
 
     @Override
@@ -108,6 +113,7 @@ public final class KafkaAgentDirectory implements CommandSource {
         running = false;
         consumer.wakeup();
         join();
+        queueRoster.stop();
     }
 
     @Override
@@ -116,6 +122,7 @@ public final class KafkaAgentDirectory implements CommandSource {
         running = false;
         consumer.wakeup();
         join();
+        queueRoster.stop();
     }
 
     @Override

@@ -39,6 +39,20 @@ public final class Roster implements AutoCloseable {
                 .setPlatformUserId(user + "@" + domain).setHotelingGuestAddress(guest).setCredentialRef(id).build();
     }
 
+    /** A queue of {@code platform} in the queue roster, named {@code platformQueueId} on the platform. */
+    public static io.ctistream.events.QueueProfile queue(Platform platform, String tenant, String id, String platformQueueId) {
+        return io.ctistream.events.QueueProfile.newBuilder().setTenant(tenant).setQueueId(tenant + "/" + id).setDisplayName("Queue " + id)
+                .setPlatform(platform).setPlatformQueueId(platformQueueId).build();
+    }
+
+    public void put(io.ctistream.events.QueueProfile q) throws Exception {
+        producer.send(new ProducerRecord<>(CtiTopics.QUEUES.topicName(), q.getQueueId(), q)).get();
+    }
+
+    public void removeQueue(String queueId) throws Exception {
+        producer.send(new ProducerRecord<>(CtiTopics.QUEUES.topicName(), queueId, null)).get();
+    }
+
     public void put(AgentProfile p) throws Exception {
         producer.send(new ProducerRecord<>(CtiTopics.AGENTS.topicName(), p.getAgentId(), p)).get();
     }
