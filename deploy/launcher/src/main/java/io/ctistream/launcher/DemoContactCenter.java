@@ -124,6 +124,7 @@ public final class DemoContactCenter implements AutoCloseable {
                     callCenters.computeIfAbsent(callCenter(q), k -> new ArrayList<>()).add(user);
                 }
             }
+            callCenters.keySet().forEach(xsi::addCallCenter); // subscribable from the start, with or without an ACD day
             BroadWorksConfig sip = BroadWorksConfig.defaults("127.0.0.1", "127.0.0.1:" + sim.port()).withQueues(queueAddresses, "0000");
             // the queue source from the same settings an operator writes (docs/config/connector-broadworks.md)
             XsiConfig queues = BroadWorksPlatform.xsi(ConfigSource.from(Map.of(
