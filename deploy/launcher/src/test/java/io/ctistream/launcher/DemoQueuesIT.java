@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ctistream.embedded.LoopbackPorts;
+import io.ctistream.events.AgentCallEvent;
+import io.ctistream.events.AgentEvent;
 import io.ctistream.events.Platform;
 import io.ctistream.events.QueueCallDisposition;
 import io.ctistream.events.QueueCallEntered;
@@ -80,13 +82,20 @@ class DemoQueuesIT {
         }
 
         try (KafkaConsumer<String, QueueEvent> events = consumer(CtiTopics.QUEUE_EVENTS.topicName());
-             KafkaConsumer<String, QueueSnapshot> stats = consumer(CtiTopics.QUEUE_STATS.topicName())) {
+             KafkaConsumer<String, QueueSnapshot> stats = consumer(CtiTopics.QUEUE_STATS.topicName());
+             KafkaConsumer<String, AgentEvent> agentEvents = consumer(CtiTopics.AGENT_EVENTS.topicName())) {
             List<QueueEvent> seen = new ArrayList<>();
+            List<AgentEvent> calls = new ArrayList<>();
             Map<String, Integer> peak = new HashMap<>();
             Map<String, Boolean> drained = new HashMap<>();
             // WHEN the day runs into its first busy period and out of it
             await().atMost(Duration.ofSeconds(150)).pollInSameThread().pollInterval(Duration.ofMillis(200)).until(() -> {
                 events.poll(Duration.ofMillis(100)).forEach(r -> seen.add(r.value()));
+                agentEvents.poll(Duration.ofMillis(100)).forEach(r -> {
+                    if (r.value().getPayload() instanceof AgentCallEvent) {
+                        calls.add(r.value());
+                    }
+                });
                 for (ConsumerRecord<String, QueueSnapshot> r : stats.poll(Duration.ofMillis(100))) {
                     QueueSnapshot s = r.value();
                     if (s.getCallsInQueue() > 0) {
@@ -104,6 +113,26 @@ class DemoQueuesIT {
                     .allSatisfy(e -> assertThat(e.getSource().getPlatform()).isEqualTo(Platform.BROADWORKS))
                     .extracting(QueueEvent::getQueueId).isSubsetOf(DemoRoster.queueIds(3));
             assertThat(peak.values()).as("calls waited in a queue").anySatisfy(n -> assertThat(n).isGreaterThan(1));
+            // AND the agent's SIP dialog describes the same call as Xsi: the agent Xsi says answered had it ring, in that queue, from that caller
+            Map<String, String> callerOf = new HashMap<>();
+            seen.stream().filter(e -> e.getPayload() instanceof QueueCallEntered)
+                    .forEach(e -> callerOf.put(e.getCallId(), ((QueueCallEntered) e.getPayload()).getCallerNumber()));
+            List<QueueEvent> answered = seen.stream().filter(e -> e.getPayload() instanceof QueueCallLeft l && l.getDisposition() == QueueCallDisposition.ANSWERED
+                    && l.getAgentId() != null && callerOf.containsKey(e.getCallId())).toList();
+            assertThat(answered).as("calls Xsi says an agent answered").isNotEmpty();
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                agentEvents.poll(Duration.ofMillis(100)).forEach(r -> {
+                    if (r.value().getPayload() instanceof AgentCallEvent) {
+                        calls.add(r.value());
+                    }
+                });
+                assertThat(answered).allSatisfy(a -> assertThat(calls).as("dialogs of %s", a).anySatisfy(c -> {
+                    AgentCallEvent call = (AgentCallEvent) c.getPayload();
+                    assertThat(c.getHeader().getAgentId()).isEqualTo(((QueueCallLeft) a.getPayload()).getAgentId());
+                    assertThat(call.getQueueId()).isEqualTo(a.getQueueId());
+                    assertThat(call.getRemoteParty()).contains(callerOf.get(a.getCallId()));
+                }));
+            });
         }
         if (wallboard != null) {
             // the wallboard of the first link shows a queue with calls waiting in a later busy period

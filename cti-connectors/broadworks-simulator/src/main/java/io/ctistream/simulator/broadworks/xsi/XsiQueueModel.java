@@ -3,12 +3,10 @@ package io.ctistream.simulator.broadworks.xsi;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * A small ACD queue per call center, as BroadWorks' Call Center Queue package reports it: a call is
@@ -105,10 +103,10 @@ public final class XsiQueueModel {
     private final Random random;
     private final Listener listener;
     private final Map<String, Map<String, Waiting>> queues = new LinkedHashMap<>();
-    /** Call center to the agents serving it. */
-    private final Map<String, Set<String>> members = new LinkedHashMap<>();
-    /** Every agent's one ACD state. */
-    private final Map<String, Agent> agents = new LinkedHashMap<>();
+    /** Call center to the agents serving it, by name (an agent of two call centers is one {@link Agent} in both). */
+    private final Map<String, Map<String, Agent>> agents = new LinkedHashMap<>();
+    /** Every agent's one ACD state, by name. */
+    private final Map<String, Agent> byName = new LinkedHashMap<>();
     private int nextCall = 1;
 
     public XsiQueueModel(Timers timers, Plan plan, long seed, Listener listener) {
@@ -120,7 +118,7 @@ public final class XsiQueueModel {
 
     public void addCallCenter(String callCenter) {
         queues.putIfAbsent(callCenter, new LinkedHashMap<>());
-        members.putIfAbsent(callCenter, new LinkedHashSet<>());
+        agents.putIfAbsent(callCenter, new LinkedHashMap<>());
     }
 
     public boolean knows(String callCenter) {
@@ -186,13 +184,14 @@ public final class XsiQueueModel {
                 continue;
             }
             String callCenter = w.call.callCenter();
-            Optional<String> idle = members.get(callCenter).stream().filter(name -> agents.get(name).state == AgentState.READY)
-                    .min(Comparator.comparingLong((String name) -> agents.get(name).idleSince).thenComparing(name -> name));
+            Optional<Map.Entry<String, Agent>> idle = agents(callCenter).entrySet().stream()
+                    .filter(e -> e.getValue().state == AgentState.READY)
+                    .min(Comparator.comparingLong((Map.Entry<String, Agent> e) -> e.getValue().idleSince).thenComparing(Map.Entry::getKey));
             if (idle.isEmpty()) {
                 continue;
             }
-            String agent = idle.get();
-            agents.get(agent).state = AgentState.RINGING;
+            String agent = idle.get().getKey();
+            idle.get().getValue().state = AgentState.RINGING;
             w.ringingAt = agent;
             listener.changed(Change.OFFERED_TO_AGENT, w.call, 0);
             if (plan.desk() != null) {
@@ -204,7 +203,7 @@ public final class XsiQueueModel {
 
     private void answer(Waiting w, String agent) {
         String callCenter = w.call.callCenter();
-        Agent a = agents.get(agent);
+        Agent a = byName.get(agent);
         if (!queue(callCenter).containsKey(w.call.callId()) || !agent.equals(w.ringingAt)) {
             return; // abandoned while ringing
         }
@@ -245,7 +244,7 @@ public final class XsiQueueModel {
         timers.cancel(w.overflowTimer);
         Call gone = new Call(callCenter, w.call.callId(), w.call.extTrackingId(), w.call.caller(), w.call.addTime(), timers.now(), null);
         if (w.ringingAt != null) {
-            Agent a = agents.get(w.ringingAt);
+            Agent a = byName.get(w.ringingAt);
             if (a != null && a.state == AgentState.RINGING) {
                 a.state = AgentState.READY; // keeps its place: it was idle since before the ring
             }
@@ -258,9 +257,9 @@ public final class XsiQueueModel {
     }
 
     private Agent member(String callCenter, String agent) {
-        queue(callCenter);
-        members.get(callCenter).add(agent);
-        return agents.computeIfAbsent(agent, k -> new Agent());
+        Agent a = byName.computeIfAbsent(agent, k -> new Agent());
+        agents(callCenter).put(agent, a);
+        return a;
     }
 
     private Map<String, Waiting> queue(String callCenter) {
@@ -269,5 +268,10 @@ public final class XsiQueueModel {
             throw new IllegalArgumentException("no call center " + callCenter);
         }
         return q;
+    }
+
+    private Map<String, Agent> agents(String callCenter) {
+        queue(callCenter);
+        return agents.get(callCenter);
     }
 }
