@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * queue at the simulated AS and the connector reports them from Xsi-Events ({@code QueueCallEntered}
  * from BroadWorks on {@code cti.queue-events}), some callers abandon, the engine's snapshot on
  * {@code cti.queue-stats} shows calls waiting and drains back to none; and the first link the demo
- * prints is a wallboard that works (with Chromium installed: it shows a queue with calls waiting).
+ * prints is a wallboard that works (with Chromium installed: it shows a queue fill up and drain).
  */
 class DemoQueuesIT {
     private AllInOne demo;
@@ -135,11 +135,19 @@ class DemoQueuesIT {
             });
         }
         if (wallboard != null) {
-            // the wallboard of the first link shows a queue with calls waiting in a later busy period
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() ->
-                    DemoRoster.queueIds(3).stream().anyMatch(q -> Integer.parseInt(wallboard.text("tr[data-queue='" + q + "'] [data-field='inQueue']")) > 0));
+            // the wallboard of the first link shows a queue with calls waiting in a later busy period, and the queue drain
+            String[] filled = new String[1];
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+                filled[0] = DemoRoster.queueIds(3).stream().filter(q -> inQueue(q) > 1).findFirst().orElse(null);
+                return filled[0] != null;
+            });
             wallboard.screenshot(Path.of("target", "screenshots", "demo-queues-wallboard.png"));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> inQueue(filled[0]) == 0);
         }
+    }
+
+    private int inQueue(String queueId) {
+        return Integer.parseInt(wallboard.text("tr[data-queue='" + queueId + "'] [data-field='inQueue']"));
     }
 
     private <T extends SpecificRecord> KafkaConsumer<String, T> consumer(String topic) {
