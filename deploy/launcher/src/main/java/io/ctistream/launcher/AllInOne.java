@@ -102,7 +102,7 @@ public final class AllInOne implements AutoCloseable {
                 crm = DemoCrmService.start(vertx, config.demoCrmPort(), adminClient);
                 running.push(crm);
                 demo = DemoContactCenter.start(vertx, roster, stack.bootstrapServers(), stack.registryUrl(), metrics, config.demoCallsPerMinute(),
-                        source.nonNegativeInt("CTISTREAM_DEMO_SEED", 7));
+                        source.nonNegativeInt(EmbeddedConfig.DEMO_SEED, 7), source.positiveInt(EmbeddedConfig.DEMO_PACE, 1));
                 running.push(demo);
             }
             LOG.info("ctistream ready after [{} ms]: kafka [{}], schema registry [{}], engine [{}], push [http://{}:{}/], admin [http://{}:{}/api/v1], "
@@ -180,10 +180,10 @@ public final class AllInOne implements AutoCloseable {
     }
 
     /**
-     * Entry points with tokens (valid 12 h, for this data directory's secret): the wallboard for a
-     * supervisor of every demo team (an admin of the tenant without the demo) and an agent panel;
-     * the admin API with an admin token of the tenant; in the demo, the demo CRM's screen pops.
-     * Tokens sit in the URL fragment, which browsers never send to the server.
+     * Entry points with tokens (valid 12 h, for this data directory's secret), a working wallboard
+     * first: for a supervisor of every demo team (an admin of the tenant without the demo), then an
+     * agent panel; the admin API with an admin token of the tenant; in the demo, the demo CRM's
+     * screen pops. Tokens sit in the URL fragment, which browsers never send to the server.
      */
     String links() {
         if (pushSettings.push().jwtSecret() == null) {
@@ -191,12 +191,13 @@ public final class AllInOne implements AutoCloseable {
         }
         String base = "http://localhost:" + push.port();
         Duration valid = Duration.ofHours(12);
-        StringBuilder out = new StringBuilder("\n  wallboard:   ").append(base).append("/\n");
+        StringBuilder out = new StringBuilder("\n");
         if (teams.isEmpty()) {
-            out.append("  admin:       ").append(base).append("/#token=").append(token("admin", "admin", null, List.of(), valid))
-                    .append("\n               (the wallboard as an admin of tenant ").append(tenant).append(", ").append(EmbeddedConfig.TENANT).append(")\n");
+            out.append("  wallboard:   ").append(base).append("/#token=").append(token("admin", "admin", null, List.of(), valid))
+                    .append("\n               (as an admin of tenant ").append(tenant).append(", ").append(EmbeddedConfig.TENANT).append(")\n");
         } else {
-            out.append("  supervisor:  ").append(base).append("/#token=").append(token("supervisor", "supervisor", null, teams, valid)).append('\n');
+            out.append("  wallboard:   ").append(base).append("/#token=").append(token("supervisor", "supervisor", null, teams, valid))
+                    .append("\n               (as a supervisor of every demo team)\n");
             String agent = DemoRoster.TENANT + "/agent001";
             out.append("  agent:       ").append(base).append("/agent#token=").append(token(agent, "agent", agent, List.of(), valid))
                     .append("\n               (agent001 hot-desks: log on with guest address acd-agent001@").append(DemoRoster.DOMAIN).append(")\n");

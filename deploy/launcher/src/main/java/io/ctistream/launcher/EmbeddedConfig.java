@@ -30,6 +30,10 @@ public record EmbeddedConfig(Path dataDir, int kafkaPort, int registryPort, int 
     public static final String DEMO_CALLS_PER_MINUTE = "CTISTREAM_DEMO_CALLS_PER_MINUTE";
     public static final String TENANT = "CTISTREAM_TENANT";
     public static final String DEMO_CRM_PORT = "CTISTREAM_DEMO_CRM_PORT";
+    /** Seed of the demo's ACD day (read by {@link AllInOne}). */
+    public static final String DEMO_SEED = "CTISTREAM_DEMO_SEED";
+    /** How many times faster than real time the demo's BroadWorks day runs (tests; read by {@link AllInOne}). */
+    public static final String DEMO_PACE = "CTISTREAM_DEMO_PACE";
 
     public static EmbeddedConfig from(ConfigSource config) {
         return new EmbeddedConfig(

@@ -1,5 +1,7 @@
 package io.ctistream.simulator.broadworks;
 
+import io.ctistream.simulator.broadworks.xsi.XsiEventsServer;
+import io.ctistream.simulator.broadworks.xsi.XsiQueueModel;
 import io.ctistream.simulator.support.AcdPlan;
 import io.ctistream.sip.FreePort;
 import java.time.Duration;
@@ -249,6 +251,40 @@ public final class BroadWorksSimulator implements AutoCloseable {
 
     public AcdStats acdStats() {
         return call(control::acdStats);
+    }
+
+    /** What the Xsi queue day has done so far: calls placed, answered at an agent, rings cancelled unanswered, breaks. */
+    public record QueueDayStats(long arrivals, long answered, long cancelled, long breaks) {
+    }
+
+    /**
+     * Where the Xsi server's queue model rings its offered calls: give it to the server's plan
+     * ({@link XsiQueueModel.Plan#withDesk}) before {@link #startQueueDay}.
+     */
+    public XsiQueueModel.Desk xsiDesk() {
+        return control.desk;
+    }
+
+    /**
+     * Runs one ACD through the Xsi server's call-center queues until {@link #stopQueueDay()}: callers
+     * dial each call center of {@code plan} (its queues are call-center user ids, e.g.
+     * {@code sales@as.example}, to the users serving them), at the plan's rate times
+     * {@code quietFactor}, for {@code busy} of every {@code quiet + busy} times {@code busyFactor};
+     * calls wait in the queue while nobody is READY, ring at the agent over SIP (a dialog to
+     * {@code sip:<call center>}), are talked, wrapped up; callers abandon after their patience. The
+     * server must have been started with {@link #xsiDesk()} in its plan.
+     */
+    public void startQueueDay(XsiEventsServer xsi, AcdPlan plan, Duration quiet, Duration busy, double quietFactor, double busyFactor, long seed) {
+        SimQueueDay.BusyPeriods periods = new SimQueueDay.BusyPeriods(quiet, busy, quietFactor, busyFactor);
+        run(() -> control.startQueueDay(xsi, plan, periods, seed));
+    }
+
+    public void stopQueueDay() {
+        run(control::stopQueueDay);
+    }
+
+    public QueueDayStats queueDayStats() {
+        return call(control::queueDayStats);
     }
 
     // ---------------------------------------------------------------- faults

@@ -1,5 +1,7 @@
 package io.ctistream.simulator.broadworks;
 
+import io.ctistream.simulator.broadworks.xsi.XsiEventsServer;
+import io.ctistream.simulator.broadworks.xsi.XsiQueueModel;
 import io.ctistream.simulator.support.AcdPlan;
 import io.ctistream.simulator.support.CallCenterDay;
 import org.slf4j.Logger;
@@ -17,6 +19,35 @@ final class SimControl {
     private final SimNotifier notifier;
     private long callSeq;
     private CallCenterDay<SimUser, SimCall> acd;
+    private SimQueueDay queueDay;
+    /** The Xsi queue model's desk: hands each call to the queue day running now (none: the call is not rung). */
+    final XsiQueueModel.Desk desk = new XsiQueueModel.Desk() {
+        @Override
+        public void ring(XsiQueueModel.Call call, String agent) {
+            SimQueueDay d = liveQueueDay;
+            if (d != null) {
+                d.ring(call, agent);
+            }
+        }
+
+        @Override
+        public void answered(XsiQueueModel.Call call, String agent) {
+            SimQueueDay d = liveQueueDay;
+            if (d != null) {
+                d.answered(call, agent);
+            }
+        }
+
+        @Override
+        public void stoppedRinging(XsiQueueModel.Call call, String agent) {
+            SimQueueDay d = liveQueueDay;
+            if (d != null) {
+                d.stoppedRinging(call, agent);
+            }
+        }
+    };
+    /** {@link #queueDay} as the Xsi server's loop reads it. */
+    private volatile SimQueueDay liveQueueDay;
 
     SimControl(SimAs as, SimNotifier notifier) {
         this.as = as;
@@ -36,8 +67,12 @@ final class SimControl {
 
     /** Changes the user's ACD state (an unknown name changes nothing) and NOTIFYs every as-feature-event subscriber. */
     void setState(SimUser u, String state, String reason) {
+        SimUser.AcdState before = u.agentState;
         applyAgentState(u, state, reason);
         notifier.notifyFeature(u, Bodies.agentState(u));
+        if (queueDay != null) {
+            queueDay.stateChanged(u, before);
+        }
     }
 
     private static void applyAgentState(SimUser u, String requested, String reason) {
@@ -75,6 +110,14 @@ final class SimControl {
         notifier.notifyDialogs(u);
     }
 
+    /** A ringing call that stops ringing unanswered (the caller hung up, the ACD took it back). */
+    void cancel(SimUser u, SimCall c) {
+        c.state = SimCall.State.TERMINATED;
+        c.endEvent = "cancelled";
+        notifier.notifyDialogs(u);
+        u.calls.remove(c);
+    }
+
     void hangUp(SimUser u, SimCall c) {
         c.state = SimCall.State.TERMINATED;
         c.endEvent = "bye";
@@ -89,6 +132,26 @@ final class SimControl {
         }
         acd = new CallCenterDay<>(plan, floor, as.exec, seed);
         acd.start();
+    }
+
+    /** Runs one ACD through the Xsi server's queues (stopping a queue day already running) until {@link #stopQueueDay()}. */
+    void startQueueDay(XsiEventsServer xsi, AcdPlan plan, SimQueueDay.BusyPeriods periods, long seed) {
+        stopQueueDay();
+        queueDay = new SimQueueDay(as, this, xsi, plan, periods, seed);
+        liveQueueDay = queueDay;
+        queueDay.start();
+    }
+
+    void stopQueueDay() {
+        if (queueDay != null) {
+            queueDay.stop();
+            queueDay = null;
+            liveQueueDay = null;
+        }
+    }
+
+    BroadWorksSimulator.QueueDayStats queueDayStats() {
+        return queueDay == null ? new BroadWorksSimulator.QueueDayStats(0, 0, 0, 0) : queueDay.stats();
     }
 
     void stopAcd() {

@@ -471,6 +471,7 @@ public final class XsiEventsServer implements AutoCloseable {
             case OFFERED_TO_AGENT -> "ACDCallOfferedToAgentEvent";
             case ANSWERED_BY_AGENT -> "ACDCallAnsweredByAgentEvent";
             case ABANDONED -> "ACDCallAbandonedEvent";
+            case OVERFLOWED -> "ACDCallOverflowedEvent";
         };
         String data = XsiDocuments.entry(call) + (change == Change.ADDED ? "<xsi:position>" + position + "</xsi:position>" : "");
         subscriptions.values().stream().filter(s -> s.target().equals(call.callCenter()) && s.eventPackage().equals(QUEUE_PACKAGE)).toList()

@@ -10,15 +10,19 @@ import java.util.Random;
 
 /**
  * A small ACD queue per call center, as BroadWorks' Call Center Queue package reports it: a call is
- * added and waits while no agent is READY; the oldest waiting call is offered to the READY agent idle
- * the longest, rings, and is answered (it leaves the queue) or, if the caller's patience runs out
- * first, abandoned; an agent who answered is busy for the talk time and READY again after it.
+ * added and waits while no agent of its call center is READY; the oldest waiting call is offered to
+ * the READY agent idle the longest, rings, and is answered (it leaves the queue) or, if the caller's
+ * patience runs out first, abandoned; a call that has waited the plan's maximum wait overflows. An
+ * agent's ACD state is one across the call centers they serve (a call ringing at them in one queue
+ * makes them unavailable to the others). Without a {@link Desk} an agent who answered is busy for
+ * the talk time and READY again after it; with one, the desk rings the agent's phone (the AS's SIP
+ * dialog) and the agent stays busy until the AS reports their state again.
  * Patience is drawn per caller from a seeded {@link Random}, so a run is the same under the same seed
  * and the same timers. Single-threaded: the simulator's loop calls it and owns its timers.
  */
 public final class XsiQueueModel {
     /** What happened to a call, in the package's event names. */
-    public enum Change { ADDED, OFFERED_TO_AGENT, ANSWERED_BY_AGENT, ABANDONED }
+    public enum Change { ADDED, OFFERED_TO_AGENT, ANSWERED_BY_AGENT, ABANDONED, OVERFLOWED }
 
     /** A call in a queue; {@code removeTime} and {@code answeringUser} are set when it leaves. */
     public record Call(String callCenter, String callId, String extTrackingId, String caller, long addTime, Long removeTime,
@@ -41,12 +45,42 @@ public final class XsiQueueModel {
     }
 
     /**
+     * The agents' phones, as the simulated AS rings them over SIP. Called on the model's loop: an
+     * implementation hands the work to its own thread and never waits for the loop.
+     */
+    public interface Desk {
+        /** The call starts ringing at the agent. */
+        void ring(Call call, String agent);
+
+        /** The agent picked the call up: it is talked, and the agent is busy until the AS reports their state again. */
+        void answered(Call call, String agent);
+
+        /** The call stops ringing at the agent unanswered: the caller hung up, or the agent was no longer READY. */
+        void stoppedRinging(Call call, String agent);
+    }
+
+    /**
+     * @param talkMillis how long an answered call is talked without a desk (with one, the AS decides)
      * @param patienceMinMillis shortest patience drawn for a caller
      * @param patienceMaxMillis longest patience drawn for a caller
+     * @param maxWaitMillis a call still waiting (not ringing) this long overflows; 0: never
+     * @param desk where offered calls ring; null: the model plays the agents itself
      */
-    public record Plan(long ringMillis, long talkMillis, long patienceMinMillis, long patienceMaxMillis) {
+    public record Plan(long ringMillis, long talkMillis, long patienceMinMillis, long patienceMaxMillis, long maxWaitMillis, Desk desk) {
+        public Plan(long ringMillis, long talkMillis, long patienceMinMillis, long patienceMaxMillis) {
+            this(ringMillis, talkMillis, patienceMinMillis, patienceMaxMillis, 0, null);
+        }
+
         public static Plan fast() {
             return new Plan(200, 1_000, 3_000, 6_000);
+        }
+
+        public Plan withMaxWait(long millis) {
+            return new Plan(ringMillis, talkMillis, patienceMinMillis, patienceMaxMillis, millis, desk);
+        }
+
+        public Plan withDesk(Desk d) {
+            return new Plan(ringMillis, talkMillis, patienceMinMillis, patienceMaxMillis, maxWaitMillis, d);
         }
     }
 
@@ -60,6 +94,7 @@ public final class XsiQueueModel {
     private static final class Waiting {
         Call call;
         long abandonTimer = -1;
+        long overflowTimer = -1;
         String ringingAt;
     }
 
@@ -68,7 +103,10 @@ public final class XsiQueueModel {
     private final Random random;
     private final Listener listener;
     private final Map<String, Map<String, Waiting>> queues = new LinkedHashMap<>();
+    /** Call center to the agents serving it, by name (an agent of two call centers is one {@link Agent} in both). */
     private final Map<String, Map<String, Agent>> agents = new LinkedHashMap<>();
+    /** Every agent's one ACD state, by name. */
+    private final Map<String, Agent> byName = new LinkedHashMap<>();
     private int nextCall = 1;
 
     public XsiQueueModel(Timers timers, Plan plan, long seed, Listener listener) {
@@ -92,20 +130,22 @@ public final class XsiQueueModel {
         return queue(callCenter).values().stream().map(w -> w.call).toList();
     }
 
-    /** The agent is READY for this call center from now (idle since now); calls waiting are offered at once. */
+    /**
+     * The agent serves this call center and is READY from now (idle since now, unless already READY);
+     * calls waiting are offered at once. An agent a call is ringing at stays so.
+     */
     public void agentReady(String callCenter, String agent) {
-        Agent a = agents(callCenter).computeIfAbsent(agent, k -> new Agent());
-        if (a.state != AgentState.READY) {
+        Agent a = member(callCenter, agent);
+        if (a.state == AgentState.NOT_READY || a.state == AgentState.BUSY) {
             a.state = AgentState.READY;
             a.idleSince = timers.now();
         }
-        distribute(callCenter);
+        distribute();
     }
 
-    /** The agent stops taking calls (a call already ringing at them goes back to waiting). */
+    /** The agent stops taking calls, in every call center (a call already ringing at them goes back to waiting). */
     public void agentNotReady(String callCenter, String agent) {
-        Agent a = agents(callCenter).computeIfAbsent(agent, k -> new Agent());
-        a.state = AgentState.NOT_READY;
+        member(callCenter, agent).state = AgentState.NOT_READY;
     }
 
     /** A caller dials the call center: the call is added to the queue and offered if an agent is READY. Returns its call id. */
@@ -121,69 +161,105 @@ public final class XsiQueueModel {
         Waiting w = new Waiting();
         w.call = new Call(callCenter, "callhalf-" + n + ":0", n + ":1", caller, timers.now(), null, null);
         q.put(w.call.callId(), w);
-        w.abandonTimer = timers.later(patienceMillis, () -> abandon(callCenter, w));
+        w.abandonTimer = timers.later(patienceMillis, () -> leave(w, Change.ABANDONED));
+        if (plan.maxWaitMillis() > 0 && plan.maxWaitMillis() < patienceMillis) {
+            w.overflowTimer = timers.later(plan.maxWaitMillis(), () -> {
+                if (w.ringingAt == null) {
+                    leave(w, Change.OVERFLOWED); // a call ringing at an agent is left to ring
+                }
+            });
+        }
         listener.changed(Change.ADDED, w.call, q.size());
-        distribute(callCenter);
+        distribute();
         return w.call.callId();
     }
 
-    private void distribute(String callCenter) {
-        Map<String, Waiting> q = queue(callCenter);
-        for (Waiting w : new ArrayList<>(q.values())) {
+    /** Offers the waiting calls, oldest first across the call centers, each to the longest-idle READY agent of its call center. */
+    private void distribute() {
+        List<Waiting> all = new ArrayList<>();
+        queues.values().forEach(q -> all.addAll(q.values()));
+        all.sort(Comparator.comparingLong((Waiting w) -> w.call.addTime()).thenComparing(w -> w.call.callId()));
+        for (Waiting w : all) {
             if (w.ringingAt != null) {
                 continue;
             }
+            String callCenter = w.call.callCenter();
             Optional<Map.Entry<String, Agent>> idle = agents(callCenter).entrySet().stream()
                     .filter(e -> e.getValue().state == AgentState.READY)
                     .min(Comparator.comparingLong((Map.Entry<String, Agent> e) -> e.getValue().idleSince).thenComparing(Map.Entry::getKey));
             if (idle.isEmpty()) {
-                return;
+                continue;
             }
             String agent = idle.get().getKey();
             idle.get().getValue().state = AgentState.RINGING;
             w.ringingAt = agent;
             listener.changed(Change.OFFERED_TO_AGENT, w.call, 0);
-            timers.later(plan.ringMillis(), () -> answer(callCenter, w, agent));
+            if (plan.desk() != null) {
+                plan.desk().ring(w.call, agent);
+            }
+            timers.later(plan.ringMillis(), () -> answer(w, agent));
         }
     }
 
-    private void answer(String callCenter, Waiting w, String agent) {
-        Agent a = agents(callCenter).get(agent);
+    private void answer(Waiting w, String agent) {
+        String callCenter = w.call.callCenter();
+        Agent a = byName.get(agent);
         if (!queue(callCenter).containsKey(w.call.callId()) || !agent.equals(w.ringingAt)) {
             return; // abandoned while ringing
         }
         if (a.state != AgentState.RINGING) {
             w.ringingAt = null; // the agent went away while it rang: the call waits on
-            distribute(callCenter);
+            if (plan.desk() != null) {
+                plan.desk().stoppedRinging(w.call, agent);
+            }
+            distribute();
             return;
         }
         queue(callCenter).remove(w.call.callId());
         timers.cancel(w.abandonTimer);
+        timers.cancel(w.overflowTimer);
         a.state = AgentState.BUSY;
-        listener.changed(Change.ANSWERED_BY_AGENT, new Call(callCenter, w.call.callId(), w.call.extTrackingId(), w.call.caller(),
-                w.call.addTime(), timers.now(), agent), 0);
+        Call answered = new Call(callCenter, w.call.callId(), w.call.extTrackingId(), w.call.caller(), w.call.addTime(), timers.now(), agent);
+        listener.changed(Change.ANSWERED_BY_AGENT, answered, 0);
+        if (plan.desk() != null) {
+            plan.desk().answered(answered, agent);
+            return; // the AS reports the agent's state after the call
+        }
         timers.later(plan.talkMillis(), () -> {
             if (a.state == AgentState.BUSY) {
                 a.state = AgentState.READY;
                 a.idleSince = timers.now();
-                distribute(callCenter);
+                distribute();
             }
         });
     }
 
-    private void abandon(String callCenter, Waiting w) {
+    /** The call leaves the queue unanswered: the caller hung up, or it overflowed. */
+    private void leave(Waiting w, Change how) {
+        String callCenter = w.call.callCenter();
         if (queue(callCenter).remove(w.call.callId()) == null) {
             return;
         }
+        timers.cancel(w.abandonTimer);
+        timers.cancel(w.overflowTimer);
+        Call gone = new Call(callCenter, w.call.callId(), w.call.extTrackingId(), w.call.caller(), w.call.addTime(), timers.now(), null);
         if (w.ringingAt != null) {
-            Agent a = agents(callCenter).get(w.ringingAt);
+            Agent a = byName.get(w.ringingAt);
             if (a != null && a.state == AgentState.RINGING) {
                 a.state = AgentState.READY; // keeps its place: it was idle since before the ring
             }
+            if (plan.desk() != null) {
+                plan.desk().stoppedRinging(gone, w.ringingAt);
+            }
         }
-        listener.changed(Change.ABANDONED, new Call(callCenter, w.call.callId(), w.call.extTrackingId(), w.call.caller(), w.call.addTime(),
-                timers.now(), null), 0);
-        distribute(callCenter);
+        listener.changed(how, gone, 0);
+        distribute();
+    }
+
+    private Agent member(String callCenter, String agent) {
+        Agent a = byName.computeIfAbsent(agent, k -> new Agent());
+        agents(callCenter).put(agent, a);
+        return a;
     }
 
     private Map<String, Waiting> queue(String callCenter) {
