@@ -238,6 +238,11 @@ public final class FinesseSimulator implements AutoCloseable {
         return loop.call(() -> center.nodes.get(side).bus.sessions(loginId));
     }
 
+    /** The JIDs explicitly subscribed to a node (Team, Queue) on a side's built-in server; empty for an external one. */
+    public List<String> subscribers(Side side, String node) {
+        return loop.call(() -> center.nodes.get(side).bus instanceof BuiltInXmppServer b ? b.subscribers(node) : List.<String>of());
+    }
+
     public long notificationsPublished() {
         return loop.call(() -> center.published);
     }

@@ -330,6 +330,10 @@ final class SimCenter implements NotificationBus.Directory, NotificationBus.Pres
     }
 
     Notifications.QueueStats queueStats(QueueSpec q) {
+        if (q.members().isEmpty()) {
+            // a queue assigned to no one: Finesse gives -1 for every figure (unknown), never 0 (Cisco's Queue API page)
+            return new Notifications.QueueStats(-1, null, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+        }
         int[] n = new int[9]; // ready, notReady, busyOther, loggedOn, in, out, internal, wrapNotReady, wrapReady
         for (String m : q.members()) {
             SimAgent a = agents.get(m);
