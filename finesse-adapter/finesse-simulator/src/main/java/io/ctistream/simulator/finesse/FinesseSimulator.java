@@ -291,6 +291,15 @@ public final class FinesseSimulator implements AutoCloseable {
         loop.exec(() -> center.queueCalls(queueId, callsInQueue, oldestCallStart));
     }
 
+    /**
+     * Makes each queue's line the simulator's own (the Queue statistics' calls in queue and longest
+     * wait): calls arrive at {@code callsPerMinute} per queue and each READY member takes one every
+     * {@code handleTime}, advanced every queue period; {@code seed} makes it repeatable.
+     */
+    public void queueTraffic(double callsPerMinute, Duration handleTime, long seed) {
+        loop.exec(() -> center.queueTraffic(callsPerMinute, handleTime, seed));
+    }
+
     /** Runs the call center of {@code plan} until {@link #stopAcd()}; queue addresses are queue ids; {@code seed} makes a run repeatable. */
     public void startAcd(AcdPlan plan, long seed) {
         loop.exec(() -> {
