@@ -101,7 +101,7 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
                 return Future.failedFuture(new IllegalArgumentException("no loginId and password for the supervisor credential reference ["
                         + watchSettings.credentialRef() + "]"));
             }
-            supervisor = new FinesseWatch(context, this, secret.get(), watchSettings, config, this::teamUser);
+            supervisor = new FinesseWatch(context, this, secret.get(), watchSettings, config, byLogin::get);
         }
         if (config.insecure()) {
             LOG.warn("finesse reached without TLS or without hostname verification [nodes={}]: for a simulator or a lab only", config.nodes());
@@ -371,38 +371,6 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         });
         return teams;
     }
-
-    /**
-     * A Team node's summary of an agent: when it says a newer state than the agent's own node did and
-     * the agent's node still has not said it a moment later, the agent's notification was lost on the
-     * way (section 8.4): the agent is read again, which corrects what was published.
-     */
-    private void teamUser(io.ctistream.connector.finesse.codec.FinesseUser u) {
-        FinesseAgent a = byLogin.get(u.loginId());
-        if (a == null || !disagrees(a, u)) {
-            return;
-        }
-        ctx.vertx().setTimer(TEAM_CHECK_DELAY_MS, id -> {
-            if (byLogin.get(u.loginId()) == a && disagrees(a, u)) {
-                LOG.info("the team node says a newer state than the agent's own node, the agent is read again [agentId={}, teamState={}]",
-                        a.profile.getAgentId(), u.state());
-                a.recheck();
-            }
-        });
-    }
-
-    private static boolean disagrees(FinesseAgent a, io.ctistream.connector.finesse.codec.FinesseUser team) {
-        var mine = a.user();
-        if (a.phase() != FinesseAgent.Phase.LIVE || mine == null || mine.state() == team.state()) {
-            return false;
-        }
-        var teamSince = FinesseAgent.since(team);
-        var mySince = FinesseAgent.since(mine);
-        return teamSince == null || mySince == null || teamSince.isAfter(mySince);
-    }
-
-    /** How long the agent's own node has to say what its Team node said before the agent is read again. */
-    static final long TEAM_CHECK_DELAY_MS = 1000;
 
     @Override
     public Future<Outcome> execute(AgentCommand command, AgentProfile profile) {

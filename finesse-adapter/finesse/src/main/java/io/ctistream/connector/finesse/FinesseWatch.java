@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +29,15 @@ import org.slf4j.LoggerFactory;
  * each owned queue with {@code GET /Queue/{id}} whenever the session is established or the node is
  * back in service. Queue figures become {@code QueueStatistics} on {@code cti.queue-events}; while no
  * side answers for a queue an all-unknown {@code QueueStatistics} is reported once, so no stale
- * figure stays on a wallboard. Team updates go to the adapter (a cross-check of the agents' own
- * nodes). A clean close unsubscribes first (Finesse keeps subscriptions left behind); a lost session
+ * figure stays on a wallboard. Team updates cross-check the agents' own nodes. A clean close unsubscribes first (Finesse keeps subscriptions left behind); a lost session
  * is opened again with backoff and subscribes everything anew. Runs on the connector's context.
  */
 final class FinesseWatch implements Notifications.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(FinesseWatch.class);
     static final String QUEUE_NODE = "/finesse/api/Queue/";
     static final String TEAM_NODE = "/finesse/api/Team/";
+    /** How long the agent's own node has to say what its Team node said before the agent is read again. */
+    static final long TEAM_CHECK_DELAY_MS = 1000;
 
     /**
      * What the watch follows.
@@ -57,7 +57,8 @@ final class FinesseWatch implements Notifications.Listener {
     private final FinesseAgent.Site site;
     private final FinesseCredentials.Secret secret;
     private final Settings settings;
-    private final Consumer<FinesseUser> teamUsers;
+    /** An owned agent by its Finesse loginId, or null. */
+    private final java.util.function.Function<String, FinesseAgent> agents;
     private final Backoff backoff;
     /** Finesse queue id to tenant queue id, owned now. */
     private final Map<String, String> followed = new LinkedHashMap<>();
@@ -72,12 +73,12 @@ final class FinesseWatch implements Notifications.Listener {
     private long retryTimer = -1;
 
     FinesseWatch(ConnectorContext ctx, FinesseAgent.Site site, FinesseCredentials.Secret secret, Settings settings, FinesseConfig config,
-                 Consumer<FinesseUser> teamUsers) {
+                 java.util.function.Function<String, FinesseAgent> agents) {
         this.ctx = ctx;
         this.site = site;
         this.secret = secret;
         this.settings = settings;
-        this.teamUsers = teamUsers;
+        this.agents = agents;
         this.backoff = Backoff.of(config.retryMin(), config.retryMax());
     }
 
@@ -319,11 +320,40 @@ final class FinesseWatch implements Notifications.Listener {
             if (u.data() instanceof FinesseQueue q) {
                 figures(q);
             } else if (u.data() instanceof FinesseUser user && item.node() != null && item.node().startsWith(TEAM_NODE)) {
-                teamUsers.accept(user);
+                teamUser(user);
             } else if (u.data() instanceof SystemInfo info) {
                 site.systemInfo(info);
             }
         }
+    }
+
+    /**
+     * A Team node's summary of an owned agent: when it says a newer state than the agent's own node
+     * did, and the agent's node still has not said it a moment later, the agent's notification was
+     * lost on the way (section 8.4): the agent is read again, which corrects what was published.
+     */
+    private void teamUser(FinesseUser u) {
+        FinesseAgent a = agents.apply(u.loginId());
+        if (a == null || !disagrees(a, u)) {
+            return;
+        }
+        ctx.vertx().setTimer(TEAM_CHECK_DELAY_MS, id -> {
+            if (agents.apply(u.loginId()) == a && disagrees(a, u)) {
+                LOG.info("the team node says a newer state than the agent's own node, the agent is read again [agentId={}, teamState={}]",
+                        a.profile.getAgentId(), u.state());
+                a.recheck();
+            }
+        });
+    }
+
+    private static boolean disagrees(FinesseAgent a, FinesseUser team) {
+        FinesseUser mine = a.user();
+        if (a.phase() != FinesseAgent.Phase.LIVE || mine == null || mine.state() == team.state()) {
+            return false;
+        }
+        var teamSince = FinesseAgent.since(team);
+        var mySince = FinesseAgent.since(mine);
+        return teamSince == null || mySince == null || teamSince.isAfter(mySince);
     }
 
     private void malformed(String what, MalformedBodyException e) {
