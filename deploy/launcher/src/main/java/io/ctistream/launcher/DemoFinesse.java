@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
 final class DemoFinesse implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DemoFinesse.class);
     static final String PASSWORD = "demo-finesse-secret";
+    /** The supervisor whose session follows the Finesse queues' Queue nodes (ADR 023); not one of the roster's agents. */
+    static final String SUPERVISOR = "9000";
+    private static final String SUPERVISOR_REF = "demo-finesse-supervisor";
 
     private final FinesseSimulator sim;
     private final ConnectorService connector;
@@ -64,6 +67,12 @@ final class DemoFinesse implements AutoCloseable {
                 }
             }
             queues.forEach((name, members) -> sim.addQueue(new QueueSpec(name, name, members)));
+            // a supervisor of the first agent's team follows every Finesse queue: the wallboard gets Finesse's own figures
+            String firstTeam = agents.get(0).getTeamId().substring(agents.get(0).getTeamId().indexOf('/') + 1);
+            sim.addUser(UserSpec.agent(SUPERVISOR, PASSWORD, SUPERVISOR, firstTeam, firstTeam).asSupervisor());
+            secrets.put(SUPERVISOR_REF, new FinesseCredentials.Secret(SUPERVISOR, PASSWORD));
+            Map<String, String> followed = new LinkedHashMap<>();
+            queues.keySet().forEach(name -> followed.put(name, DemoRoster.TENANT + "/" + name));
             RuntimeSettings settings = new RuntimeSettings(ConnectorSettings.of("demo-finesse-1"),
                     new KafkaSettings(bootstrap, registryUrl, "ctistream-demo-finesse", Duration.ofSeconds(6), Map.of()),
                     Set.of(DemoRoster.TENANT), "127.0.0.1", 0);
@@ -71,7 +80,7 @@ final class DemoFinesse implements AutoCloseable {
             FinesseCredentials credentials = ref -> Optional.ofNullable(secrets.get(ref));
             // no metrics of its own: the demo's process metrics carry the BroadWorks connector's
             ConnectorService connector = ConnectorService.start(vertx, new FinessePlatform(), settings,
-                    FinesseAdapter.overXmpp(config, credentials, agents.size() + 10), null, false);
+                    FinesseAdapter.overXmpp(config, credentials, agents.size() + 10, SUPERVISOR_REF, followed), null, false);
             DemoFinesse demo = new DemoFinesse(sim, connector);
             if (callsPerMinute > 0) {
                 demo.openTheFloor(agents, queues, callsPerMinute, random);
@@ -92,6 +101,8 @@ final class DemoFinesse implements AutoCloseable {
             }
         }
         AcdPlan base = AcdPlan.plausible(queues, callsPerMinute);
+        // the queues' lines (calls in queue, longest wait) are the simulator's own: the ACD day does not show its line
+        sim.queueTraffic(callsPerMinute, base.talkMax().plus(base.wrapUpMax()), random.nextLong());
         sim.startAcd(new AcdPlan(queues, callsPerMinute, base.ringMin(), base.ringMax(), base.talkMin(), base.talkMax(), base.holdChance(),
                 base.wrapUpMin(), base.wrapUpMax(), List.of("1", "2", "16"), base.breaksPerAgentHour(), base.breakMin(), base.breakMax()),
                 random.nextLong());

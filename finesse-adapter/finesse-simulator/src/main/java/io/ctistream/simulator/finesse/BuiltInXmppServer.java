@@ -143,6 +143,11 @@ public final class BuiltInXmppServer implements NotificationBus {
         return jids != null && jids.remove(jid);
     }
 
+    /** The JIDs subscribed to a node explicitly (Team and Queue nodes), as the subscribe IQs named them. */
+    List<String> subscribers(String node) {
+        return List.copyOf(subscriptions.getOrDefault(node, Set.of()));
+    }
+
     List<String> subscriptionsOf(String jid, String bareJid) {
         List<String> out = new ArrayList<>();
         subscriptions.forEach((node, jids) -> {

@@ -238,6 +238,11 @@ public final class FinesseSimulator implements AutoCloseable {
         return loop.call(() -> center.nodes.get(side).bus.sessions(loginId));
     }
 
+    /** The JIDs explicitly subscribed to a node (Team, Queue) on a side's built-in server; empty for an external one. */
+    public List<String> subscribers(Side side, String node) {
+        return loop.call(() -> center.nodes.get(side).bus instanceof BuiltInXmppServer b ? b.subscribers(node) : List.<String>of());
+    }
+
     public long notificationsPublished() {
         return loop.call(() -> center.published);
     }
@@ -284,6 +289,15 @@ public final class FinesseSimulator implements AutoCloseable {
     /** What the Queue statistics say about calls waiting (the ACD day does not show its line). */
     public void queueCalls(String queueId, int callsInQueue, Instant oldestCallStart) {
         loop.exec(() -> center.queueCalls(queueId, callsInQueue, oldestCallStart));
+    }
+
+    /**
+     * Makes each queue's line the simulator's own (the Queue statistics' calls in queue and longest
+     * wait): calls arrive at {@code callsPerMinute} per queue and each READY member takes one every
+     * {@code handleTime}, advanced every queue period; {@code seed} makes it repeatable.
+     */
+    public void queueTraffic(double callsPerMinute, Duration handleTime, long seed) {
+        loop.exec(() -> center.queueTraffic(callsPerMinute, handleTime, seed));
     }
 
     /** Runs the call center of {@code plan} until {@link #stopAcd()}; queue addresses are queue ids; {@code seed} makes a run repeatable. */

@@ -46,6 +46,10 @@ final class SimCenter implements NotificationBus.Directory, NotificationBus.Pres
     private record QueueLine(int calls, Instant oldest) {
     }
 
+    /** Calls arriving at every queue and answered by its READY agents (see {@link #queueTraffic}). */
+    private record Traffic(double callsPerMinute, long handleMillis, java.util.Random random) {
+    }
+
     FinesseSimulator.Settings settings;
     final SimulatorLoop loop;
     final Notifications xml = new Notifications();
@@ -55,6 +59,8 @@ final class SimCenter implements NotificationBus.Directory, NotificationBus.Pres
     final Map<String, QueueSpec> queues = new LinkedHashMap<>();
     private final Map<String, QueueLine> queueLines = new HashMap<>();
     private final Map<String, String> lastQueueXml = new HashMap<>();
+    private final Map<String, java.util.ArrayDeque<Instant>> lines = new HashMap<>();
+    private Traffic traffic;
     final Map<Integer, ReasonCode> reasonCodes = new LinkedHashMap<>();
     final Map<Side, Node> nodes = new EnumMap<>(Side.class);
     final AgentRules agentRules;
@@ -315,9 +321,44 @@ final class SimCenter implements NotificationBus.Directory, NotificationBus.Pres
 
     // ---------------------------------------------------------------- queues
 
+    /**
+     * From now on each queue's line is the simulator's own: calls arrive at {@code callsPerMinute}
+     * per queue, and each READY member answers one every {@code handleTime}; the longest-waiting call
+     * is the line's head. Replaces what {@link #queueCalls} set.
+     */
+    void queueTraffic(double callsPerMinute, java.time.Duration handleTime, long seed) {
+        traffic = new Traffic(callsPerMinute, Math.max(1, handleTime.toMillis()), new java.util.Random(seed));
+    }
+
+    /** One period of the lines: arrivals, then the READY members answer from the head. */
+    private void advanceLines() {
+        long period = settings.queuePeriod().toMillis();
+        for (QueueSpec q : queues.values()) {
+            java.util.ArrayDeque<Instant> line = lines.computeIfAbsent(q.id(), k -> new java.util.ArrayDeque<>());
+            int arrivals = draw(traffic.callsPerMinute() * period / 60_000.0);
+            for (int i = 0; i < arrivals; i++) {
+                line.add(now());
+            }
+            long ready = q.members().stream().map(agents::get).filter(a -> a != null && "READY".equals(a.state)).count();
+            for (int served = draw(ready * (double) period / traffic.handleMillis()); served > 0 && !line.isEmpty(); served--) {
+                line.poll();
+            }
+            queueLines.put(q.id(), new QueueLine(line.size(), line.peekFirst()));
+        }
+    }
+
+    /** A whole number with this mean: its integer part, plus one with the chance of its fraction. */
+    private int draw(double mean) {
+        int whole = (int) Math.floor(mean);
+        return whole + (traffic.random().nextDouble() < mean - whole ? 1 : 0);
+    }
+
     void queueTick() {
         if (!inService()) {
             return;
+        }
+        if (traffic != null) {
+            advanceLines();
         }
         for (QueueSpec q : queues.values()) {
             Notifications.QueueStats stats = queueStats(q);
@@ -330,6 +371,10 @@ final class SimCenter implements NotificationBus.Directory, NotificationBus.Pres
     }
 
     Notifications.QueueStats queueStats(QueueSpec q) {
+        if (q.members().isEmpty()) {
+            // a queue assigned to no one: Finesse gives -1 for every figure (unknown), never 0 (Cisco's Queue API page)
+            return new Notifications.QueueStats(-1, null, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+        }
         int[] n = new int[9]; // ready, notReady, busyOther, loggedOn, in, out, internal, wrapNotReady, wrapReady
         for (String m : q.members()) {
             SimAgent a = agents.get(m);

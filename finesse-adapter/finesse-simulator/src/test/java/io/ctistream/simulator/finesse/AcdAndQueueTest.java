@@ -66,4 +66,25 @@ class AcdAndQueueTest {
         XmppTestClient.Update next = s.nextUpdate("/finesse/api/Queue/10");
         assertThat(next.field("callsInQueue")).isEqualTo("0");
     }
+
+    /** Verifies that with the simulator's own traffic calls wait (oldest first) while no member is READY, and are answered once one is. */
+    @Test
+    void theSimulatorsOwnLineGrowsWithoutReadyAgentsAndDrainsWithThem() {
+        // GIVEN a supervisor subscribed to queue 10, both members signed out, and 300 calls a minute arriving (one per period)
+        XmppTestClient s = f.xmpp("1236");
+        s.send("<iq xmlns=\"jabber:client\" type=\"set\" id=\"q2\" to=\"pubsub.fin-a.example.com\"><pubsub xmlns=\"http://jabber.org/protocol/pubsub\">"
+                + "<subscribe node=\"/finesse/api/Queue/10\" jid=\"" + s.jid + "\"/></pubsub></iq>");
+        s.next(fr -> fr.contains("id=\"q2\"") && fr.contains("subscribed"));
+        f.sim.queueTraffic(300, Duration.ofMillis(100), 3);
+        // THEN calls wait, the longest since the simulator's clock
+        XmppTestClient.Update waiting = s.nextUpdate("/finesse/api/Queue/10", u -> Integer.parseInt(u.field("callsInQueue")) >= 3);
+        assertThat(waiting.field("startTimeOfLongestCallInQueue")).isEqualTo("2024-03-01T17:58:21Z");
+        assertThat(waiting.field("agentsReady")).isEqualTo("0");
+        // WHEN an agent goes READY, answering far faster than calls arrive
+        f.sim.setAgentState("1234", "READY", -1);
+        // THEN the line drains
+        XmppTestClient.Update drained = s.nextUpdate("/finesse/api/Queue/10", u -> "0".equals(u.field("callsInQueue")));
+        assertThat(drained.field("agentsReady")).isEqualTo("1");
+        assertThat(drained.field("startTimeOfLongestCallInQueue")).isEmpty();
+    }
 }

@@ -35,6 +35,9 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
     private final java.util.function.Function<ConnectorContext, Notifications.Factory> sessionsAtStart;
     private Notifications.Factory sessions;
     private final Map<String, FinesseAgent> agents = new ConcurrentHashMap<>(); // read by the scrape thread too
+    private final Map<String, FinesseAgent> byLogin = new java.util.HashMap<>();
+    private final FinesseWatch.Settings watchSettings;
+    private FinesseWatch supervisor;
     private final ReasonCodes reasons = new ReasonCodes();
     private final Deque<FinesseAgent> toOpen = new ArrayDeque<>();
     /** Agents whose session is kept and who wait to be read again (back in service, a resync), paced like sign-ins. */
@@ -55,9 +58,31 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
     /** @param sessions makes the agents' notification sessions, given the connector's context at start */
     public FinesseAdapter(FinesseConfig config, FinesseCredentials credentials,
                           java.util.function.Function<ConnectorContext, Notifications.Factory> sessions) {
+        this(config, credentials, sessions, null);
+    }
+
+    /**
+     * @param watch the supervisor session's settings (Queue and Team nodes, ADR 023), or null for none
+     */
+    FinesseAdapter(FinesseConfig config, FinesseCredentials credentials,
+                   java.util.function.Function<ConnectorContext, Notifications.Factory> sessions, FinesseWatch.Settings watch) {
         this.config = config;
         this.credentials = credentials;
         this.sessionsAtStart = sessions;
+        this.watchSettings = watch;
+    }
+
+    /**
+     * The adapter with XMPP-over-WebSocket sessions and a supervisor session that follows the owned
+     * queues' Queue nodes and the agents' Team nodes (ADR 023).
+     *
+     * @param supervisorRef the supervisor's credential reference
+     * @param queues Finesse queue id to the tenant's queue id
+     */
+    public static FinesseAdapter overXmpp(FinesseConfig config, FinesseCredentials credentials, int maxSessions, String supervisorRef,
+                                          Map<String, String> queues) {
+        return new FinesseAdapter(config, credentials, ctx -> XmppNotifications.factory(ctx.vertx(), config, ctx.metrics(), maxSessions + 1),
+                new FinesseWatch.Settings(supervisorRef, queues));
     }
 
     /** The adapter with XMPP-over-WebSocket sessions (ADR 011), at most {@code maxSessions} agents. */
@@ -70,6 +95,14 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         this.ctx = context;
         this.rest = new FinesseRest(context.vertx(), config);
         this.sessions = sessionsAtStart.apply(context);
+        if (watchSettings != null) {
+            var secret = credentials.resolve(watchSettings.credentialRef()).filter(s -> s.password() != null && s.loginId() != null);
+            if (secret.isEmpty()) {
+                return Future.failedFuture(new IllegalArgumentException("no loginId and password for the supervisor credential reference ["
+                        + watchSettings.credentialRef() + "]"));
+            }
+            supervisor = new FinesseWatch(context, this, secret.get(), watchSettings, config, byLogin::get);
+        }
         if (config.insecure()) {
             LOG.warn("finesse reached without TLS or without hostname verification [nodes={}]: for a simulator or a lab only", config.nodes());
         }
@@ -85,6 +118,10 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
             // the platform may be down at start: the connector runs, reports it, and the watch finds a node later
             LOG.warn("finesse not answering at start [node={}]: {}", node(), e.getMessage());
             return Future.succeededFuture();
+        }).onComplete(ar -> {
+            if (supervisor != null) {
+                supervisor.start();
+            }
         });
     }
 
@@ -167,6 +204,9 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         unanswered = 0;
         info = si;
         inService = true;
+        if (supervisor != null) {
+            supervisor.moveAway();
+        }
         for (FinesseAgent a : agents.values()) {
             if (a.moveAway()) {
                 toOpen.remove(a);
@@ -196,6 +236,13 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
                     reason);
         }
         seenInService |= up;
+        if (supervisor != null) {
+            if (up) {
+                supervisor.inService();
+            } else {
+                supervisor.outOfService();
+            }
+        }
         for (FinesseAgent a : agents.values()) {
             if (up) {
                 if (a.awaitsReread()) {
@@ -249,6 +296,12 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         FinesseAgent agent = new FinesseAgent(profile,
                 secret.orElse(new FinesseCredentials.Secret(profile.getPlatformUserId(), null)), ctx, this, reasons, config);
         agents.put(profile.getAgentId(), agent);
+        if (before != null) {
+            byLogin.remove(before.loginId(), before);
+        }
+        if (agent.loginId() != null) {
+            byLogin.put(agent.loginId(), agent);
+        }
         if (secret.isEmpty() || secret.get().password() == null) {
             agent.refuse("NO_CREDENTIALS: no password for credential reference [" + profile.getCredentialRef() + "]");
             return;
@@ -284,8 +337,39 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         if (agent != null) {
             toOpen.remove(agent);
             toRead.remove(agent);
+            byLogin.remove(agent.loginId(), agent);
             agent.closeQuietly(true);
+            if (supervisor != null) {
+                supervisor.teamsChanged(teams());
+            }
         }
+    }
+
+    // ------------------------------------------------------------------ the supervisor session (ADR 023)
+
+    @Override
+    public void queuesChanged() {
+        if (supervisor != null) {
+            supervisor.queuesChanged();
+        }
+    }
+
+    /** An owned agent's Finesse team is known (its User read or notified): its Team node is followed. */
+    @Override
+    public void teamSeen(String teamId) {
+        if (supervisor != null && teamId != null && !supervisor.teams().contains(teamId)) {
+            supervisor.teamsChanged(teams());
+        }
+    }
+
+    private java.util.Set<String> teams() {
+        java.util.Set<String> teams = new java.util.LinkedHashSet<>();
+        agents.values().forEach(a -> {
+            if (a.user() != null && a.user().teamId() != null) {
+                teams.add(a.user().teamId());
+            }
+        });
+        return teams;
     }
 
     @Override
@@ -311,11 +395,15 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
     public Future<Void> stop() {
         cancelTimers();
         List<Future<Void>> closing = new java.util.ArrayList<>();
+        if (supervisor != null) {
+            closing.add(supervisor.close()); // unsubscribes the Queue and Team nodes first
+        }
         agents.values().forEach(a -> {
             closing.add(a.closeQuietly(true));
             a.facts.stopped(); // nobody vouches for the agent now: UNKNOWN downstream, not its last state live
         });
         agents.clear();
+        byLogin.clear();
         toOpen.clear();
         toRead.clear();
         // the sessions unsubscribe and close (bounded), then what they share goes
@@ -333,6 +421,9 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
     @Override
     public void abort() {
         cancelTimers();
+        if (supervisor != null) {
+            supervisor.abort();
+        }
         agents.values().forEach(a -> a.closeQuietly(false));
         agents.clear();
         toOpen.clear();

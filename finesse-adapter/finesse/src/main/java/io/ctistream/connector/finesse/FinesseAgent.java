@@ -45,6 +45,10 @@ final class FinesseAgent implements Notifications.Listener {
         void systemInfo(SystemInfo info);
 
         String tenantQueue(String tenant, FinesseDialog d);
+
+        /** The agent's Finesse team, as its User says it. */
+        default void teamSeen(String teamId) {
+        }
     }
 
     final AgentProfile profile;
@@ -181,6 +185,13 @@ final class FinesseAgent implements Notifications.Listener {
     /** True when the agent waits to be read again with its session kept (back in service, a resync): the adapter paces the reads. */
     boolean awaitsReread() {
         return phase == Phase.WAITING && session != null;
+    }
+
+    /** Reads a LIVE agent again now (another node said what its own did not): corrections follow from the answer. */
+    void recheck() {
+        if (phase == Phase.LIVE && session != null) {
+            snapshot();
+        }
     }
 
     /** Reads the agent again now (the adapter's pacer calls it). */
@@ -338,7 +349,11 @@ final class FinesseAgent implements Notifications.Listener {
     }
 
     void remember(FinesseUser u) {
+        boolean newTeam = u.teamId() != null && (user == null || !u.teamId().equals(user.teamId()));
         user = u;
+        if (newTeam) {
+            site.teamSeen(u.teamId());
+        }
         if (u.extension() != null && !u.extension().isBlank()) {
             extension = u.extension();
         }

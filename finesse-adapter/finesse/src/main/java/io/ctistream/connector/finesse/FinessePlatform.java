@@ -31,6 +31,8 @@ public final class FinessePlatform implements ConnectorPlatform {
     public static final String TLS_VERIFY_HOSTNAME = "CTISTREAM_FINESSE_TLS_VERIFY_HOSTNAME";
     public static final String DISCOVERY_TEAMS = "CTISTREAM_FINESSE_DISCOVERY_TEAMS";
     public static final String DISCOVERY_CREDENTIAL = "CTISTREAM_FINESSE_DISCOVERY_CREDENTIAL";
+    public static final String QUEUES = "CTISTREAM_FINESSE_QUEUES";
+    public static final String SUPERVISOR_CREDENTIAL = "CTISTREAM_FINESSE_SUPERVISOR_CREDENTIAL";
 
     @Override
     public String name() {
@@ -46,7 +48,41 @@ public final class FinessePlatform implements ConnectorPlatform {
     public PlatformAdapter adapter(ConfigSource config) {
         FinesseConfig fc = config(config);
         int maxSessions = config.positiveInt(MAX_SESSIONS, 5000);
-        return FinesseAdapter.overXmpp(fc, credentials(config.string(CREDENTIALS_FILE, null)), maxSessions);
+        FinesseCredentials credentials = credentials(config.string(CREDENTIALS_FILE, null));
+        String supervisor = config.string(SUPERVISOR_CREDENTIAL, null);
+        Map<String, String> queues = queues(config.string(QUEUES, ""));
+        if (supervisor == null || supervisor.isBlank()) {
+            if (!queues.isEmpty()) {
+                throw new ConfigSource.ConfigException(QUEUES + " needs " + SUPERVISOR_CREDENTIAL
+                        + ": the Queue nodes are followed by a supervisor's session (a user who sees those queues)");
+            }
+            return FinesseAdapter.overXmpp(fc, credentials, maxSessions);
+        }
+        if (credentials.resolve(supervisor.strip()).filter(s -> s.loginId() != null && s.password() != null).isEmpty()) {
+            throw new ConfigSource.ConfigException(SUPERVISOR_CREDENTIAL + ": no loginId and password for [" + supervisor.strip() + "] in "
+                    + CREDENTIALS_FILE);
+        }
+        return FinesseAdapter.overXmpp(fc, credentials, maxSessions, supervisor.strip(), queues);
+    }
+
+    /** {@value #QUEUES}: Finesse queue ids to the tenant's queue ids, {@code 10=acme/sales,11=acme/support}. */
+    static Map<String, String> queues(String value) {
+        Map<String, String> queues = new java.util.LinkedHashMap<>();
+        for (String pair : value.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String id = eq < 0 ? "" : pair.substring(0, eq).strip();
+            String queueId = eq < 0 ? "" : pair.substring(eq + 1).strip();
+            if (id.isEmpty() || queueId.indexOf('/') <= 0 || queueId.endsWith("/")) {
+                throw new ConfigSource.ConfigException(QUEUES + ": [" + pair.strip() + "] is not <finesse queue id>=<tenant>/<queue>");
+            }
+            if (queues.put(id, queueId) != null) {
+                throw new ConfigSource.ConfigException(QUEUES + ": Finesse queue [" + id + "] named twice");
+            }
+        }
+        return queues;
     }
 
     /**

@@ -26,6 +26,9 @@ interface Notifications {
     /** XEP-0060 subscription of this session's full JID to a node (Team and Queue nodes; the others are automatic). */
     Future<Void> subscribe(String node);
 
+    /** XEP-0060 unsubscription of a node this session subscribed (a queue now owned by another instance). */
+    Future<Void> unsubscribe(String node);
+
     /** Unsubscribes what it subscribed, closes the stream and the socket. */
     Future<Void> close();
 

@@ -59,6 +59,11 @@ final class XmppNotifications implements Notifications, XmppSessionListener {
     }
 
     @Override
+    public Future<Void> unsubscribe(String node) {
+        return session.unsubscribe(node);
+    }
+
+    @Override
     public Future<Void> close() {
         // the session unsubscribes what it subscribed before it closes the stream
         return session.close();

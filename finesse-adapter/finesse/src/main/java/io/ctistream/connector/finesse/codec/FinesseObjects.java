@@ -150,6 +150,52 @@ final class FinesseObjects {
         return out;
     }
 
+    /**
+     * A {@code <Queue>}: the id from {@code <id>} or the last segment of {@code <uri>} (one is
+     * required), its name, and the figures of {@code <statistics>}; a figure that is -1, blank or
+     * not a number is null (unknown), never 0.
+     */
+    static FinesseQueue queue(Element q) {
+        String id = text(q, "id");
+        if (id == null) {
+            id = FinesseXml.lastSegment(text(q, "uri"));
+        }
+        if (id == null) {
+            throw new MalformedBodyException("a Queue without id or uri");
+        }
+        Element st = child(q, "statistics");
+        return new FinesseQueue(id, text(q, "name"), figure(st, "callsInQueue"), instant(text(st, "startTimeOfLongestCallInQueue")),
+                figure(st, "agentsReady"), figure(st, "agentsNotReady"), figure(st, "agentsBusyOther"), figure(st, "agentsLoggedOn"),
+                figure(st, "agentsTalkingInbound"), figure(st, "agentsTalkingOutbound"), figure(st, "agentsTalkingInternal"),
+                figure(st, "agentsWrapUpNotReady"), figure(st, "agentsWrapUpReady"));
+    }
+
+    /** A count of the Queue statistics: null when absent, negative (-1: unassigned queue) or not a number. */
+    private static Integer figure(Element parent, String name) {
+        String t = parent == null ? null : text(parent, name);
+        if (t == null) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(t.strip());
+            return n < 0 ? null : n;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Finesse's times: {@code 2024-03-01T17:50:00Z}, with milliseconds or an offset; null when empty or unreadable. */
+    private static java.time.Instant instant(String t) {
+        if (t == null || t.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(t.strip()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
     static SystemInfo systemInfo(Element s) {
         return new SystemInfo(SystemInfo.Status.of(text(s, "status")), text(s, "deploymentType"), FinesseXml.host(s, "primaryNode"),
                 FinesseXml.host(s, "secondaryNode"), text(s, "xmppDomain"), text(s, "xmppPubSubDomain"), text(s, "systemAuthMode"));

@@ -42,6 +42,11 @@ public final class FinesseRestCodec {
         return FinesseObjects.team(FinesseXml.root(body, "Team"));
     }
 
+    /** {@code GET /finesse/api/Queue/{id}} (UCCE): a {@code <Queue>} with its {@code <statistics>}. */
+    public static FinesseQueue queue(byte[] body) {
+        return FinesseObjects.queue(FinesseXml.root(body, "Queue"));
+    }
+
     /** {@code GET /finesse/api/SystemInfo}. */
     public static SystemInfo systemInfo(byte[] body) {
         return FinesseObjects.systemInfo(FinesseXml.root(body, "SystemInfo"));

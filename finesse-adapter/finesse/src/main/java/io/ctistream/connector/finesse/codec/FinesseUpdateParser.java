@@ -53,6 +53,7 @@ public final class FinesseUpdateParser {
             case "dialog" -> FinesseObjects.dialog(object);
             case "apierrors" -> new ApiErrors(FinesseObjects.apiErrors(object));
             case "systeminfo" -> FinesseObjects.systemInfo(object);
+            case "queue" -> FinesseObjects.queue(object);
             default -> new UnknownData(name);
         };
     }

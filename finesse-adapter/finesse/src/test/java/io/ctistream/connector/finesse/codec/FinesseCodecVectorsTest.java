@@ -49,6 +49,7 @@ class FinesseCodecVectorsTest {
         for (String prefix : List.of("tv01", "tv02", "tv03", "tv04", "tv05", "tv06", "tv07", "tv08", "tv09", "tv10", "tv11")) {
             assertThat(files).as(prefix).anyMatch(f -> f.startsWith(prefix));
         }
+        assertThat(files).as("the Queue object").anyMatch(f -> f.startsWith("qs"));
         for (String hostile : List.of("xxe", "billion-laughs", "doctype", "deep-nesting", "truncated", "html")) {
             assertThat(files).as(hostile).anyMatch(f -> f.startsWith("h") && f.contains(hostile));
         }
@@ -194,6 +195,7 @@ class FinesseCodecVectorsTest {
                 case "rest-dialogs" -> render(new FinesseDialogs(FinesseRestCodec.dialogs(body)), v.args(), out);
                 case "rest-dialog" -> render(FinesseRestCodec.dialog(body), v.args(), out);
                 case "rest-systeminfo" -> render(FinesseRestCodec.systemInfo(body), v.args(), out);
+                case "rest-queue" -> render(FinesseRestCodec.queue(body), v.args(), out);
                 case "rest-reasoncodes" -> {
                     List<ReasonCode> codes = FinesseRestCodec.reasonCodes(body);
                     out.add("reasonCodes count=" + codes.size());
@@ -252,6 +254,15 @@ class FinesseCodecVectorsTest {
             out.add("systemInfo status=" + s.status() + " deployment=" + dash(s.deploymentType()) + " primary=" + dash(s.primaryNode())
                     + " secondary=" + dash(s.secondaryNode()) + " xmpp=" + dash(s.xmppDomain()) + " pubsub=" + dash(s.xmppPubSubDomain())
                     + " auth=" + dash(s.systemAuthMode()));
+        } else if (data instanceof FinesseQueue q) {
+            out.add("queue id=" + q.id() + " name=" + dash(q.name()) + " calls=" + dash(q.callsInQueue()) + " oldest=" + dash(q.oldestCallStart())
+                    + " ready=" + dash(q.agentsReady()) + " notReady=" + dash(q.agentsNotReady()) + " busyOther=" + dash(q.agentsBusyOther())
+                    + " loggedOn=" + dash(q.agentsLoggedOn()) + " talking=" + dash(q.agentsTalkingInbound()) + "/" + dash(q.agentsTalkingOutbound())
+                    + "/" + dash(q.agentsTalkingInternal()) + " wrapUp=" + dash(q.agentsWrapUpNotReady()) + "/" + dash(q.agentsWrapUpReady()));
+            var s = FinesseQueues.statistics(q);
+            out.add("canonical calls=" + dash(s.getCallsInQueue()) + " oldestSince=" + dash(s.getOldestWaitingSince()) + " staffed="
+                    + dash(s.getStaffedAgents()) + " idle=" + dash(s.getIdleAgents()) + " unavailable=" + dash(s.getUnavailableAgents())
+                    + " unknown=" + q.unknown());
         } else if (data instanceof UnknownData x) {
             out.add(x.element() == null ? "data none" : "data unknown=" + x.element());
         }
