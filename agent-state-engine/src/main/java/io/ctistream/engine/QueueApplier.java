@@ -6,6 +6,7 @@ import io.ctistream.events.QueueEvent;
 import io.ctistream.events.QueueSnapshot;
 import io.ctistream.events.QueueStatistics;
 import io.ctistream.events.internal.QueueCall;
+import io.ctistream.events.internal.QueueLedger;
 import io.ctistream.events.internal.QueueProjection;
 import io.ctistream.events.internal.QueueSignal;
 import io.ctistream.events.internal.QueueSignalKind;
@@ -20,10 +21,13 @@ import java.util.Map;
  * answered, abandoned and handled in a queue, whether the queue (queue events) or the agent
  * (agent call events naming the queue) reports it, and in whatever order the two arrive.
  *
- * <p>One authority per figure (ADR 021): a queue fed per call by its platform (QueueCallEntered /
- * QueueCallLeft) takes its call figures from those only, and agent call events add handle time;
- * a queue without them keeps the agents' figures, with calls in queue and the oldest wait from the
- * platform's statistics where it sends them.
+ * <p>One authority per figure (ADR 021): each source counts the queue's day in a ledger of its own
+ * (the platform names a call differently from the agent's phone, so the two cannot be merged call
+ * by call); a queue its platform reports call by call (QueueCallEntered / QueueCallLeft) publishes
+ * the platform's ledger, and agent call events add only handle time; a queue without such events
+ * publishes the agents' ledger, with calls in queue and the oldest wait from the platform's
+ * statistics where it sends them. Which ledger is published is decided when publishing, so the
+ * figures do not depend on how the two inputs interleave.
  */
 final class QueueApplier {
     /** A queue without a roster entry has the roster's default abandon grace (QueueProfile.abandonGraceSeconds). */
@@ -65,16 +69,6 @@ final class QueueApplier {
     /** True when the queue had a per-call queue event within {@link #PER_CALL_MEMORY} before {@code at}. */
     static boolean perCallFed(QueueProjection p, long at) {
         return p != null && p.getPerCallEventsAt() != null && at - p.getPerCallEventsAt().toEpochMilli() < PER_CALL_MEMORY.toMillis();
-    }
-
-    /**
-     * True for an agent's "offered" or "answered" in a queue fed per call: the platform counts those
-     * calls itself, under call ids of its own (the agent's phone names the call differently), so the
-     * agent's report would count the call a second time. Its handle time still counts.
-     */
-    static boolean notTheAuthority(QueueProjection queue, QueueSignal s) {
-        return !fromQueue(s) && (s.getKind() == QueueSignalKind.OFFERED_TO_AGENT || s.getKind() == QueueSignalKind.ANSWERED)
-                && perCallFed(queue, s.getAt().toEpochMilli());
     }
 
     /** What a platform queue event means for the queue projection. */
@@ -238,41 +232,45 @@ final class QueueApplier {
     QueueProjection applyToQueue(QueueProjection current, QueueSignal s, CallStep step, Collection<QueueCall> live, Rules rules, long now) {
         QueueProjection p = onSignalDay(current, s, now);
         QueueProjection.Builder next = QueueProjection.newBuilder(p);
-        QueueSnapshot snap = p.getSnapshot();
-        boolean countsToday = AgentRules.day(s.getAt().toEpochMilli(), config.zoneOf(s.getTenant())).equals(snap.getDay());
-        QueueSnapshot.Builder counts = QueueSnapshot.newBuilder(snap);
+        boolean countsToday = AgentRules.day(s.getAt().toEpochMilli(), config.zoneOf(s.getTenant())).equals(p.getSnapshot().getDay());
+        boolean queueSide = fromQueue(s);
+        QueueLedger.Builder ledger = QueueLedger.newBuilder(queueSide ? p.getFromQueue() : p.getFromAgents());
         long threshold = rules.thresholdMillis();
         if (countsToday) {
-            counts.setOfferedToday(snap.getOfferedToday() + step.offered()).setAnsweredToday(snap.getAnsweredToday() + step.answered());
+            ledger.setOffered(ledger.getOffered() + step.offered()).setAnswered(ledger.getAnswered() + step.answered());
             if (step.abandoned() == 1) {
                 Long waited = step.abandonWaitMillis(); // null: counted before waits were kept, an abandon as it was then
                 if (waited != null && waited < rules.grace().toMillis()) {
-                    counts.setShortAbandonedToday(snap.getShortAbandonedToday() + 1); // in neither the abandons nor the service level
+                    ledger.setShortAbandoned(ledger.getShortAbandoned() + 1); // in neither the abandons nor the service level
                 } else {
-                    counts.setAbandonedToday(snap.getAbandonedToday() + 1);
+                    ledger.setAbandoned(ledger.getAbandoned() + 1);
                     if (waited == null || waited > threshold) {
-                        next.setAbandonedAfterThreshold(p.getAbandonedAfterThreshold() + 1);
+                        ledger.setAbandonedAfterThreshold(ledger.getAbandonedAfterThreshold() + 1);
                     }
                 }
             }
             if (step.answerWaitMillis() != null) {
-                next.setAnswerWaitSumMillis(p.getAnswerWaitSumMillis() + step.answerWaitMillis());
+                ledger.setAnswerWaitSumMillis(ledger.getAnswerWaitSumMillis() + step.answerWaitMillis());
                 if (step.answerWaitMillis() <= threshold) {
-                    next.setAnsweredWithinThreshold(p.getAnsweredWithinThreshold() + 1);
+                    ledger.setAnsweredWithinThreshold(ledger.getAnsweredWithinThreshold() + 1);
                 }
             }
             if (step.waitCorrection() != null) {
-                next.setAnswerWaitSumMillis(next.getAnswerWaitSumMillis() + step.waitCorrection())
-                        .setAnsweredWithinThreshold(next.getAnsweredWithinThreshold() + step.withinCorrection());
+                ledger.setAnswerWaitSumMillis(ledger.getAnswerWaitSumMillis() + step.waitCorrection())
+                        .setAnsweredWithinThreshold(ledger.getAnsweredWithinThreshold() + step.withinCorrection());
             }
-            if (step.handleMillis() != null) {
+            if (step.handleMillis() != null) { // the agents' handle time counts whichever ledger is published
                 next.setHandledCount(p.getHandledCount() + 1).setHandleSumMillis(p.getHandleSumMillis() + step.handleMillis());
             }
+        }
+        if (queueSide) {
+            next.setFromQueue(ledger.build());
+        } else {
+            next.setFromAgents(ledger.build());
         }
         if (perCallEvent(s)) {
             next.setPerCallEventsAt(p.getPerCallEventsAt() == null ? s.getAt() : later(p.getPerCallEventsAt(), s.getAt()));
         }
-        next.setSnapshot(counts.build());
         return withFigures(next.build(), live, rules, s.getAt().toEpochMilli());
     }
 
@@ -322,20 +320,24 @@ final class QueueApplier {
             inQueue = platform.getCallsInQueue();
             oldest = platform.getOldestWaitingSince();
         }
-        int answered = s.getAnsweredToday();
-        Long ownAsa = answered == 0 ? null : p.getAnswerWaitSumMillis() / answered;
+        // a queue its platform reports call by call is counted from those reports; any other from its agents' calls
+        QueueLedger counts = perCall ? p.getFromQueue() : p.getFromAgents();
+        int answered = counts.getAnswered();
+        Long ownAsa = answered == 0 ? null : counts.getAnswerWaitSumMillis() / answered;
         Long platformAsa = platform == null ? null : platform.getAverageSpeedOfAnswerMillis();
         // fed per call, the engine measures each wait from the queue entry; from agent events only from the ring at an agent,
         // missing the time in queue, so there the platform's figure is the better one where it gives it
         Long asa = perCall ? (ownAsa != null ? ownAsa : platformAsa) : (platformAsa != null ? platformAsa : ownAsa);
         Long ownAht = p.getHandledCount() == 0 ? null : p.getHandleSumMillis() / p.getHandledCount();
         Long aht = ownAht != null ? ownAht : platform == null ? null : platform.getAverageHandleTimeMillis();
-        int measured = answered + p.getAbandonedAfterThreshold();
+        int measured = answered + counts.getAbandonedAfterThreshold();
         QueueSnapshot snap = QueueSnapshot.newBuilder(s)
                 .setCallsInQueue(inQueue).setOldestWaitingSince(oldest)
+                .setOfferedToday(counts.getOffered()).setAnsweredToday(answered).setAbandonedToday(counts.getAbandoned())
+                .setShortAbandonedToday(counts.getShortAbandoned())
                 .setAverageSpeedOfAnswerMillis(asa)
                 .setAverageHandleTimeMillis(aht)
-                .setServiceLevelPercent(measured == 0 ? null : 100.0 * p.getAnsweredWithinThreshold() / measured)
+                .setServiceLevelPercent(measured == 0 ? null : 100.0 * counts.getAnsweredWithinThreshold() / measured)
                 .setServiceLevelThresholdSeconds((int) rules.threshold().toSeconds())
                 .setExpectedWaitMillis(platform == null ? null : platform.getExpectedWaitMillis())
                 .setStaffedAgents(platform == null ? null : platform.getStaffedAgents())
@@ -360,6 +362,7 @@ final class QueueApplier {
         // a new day keeps the input position: the figures it starts from are still those of every signal up to it
         return QueueProjection.newBuilder().setSnapshot(snap.build()).setPartition(current != null ? current.getPartition() : -1)
                 .setPosition(current != null ? current.getPosition() : -1)
+                .setFromQueue(QueueLedger.newBuilder().build()).setFromAgents(QueueLedger.newBuilder().build())
                 .setPerCallEventsAt(current != null ? current.getPerCallEventsAt() : null)
                 .setPlatformStatistics(current != null ? current.getPlatformStatistics() : null).build();
     }

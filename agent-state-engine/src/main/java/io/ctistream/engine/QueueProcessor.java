@@ -103,13 +103,7 @@ final class QueueProcessor extends ContextualProcessor<String, QueueSignal, Stri
             publish(record, before, applier.applyStatistics(before, signal, waitingIn(signal.getQueueId()), rules, now), partition, offset, now);
             return;
         }
-        if (QueueApplier.notTheAuthority(before, signal)) {
-            // an agent's offer or answer in a queue its platform reports call by call: counted there already (ADR 021);
-            // nothing is written, so a replay decides the same from the same projection
-            metrics.count(EngineMetrics.Outcome.IGNORED_NO_CHANGE);
-            return;
-        }
-        String callKey = signal.getQueueId() + SEP + signal.getCallId();
+        String callKey = callKey(signal);
         QueueCall previous = calls.get(callKey);
         boolean callHasIt = known && QueueApplier.reflects(previous, partition, offset);
 
@@ -177,6 +171,15 @@ final class QueueProcessor extends ContextualProcessor<String, QueueSignal, Stri
             lastProfileRules = rules;
         }
         return lastProfileRules;
+    }
+
+    /**
+     * A call's record per queue and per source: the platform's queue events and the agents' call
+     * events count a call each in their own ledger (ADR 021), so the same call id from both is two
+     * records. Both keys start with the queue id and SEP (the waiting index is scanned by that prefix).
+     */
+    static String callKey(QueueSignal s) {
+        return QueueApplier.fromQueue(s) ? s.getQueueId() + SEP + "queue" + SEP + s.getCallId() : s.getQueueId() + SEP + s.getCallId();
     }
 
     private List<QueueCall> waitingIn(String queueId) {

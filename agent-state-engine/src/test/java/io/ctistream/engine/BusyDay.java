@@ -77,7 +77,7 @@ final class BusyDay {
                 Instant entered = start.plusSeconds(random.nextInt(20 * 60));
                 String call = queue + "/abandoned-" + n;
                 timeline.add(new Timed(entered, null, queueEvent(random, tenant, queue, call, entered, QueueCallEntered.newBuilder().build())));
-                Instant gone = entered.plusSeconds(5 + random.nextInt(90));
+                Instant gone = entered.plusSeconds(1 + random.nextInt(94)); // some within the 5 s abandon grace
                 timeline.add(new Timed(gone, null, queueEvent(random, tenant, queue, call, gone,
                         QueueCallLeft.newBuilder().setDisposition(QueueCallDisposition.ABANDONED).build())));
             }

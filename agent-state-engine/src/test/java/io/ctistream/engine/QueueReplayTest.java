@@ -99,6 +99,36 @@ class QueueReplayTest {
     }
 
     /**
+     * Verifies that the figures do not depend on how the platform's queue events and the agents'
+     * signals interleave (two topics, several tasks: a live run and a replay of a backlog interleave
+     * them differently; the queue may be known to be reported call by call only after the agents'
+     * first answers): each source keeps its order, the two are merged at random.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {5, 17, 2026})
+    void theSourcesInterleavedAnyWayGiveTheSameFigures(long seed) throws Exception {
+        List<QueueSignal> queueSide = MORNING.stream().filter(QueueApplier::fromQueue).toList();
+        List<QueueSignal> agentSide = MORNING.stream().filter(x -> !QueueApplier.fromQueue(x)).toList();
+        Random random = new Random(seed);
+        List<QueueSignal> merged = new ArrayList<>();
+        int q = 0;
+        int a = 0;
+        while (q < queueSide.size() || a < agentSide.size()) {
+            boolean fromQueue = a == agentSide.size() || (q < queueSide.size() && random.nextBoolean());
+            merged.add(fromQueue ? queueSide.get(q++) : agentSide.get(a++));
+        }
+        List<QueueSignal> agentsFirst = new ArrayList<>(agentSide);
+        agentsFirst.addAll(queueSide);
+        try (Queues inOrder = new Queues(); Queues mixed = new Queues(); Queues late = new Queues()) {
+            MORNING.forEach(inOrder::send);
+            merged.forEach(mixed::send);
+            agentsFirst.forEach(late::send);
+            assertThat(mixed.figures()).isEqualTo(inOrder.figures());
+            assertThat(late.figures()).as("every agent signal before the queue's first report").isEqualTo(inOrder.figures());
+        }
+    }
+
+    /**
      * Verifies that the speed of answer and the service level are measured from the queue's entry
      * whether the queue's report arrives before the agent's answer or after it (two topics, no order
      * between them: a live run and a replay of a backlog interleave them differently).
