@@ -40,6 +40,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and the abandon grace are the queue's own, from the queue roster ({@code cti.queues}).
  */
 final class QueueProcessor extends ContextualProcessor<String, QueueSignal, String, QueueSnapshot> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QueueProcessor.class);
     static final String PROJECTIONS = "queue-projections";
     static final String CALLS = "queue-calls";
     static final String WAITING = "queue-waiting";
@@ -165,6 +166,9 @@ final class QueueProcessor extends ContextualProcessor<String, QueueSignal, Stri
                 rules = new QueueApplier.Rules(Duration.ofSeconds(Math.max(1, p.getServiceLevelThresholdSeconds())),
                         Duration.ofSeconds(Math.max(0, p.getAbandonGraceSeconds())));
             } catch (RuntimeException e) {
+                // said once per stored entry (the next lookup finds the same bytes); the queue goes on, on the defaults
+                LOG.warn("queue [{}]: its roster entry in {} cannot be read ({}); the engine's service-level threshold and the default "
+                        + "abandon grace apply until it is replaced", queueId, io.ctistream.schemas.CtiTopics.QUEUES.topicName(), DeadLetters.describe(e));
                 rules = new QueueApplier.Rules(config.serviceLevelThreshold(), QueueApplier.DEFAULT_ABANDON_GRACE);
             }
             lastProfileBytes = bytes;

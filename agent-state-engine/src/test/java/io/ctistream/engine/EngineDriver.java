@@ -217,6 +217,11 @@ final class EngineDriver implements AutoCloseable {
         queueRoster.pipeInput(queueId, write(p, io.ctistream.events.QueueProfile.class), T0);
     }
 
+    /** A roster entry for the queue as raw bytes (one that cannot be read, say). */
+    void queueProfileRaw(String queueId, byte[] value) {
+        queueRoster.pipeInput(queueId, value, T0);
+    }
+
     private void queueEvent(String queueId, String callId, Duration offset, Object payload) {
         Instant at = T0.plus(offset);
         QueueEvent e = QueueEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant(TENANT).setQueueId(queueId)

@@ -282,6 +282,27 @@ class QueueStatsTest {
         }
     }
 
+    /** Verifies that a roster entry that cannot be read leaves its queue on the defaults, counting on, and that a good one replaces it. */
+    @Test
+    void anUnreadableRosterEntryLeavesTheQueueOnTheDefaults() throws Exception {
+        try (EngineDriver engine = new EngineDriver()) {
+            engine.queueProfileRaw(sales, new byte[] {9, 9, 9});
+            engine.queueEntered(sales, "a1", ofSeconds(0));
+            engine.queueLeft(sales, "a1", ofSeconds(8), QueueCallDisposition.ABANDONED, null);
+            QueueSnapshot q = engine.queueStats.readKeyValuesToMap().get(sales);
+            assertThat(q.getServiceLevelThresholdSeconds()).isEqualTo(20);
+            assertThat(q.getAbandonedToday()).as("8 s is past the default 5 s grace").isEqualTo(1);
+
+            engine.queueProfile(sales, 30, 10);
+            engine.queueEntered(sales, "a2", ofSeconds(10));
+            engine.queueLeft(sales, "a2", ofSeconds(18), QueueCallDisposition.ABANDONED, null);
+            q = engine.queueStats.readKeyValuesToMap().get(sales);
+            assertThat(q.getServiceLevelThresholdSeconds()).isEqualTo(30);
+            assertThat(q.getShortAbandonedToday()).as("8 s within the entry's 10 s grace").isEqualTo(1);
+            assertThat(engine.deadLetters.isEmpty()).isTrue();
+        }
+    }
+
     /**
      * Verifies the day's figures around the tenant's midnight (Europe/Berlin: 23:00 UTC in November):
      * abandons, short abandons and the service level of the evening stay with the evening, the night
