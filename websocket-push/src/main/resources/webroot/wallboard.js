@@ -200,7 +200,14 @@ function agentState(id, f) {
 }
 
 // ---- queues ----
-const queues = new Map(); // queueId -> {tr, td, name, oldest, threshold}
+// A queue's figures come from the engine, which takes each from its one authority (ADR 021); a
+// figure the platform judged (QueueSnapshot.severities) is coloured as it said, else by the queue's
+// own threshold: a wait past half the service-level threshold warns, past it is critical.
+const queues = new Map(); // queueId -> {tr, td, name, oldest, threshold, severities}
+const QUEUE_FIELDS = ['name', 'inQueue', 'oldestWait', 'expectedWait', 'offered', 'answered', 'abandoned', 'shortAbandoned', 'asa', 'aht', 'sl', 'agents'];
+// the cell that shows each figure the platform may judge
+const SEVERITY_CELLS = { callsInQueue: 'inQueue', oldestWaitingSince: 'oldestWait', expectedWaitMillis: 'expectedWait',
+  averageSpeedOfAnswerMillis: 'asa', averageHandleTimeMillis: 'aht' };
 
 function queueState(id, f) {
   let q = queues.get(id);
@@ -211,8 +218,7 @@ function queueState(id, f) {
   }
   const d = f.data;
   if (!q) {
-    const fields = ['name', 'inQueue', 'oldestWait', 'offered', 'answered', 'abandoned', 'aht', 'sl'];
-    q = row($('#queues tbody'), { queue: id }, fields, fields.slice(1));
+    q = row($('#queues tbody'), { queue: id }, QUEUE_FIELDS, QUEUE_FIELDS.slice(1));
     q.name = short(id);
     queues.set(id, q);
     place(q.tr.parentElement, q.tr, (x, y) => collator.compare(queues.get(x.dataset.queue).name, queues.get(y.dataset.queue).name));
@@ -222,19 +228,44 @@ function queueState(id, f) {
   set(q.td.inQueue, String(d.callsInQueue ?? 0));
   q.oldest = d.oldestWaitingSince ? Date.parse(d.oldestWaitingSince) : null;
   q.threshold = (d.serviceLevelThresholdSeconds ?? 20) * 1000;
-  tickQueue(q, client.now());
+  q.severities = d.severities ?? {};
+  q.tr.dataset.waiting = String(d.callsInQueue ?? 0);
+  set(q.td.expectedWait, d.expectedWaitMillis == null ? '—' : duration(d.expectedWaitMillis));
   set(q.td.offered, String(d.offeredToday ?? 0));
   set(q.td.answered, String(d.answeredToday ?? 0));
   set(q.td.abandoned, String(d.abandonedToday ?? 0));
+  set(q.td.shortAbandoned, String(d.shortAbandonedToday ?? 0));
+  set(q.td.asa, d.averageSpeedOfAnswerMillis == null ? '—' : duration(d.averageSpeedOfAnswerMillis));
   set(q.td.aht, d.averageHandleTimeMillis == null ? '—' : duration(d.averageHandleTimeMillis));
   set(q.td.sl, d.serviceLevelPercent == null ? '—' : `${Math.round(d.serviceLevelPercent)}%`);
-  q.td.sl.title = `answered within ${q.threshold / 1000} s`;
+  q.td.sl.title = `answered within ${q.threshold / 1000} s, of answered and abandoned after it`;
+  set(q.td.agents, d.staffedAgents == null ? '—' : `${d.idleAgents ?? '?'} / ${d.staffedAgents}`);
+  q.td.agents.title = d.staffedAgents == null ? 'the platform gives no agent figures' : `${d.idleAgents ?? '?'} idle, ${d.unavailableAgents ?? '?'} unavailable, of ${d.staffedAgents} signed in`;
+  q.tr.title = d.platformFiguresAt ? `the platform's figures as of ${new Date(d.platformFiguresAt).toLocaleTimeString()}` : '';
+  for (const [figure, cell] of Object.entries(SEVERITY_CELLS)) {
+    if (cell !== 'oldestWait' && cell !== 'expectedWait') severity(q.td[cell], q.severities[figure] ?? null);
+  }
+  severity(q.td.expectedWait, q.severities.expectedWaitMillis ?? ownSeverity(d.expectedWaitMillis, q.threshold));
+  tickQueue(q, client.now());
+}
+
+/** NORMAL, WARNING or CRITICAL for a wait against the queue's service-level threshold; null for no wait. */
+function ownSeverity(wait, threshold) {
+  if (wait == null) return null;
+  return wait > threshold ? 'CRITICAL' : wait > threshold / 2 ? 'WARNING' : 'NORMAL';
+}
+
+function severity(td, level) {
+  if (level) td.dataset.severity = level;
+  else delete td.dataset.severity;
 }
 
 function tickQueue(q, now) {
-  const wait = q.oldest == null ? null : now - q.oldest;
+  const wait = q.oldest == null ? null : Math.max(0, now - q.oldest);
   set(q.td.oldestWait, wait == null ? '—' : duration(wait));
-  q.tr.classList.toggle('breach', wait != null && wait > q.threshold);
+  const level = q.severities.oldestWaitingSince ?? ownSeverity(wait, q.threshold);
+  severity(q.td.oldestWait, level);
+  q.tr.classList.toggle('breach', level === 'CRITICAL');
 }
 
 // one clock for every ticking cell

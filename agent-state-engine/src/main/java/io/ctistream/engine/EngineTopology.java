@@ -5,6 +5,7 @@ import io.ctistream.events.AgentProfile;
 import io.ctistream.events.AgentSnapshot;
 import io.ctistream.events.DeadLetter;
 import io.ctistream.events.QueueEvent;
+import io.ctistream.events.QueueProfile;
 import io.ctistream.events.QueueSnapshot;
 import io.ctistream.events.TeamSnapshot;
 import io.ctistream.events.internal.AgentProjection;
@@ -40,6 +41,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                        ├─ team member deltas ─▶ (repartition by team) ─▶ team-projector ─▶ cti.team-stats
  *                                        └─ queue signals ─┐
  * cti.queue-events ─▶ queue-event-decoder ─ queue signals ─┴▶ (repartition by queue) ─▶ queue-projector ─▶ cti.queue-stats
+ * cti.connector-status, cti.queues ─▶ global stores (every instance reads them whole)
  * undecodable / inapplicable records from any input ─▶ cti.dead-letter
  * </pre>
  *
@@ -75,29 +77,9 @@ public final class EngineTopology {
                 : Stores.inMemoryWindowStore(AgentProcessor.EVENT_IDS, window.multipliedBy(2), window, false), keys, Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, AgentProcessor.REMOVED), keys, Serdes.Long()));
         // every connector's last status, on every instance: whether the connector that speaks for an agent is alive
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AgentProcessor.CONNECTOR_STATUS), keys, Serdes.ByteArray())
-                        .withLoggingDisabled(),
-                CtiTopics.CONNECTOR_STATUS.topicName(), Consumed.with(keys, Serdes.ByteArray()).withName("connector-status-in"),
-                () -> new org.apache.kafka.streams.processor.api.Processor<String, byte[], Void, Void>() {
-                    private KeyValueStore<String, byte[]> store;
-
-                    @Override
-                    public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
-                        store = context.getStateStore(AgentProcessor.CONNECTOR_STATUS);
-                    }
-
-                    @Override
-                    public void process(org.apache.kafka.streams.processor.api.Record<String, byte[]> record) {
-                        if (record.key() == null) {
-                            return;
-                        }
-                        if (record.value() == null) {
-                            store.delete(record.key());
-                        } else {
-                            store.put(record.key(), record.value());
-                        }
-                    }
-                });
+        mirror(builder, AgentProcessor.CONNECTOR_STATUS, CtiTopics.CONNECTOR_STATUS.topicName(), "connector-status-in");
+        // the queue roster, on every instance: each queue's service-level threshold and abandon grace (ADR 021)
+        mirror(builder, QueueProcessor.PROFILES, CtiTopics.QUEUES.topicName(), "queue-roster-in");
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, TeamProcessor.TEAMS), keys, serdes.of(TeamEntry.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.PROJECTIONS), keys, serdes.of(QueueProjection.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, QueueProcessor.CALLS), keys, serdes.of(QueueCall.class)));
@@ -137,7 +119,7 @@ public final class EngineTopology {
         agentOut.get("agent-out-signals").merge(queueIn.get("queue-in-signals"), Named.as("queue-signals-merged"))
                 .mapValues(v -> (QueueSignal) v, Named.as("as-signal"))
                 .repartition(Repartitioned.<String, QueueSignal>as("queue-signals").withKeySerde(keys).withValueSerde(signalSerde))
-                .process(() -> new QueueProcessor(config, metrics), Named.as("queue-projector"),
+                .process(() -> new QueueProcessor(config, metrics, serdes.of(QueueProfile.class).deserializer()), Named.as("queue-projector"),
                         QueueProcessor.PROJECTIONS, QueueProcessor.CALLS, QueueProcessor.WAITING)
                 .to(CtiTopics.QUEUE_STATS.topicName(), Produced.with(keys, serdes.of(QueueSnapshot.class)).withName("queue-stats-out"));
 
@@ -145,6 +127,36 @@ public final class EngineTopology {
                 .mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
                 .to(CtiTopics.DEAD_LETTER.topicName(), Produced.with(keys, deadLetterSerde).withName("dead-letter-out"));
         return builder.build();
+    }
+
+    /**
+     * A global store holding the latest value of each key of a compacted topic, as bytes (a value that
+     * cannot be read is the reader's problem, never the global thread's); a tombstone deletes.
+     */
+    static void mirror(StreamsBuilder builder, String store, String topic, String name) {
+        Serde<String> keys = Serdes.String();
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store), keys, Serdes.ByteArray()).withLoggingDisabled(),
+                topic, Consumed.with(keys, Serdes.ByteArray()).withName(name),
+                () -> new org.apache.kafka.streams.processor.api.Processor<String, byte[], Void, Void>() {
+                    private KeyValueStore<String, byte[]> kv;
+
+                    @Override
+                    public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
+                        kv = context.getStateStore(store);
+                    }
+
+                    @Override
+                    public void process(org.apache.kafka.streams.processor.api.Record<String, byte[]> record) {
+                        if (record.key() == null) {
+                            return;
+                        }
+                        if (record.value() == null) {
+                            kv.delete(record.key());
+                        } else {
+                            kv.put(record.key(), record.value());
+                        }
+                    }
+                });
     }
 
     /**

@@ -11,6 +11,8 @@ import io.ctistream.events.QueueCallDisposition;
 import io.ctistream.events.QueueCallEntered;
 import io.ctistream.events.QueueCallLeft;
 import io.ctistream.events.QueueEvent;
+import io.ctistream.events.QueueSeverity;
+import io.ctistream.events.QueueStatistics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,10 +28,13 @@ import java.util.UUID;
 
 /**
  * A seeded, busier contact-center morning than {@link Scenario}: besides each agent's day (link
- * up, log on, ready, queue calls with hold and wrap-up, breaks, link losses) the queues report half
- * of the calls themselves (entered, then answered by the agent), callers abandon calls that never
- * reach an agent, supervisors move agents between teams, and agents leave the roster (their events
- * meanwhile are ignored) and some come back (their connector then reports them anew). Everything
+ * up, log on, ready, queue calls with hold and wrap-up, breaks, link losses) the even-numbered
+ * queues are reported call by call by their platform as BroadWorks Xsi does (every call entered,
+ * then answered by the agent, under the platform's own call id; callers abandon calls that never
+ * reach an agent), the odd ones only through the agents' calls as Finesse does, every queue's
+ * platform sends its own figures (QueueStatistics) every two minutes, supervisors move agents
+ * between teams, and agents leave the roster (their events meanwhile are ignored) and some come
+ * back (their connector then reports them anew). Everything
  * but the placement in time follows from the seed; {@link #endingBefore} puts the last record just
  * behind a clock, as a test writing it to a real broker must (issue #12).
  */
@@ -55,13 +60,24 @@ final class BusyDay {
         for (int i = 0; i < agents; i++) {
             agentDay(random, tenant, start, i, i % queues, callsPerAgent, sequence, timeline);
         }
-        for (int q = 0; q < queues; q++) { // callers who hang up before an agent takes the call
+        for (int q = 0; q < queues; q++) { // the platform's figures for the queue, every two minutes
+            String queue = tenant + "/q" + q;
+            for (int m = 0; m < 20; m += 2) {
+                Instant at = start.plusSeconds(m * 60L + random.nextInt(60));
+                int waiting = random.nextInt(6);
+                timeline.add(new Timed(at, null, queueEvent(random, tenant, queue, "", at, QueueStatistics.newBuilder().setCallsInQueue(waiting)
+                        .setOldestWaitingSince(waiting == 0 ? null : at.minusSeconds(random.nextInt(120))).setExpectedWaitMillis(random.nextInt(90_000) + 0L)
+                        .setStaffedAgents(agents / queues).setIdleAgents(random.nextInt(3)).setUnavailableAgents(random.nextInt(3))
+                        .setSeverities(Map.of("callsInQueue", waiting > 3 ? QueueSeverity.CRITICAL : QueueSeverity.NORMAL)).build())));
+            }
+        }
+        for (int q = 0; q < queues; q += 2) { // callers who hang up before an agent takes the call, where the platform reports them
             String queue = tenant + "/q" + q;
             for (int n = 0; n < callsPerAgent * agents / queues / 6; n++) {
                 Instant entered = start.plusSeconds(random.nextInt(20 * 60));
                 String call = queue + "/abandoned-" + n;
                 timeline.add(new Timed(entered, null, queueEvent(random, tenant, queue, call, entered, QueueCallEntered.newBuilder().build())));
-                Instant gone = entered.plusSeconds(5 + random.nextInt(90));
+                Instant gone = entered.plusSeconds(1 + random.nextInt(94)); // some within the 5 s abandon grace
                 timeline.add(new Timed(gone, null, queueEvent(random, tenant, queue, call, gone,
                         QueueCallLeft.newBuilder().setDisposition(QueueCallDisposition.ABANDONED).build())));
             }
@@ -120,16 +136,18 @@ final class BusyDay {
         agent(out, event(random, agentId, t = t.plusSeconds(5 + random.nextInt(30)), EngineDriver.state(AgentState.READY), ++sequence[i]));
         for (int c = 0; c < calls; c++) {
             String callId = agentId + "/call-" + c;
-            boolean queueReports = random.nextBoolean();
+            random.nextBoolean(); // (the draw that once decided whether the queue reports the call)
+            boolean queueReports = q % 2 == 0;
+            String platformCallId = callId + "/xsi"; // the platform's id of the call: not the agent's
             t = t.plusSeconds(1 + random.nextInt(60));
             if (queueReports) {
                 Instant entered = t.minusSeconds(1 + random.nextInt(30));
-                out.add(new Timed(entered, null, queueEvent(random, tenant, queue, callId, entered, QueueCallEntered.newBuilder().build())));
+                out.add(new Timed(entered, null, queueEvent(random, tenant, queue, platformCallId, entered, QueueCallEntered.newBuilder().build())));
             }
             agent(out, event(random, agentId, t, EngineDriver.call(callId, CallState.RINGING, queue), ++sequence[i]));
             agent(out, event(random, agentId, t = t.plusSeconds(1 + random.nextInt(10)), EngineDriver.call(callId, CallState.CONNECTED, queue), ++sequence[i]));
             if (queueReports) {
-                out.add(new Timed(t, null, queueEvent(random, tenant, queue, callId, t,
+                out.add(new Timed(t, null, queueEvent(random, tenant, queue, platformCallId, t,
                         QueueCallLeft.newBuilder().setDisposition(QueueCallDisposition.ANSWERED).setAgentId(agentId).build())));
             }
             if (random.nextInt(3) == 0) {

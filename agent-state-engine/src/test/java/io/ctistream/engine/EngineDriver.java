@@ -60,6 +60,7 @@ final class EngineDriver implements AutoCloseable {
     private final TestInputTopic<String, byte[]> events;
     private final TestInputTopic<String, byte[]> queueEvents;
     private final TestInputTopic<String, byte[]> connectorStatus;
+    private final TestInputTopic<String, byte[]> queueRoster;
     final TestOutputTopic<String, AgentSnapshot> agentState;
     final TestOutputTopic<String, TeamSnapshot> teamStats;
     final TestOutputTopic<String, QueueSnapshot> queueStats;
@@ -95,6 +96,7 @@ final class EngineDriver implements AutoCloseable {
         events = driver.createInputTopic(CtiTopics.AGENT_EVENTS.topicName(), new StringSerializer(), bytes);
         queueEvents = driver.createInputTopic(CtiTopics.QUEUE_EVENTS.topicName(), new StringSerializer(), bytes);
         connectorStatus = driver.createInputTopic(CtiTopics.CONNECTOR_STATUS.topicName(), new StringSerializer(), bytes);
+        queueRoster = driver.createInputTopic(CtiTopics.QUEUES.topicName(), new StringSerializer(), bytes);
         agentState = driver.createOutputTopic(CtiTopics.AGENT_STATE.topicName(), new StringDeserializer(), new PlainAvroSerde<>(AgentSnapshot.class).deserializer());
         teamStats = driver.createOutputTopic(CtiTopics.TEAM_STATS.topicName(), new StringDeserializer(), new PlainAvroSerde<>(TeamSnapshot.class).deserializer());
         queueStats = driver.createOutputTopic(CtiTopics.QUEUE_STATS.topicName(), new StringDeserializer(), new PlainAvroSerde<>(QueueSnapshot.class).deserializer());
@@ -200,6 +202,24 @@ final class EngineDriver implements AutoCloseable {
 
     void queueLeft(String queueId, String callId, Duration offset, QueueCallDisposition disposition, String agentId) {
         queueEvent(queueId, callId, offset, QueueCallLeft.newBuilder().setDisposition(disposition).setAgentId(agentId).build());
+    }
+
+    /** The platform's own figures for the queue, {@code offset} after {@link #T0} (a QueueStatistics event, call id ""). */
+    void queueStatistics(String queueId, Duration offset, io.ctistream.events.QueueStatistics figures) {
+        queueEvent(queueId, "", offset, figures);
+    }
+
+    /** The queue's roster entry (cti.queues) with its service-level threshold and abandon grace. */
+    void queueProfile(String queueId, int serviceLevelThresholdSeconds, int abandonGraceSeconds) {
+        io.ctistream.events.QueueProfile p = io.ctistream.events.QueueProfile.newBuilder().setTenant(TENANT).setQueueId(queueId)
+                .setPlatform(Platform.BROADWORKS).setServiceLevelThresholdSeconds(serviceLevelThresholdSeconds)
+                .setAbandonGraceSeconds(abandonGraceSeconds).build();
+        queueRoster.pipeInput(queueId, write(p, io.ctistream.events.QueueProfile.class), T0);
+    }
+
+    /** A roster entry for the queue as raw bytes (one that cannot be read, say). */
+    void queueProfileRaw(String queueId, byte[] value) {
+        queueRoster.pipeInput(queueId, value, T0);
     }
 
     private void queueEvent(String queueId, String callId, Duration offset, Object payload) {

@@ -7,6 +7,8 @@ import io.ctistream.events.internal.QueueCall;
 import io.ctistream.events.internal.QueueProjection;
 import io.ctistream.events.internal.QueueSignal;
 import io.ctistream.events.internal.QueueSignalKind;
+import io.ctistream.events.QueueProfile;
+import io.ctistream.schemas.CtiTopics;
 import io.ctistream.schemas.PlainAvroSerde;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -43,26 +45,36 @@ class QueueReplayTest {
     private static final String SALES = EngineDriver.queue("sales");
     private static final Instant T0 = EngineDriver.T0;
 
-    /** The morning of QueueStatsTest, as the signals its two sources give rise to (the queue's and the agents'). */
+    /**
+     * A morning as the queue projector sees it: the platform reports the queue call by call (as
+     * BroadWorks Xsi does), the agents' phones report their own halves of the calls under other call
+     * ids (offers and answers the queue does not count, handle times it does), and the platform sends
+     * its figures once (ADR 021).
+     */
     private static final List<QueueSignal> MORNING = List.of(
-            signal("c1", QueueSignalKind.ENTERED, 0, null),
-            signal("c1", QueueSignalKind.OFFERED_TO_AGENT, 8, null),
-            signal("c1", QueueSignalKind.ANSWERED, 10, null),
-            signal("c1", QueueSignalKind.ANSWERED, 10, null), // the queue reports the answer too
-            signal("c2", QueueSignalKind.ENTERED, 30, null),
-            signal("c3", QueueSignalKind.ENTERED, 35, null),
-            signal("c2", QueueSignalKind.ABANDONED, 75, null),
-            signal("c3", QueueSignalKind.ANSWERED, 75, null),
-            signal("c1", QueueSignalKind.HANDLED, 160, 149_000L),
-            signal("c4", QueueSignalKind.ENTERED, 180, null),
-            signal("c4", QueueSignalKind.LEFT, 240, null),
-            signal("c5", QueueSignalKind.ENTERED, 300, null),
-            signal("c6", QueueSignalKind.OFFERED_TO_AGENT, 310, null), // a call only the agent's phone reports
-            signal("c6", QueueSignalKind.ANSWERED, 315, null),
-            signal("c6", QueueSignalKind.ENTERED, 290, null), // ... and the queue's report of it, arriving after the answer
-            signal("c6", QueueSignalKind.HANDLED, 400, 90_000L));
+            queue("c1", QueueSignalKind.ENTERED, 0),
+            signal("c1-sip", QueueSignalKind.OFFERED_TO_AGENT, 8, null),
+            signal("c1-sip", QueueSignalKind.ANSWERED, 10, null),
+            queue("c1", QueueSignalKind.ANSWERED, 10),
+            queue("c1", QueueSignalKind.ANSWERED, 10), // told again (a resync)
+            queue("c2", QueueSignalKind.ENTERED, 30),
+            queue("c3", QueueSignalKind.ENTERED, 35),
+            queue("c2", QueueSignalKind.ABANDONED, 75), // after 45 s: an abandon after the threshold
+            queue("c3", QueueSignalKind.ANSWERED, 75),
+            signal("c1-sip", QueueSignalKind.HANDLED, 160, 149_000L),
+            queue("c4", QueueSignalKind.ENTERED, 180),
+            queue("c4", QueueSignalKind.LEFT, 240),
+            queue("c5", QueueSignalKind.ENTERED, 300),
+            queue("c6", QueueSignalKind.ENTERED, 305),
+            queue("c6", QueueSignalKind.ABANDONED, 307), // after 2 s: a short abandon
+            queue("c7", QueueSignalKind.ENTERED, 310),
+            queue("c7", QueueSignalKind.ABANDONED, 325), // after 15 s: an abandon, within the threshold
+            statistics(330),
+            signal("c8-sip", QueueSignalKind.OFFERED_TO_AGENT, 331, null),
+            signal("c8-sip", QueueSignalKind.ANSWERED, 332, null),
+            signal("c8-sip", QueueSignalKind.HANDLED, 400, 90_000L));
 
-    /** Verifies that signals sent twice (a resend upstream, at new offsets) count once. */
+    /** Verifies that signals sent twice (a resend upstream, at new offsets) count once, and what the morning counts. */
     @Test
     void signalsSentAgainCountOnce() throws Exception {
         try (Queues q = new Queues()) {
@@ -70,13 +82,49 @@ class QueueReplayTest {
             QueueSnapshot once = q.figures();
             MORNING.forEach(q::send);
             assertThat(q.figures()).isEqualTo(once);
-            assertThat(once.getOfferedToday()).isEqualTo(6);
-            assertThat(once.getAnsweredToday()).isEqualTo(3);
-            assertThat(once.getAbandonedToday()).isEqualTo(1);
+            assertThat(once.getOfferedToday()).as("c1..c7; the agents' c1-sip and c8-sip are the platform's calls").isEqualTo(7);
+            assertThat(once.getAnsweredToday()).isEqualTo(2);
+            assertThat(once.getAbandonedToday()).as("c2 and c7").isEqualTo(2);
+            assertThat(once.getShortAbandonedToday()).as("c6").isEqualTo(1);
             assertThat(once.getCallsInQueue()).isEqualTo(1);
-            assertThat(once.getAverageHandleTimeMillis()).isEqualTo((149_000L + 90_000L) / 2);
-            assertThat(once.getAverageSpeedOfAnswerMillis()).as("c1 10 s, c3 40 s, c6 25 s from the queue's entry").isEqualTo(25_000L);
-            assertThat(once.getServiceLevelPercent()).as("c1 of 3 answered and 1 abandoned").isEqualTo(25.0);
+            assertThat(once.getOldestWaitingSince()).isEqualTo(T0.plusSeconds(300));
+            assertThat(once.getAverageHandleTimeMillis()).as("the agents' handle times").isEqualTo((149_000L + 90_000L) / 2);
+            assertThat(once.getAverageSpeedOfAnswerMillis()).as("c1 10 s, c3 40 s from the queue's entry").isEqualTo(25_000L);
+            assertThat(once.getServiceLevelPercent()).as("c1 of 2 answered and c2 abandoned after 20 s")
+                    .isCloseTo(100.0 / 3, org.assertj.core.data.Offset.offset(0.001));
+            assertThat(once.getExpectedWaitMillis()).isEqualTo(42_000L);
+            assertThat(once.getStaffedAgents()).isEqualTo(4);
+            assertThat(once.getPlatformFiguresAt()).isEqualTo(T0.plusSeconds(330));
+        }
+    }
+
+    /**
+     * Verifies that the figures do not depend on how the platform's queue events and the agents'
+     * signals interleave (two topics, several tasks: a live run and a replay of a backlog interleave
+     * them differently; the queue may be known to be reported call by call only after the agents'
+     * first answers): each source keeps its order, the two are merged at random.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {5, 17, 2026})
+    void theSourcesInterleavedAnyWayGiveTheSameFigures(long seed) throws Exception {
+        List<QueueSignal> queueSide = MORNING.stream().filter(QueueApplier::fromQueue).toList();
+        List<QueueSignal> agentSide = MORNING.stream().filter(x -> !QueueApplier.fromQueue(x)).toList();
+        Random random = new Random(seed);
+        List<QueueSignal> merged = new ArrayList<>();
+        int q = 0;
+        int a = 0;
+        while (q < queueSide.size() || a < agentSide.size()) {
+            boolean fromQueue = a == agentSide.size() || (q < queueSide.size() && random.nextBoolean());
+            merged.add(fromQueue ? queueSide.get(q++) : agentSide.get(a++));
+        }
+        List<QueueSignal> agentsFirst = new ArrayList<>(agentSide);
+        agentsFirst.addAll(queueSide);
+        try (Queues inOrder = new Queues(); Queues mixed = new Queues(); Queues late = new Queues()) {
+            MORNING.forEach(inOrder::send);
+            merged.forEach(mixed::send);
+            agentsFirst.forEach(late::send);
+            assertThat(mixed.figures()).isEqualTo(inOrder.figures());
+            assertThat(late.figures()).as("every agent signal before the queue's first report").isEqualTo(inOrder.figures());
         }
     }
 
@@ -87,9 +135,11 @@ class QueueReplayTest {
      */
     @Test
     void aLateEntryGivesTheSameSpeedOfAnswerAsAnEarlyOne() throws Exception {
-        List<QueueSignal> inOrder = List.of(signal("c1", QueueSignalKind.ENTERED, 0, null),
-                signal("c1", QueueSignalKind.OFFERED_TO_AGENT, 25, null), signal("c1", QueueSignalKind.ANSWERED, 30, null));
-        List<QueueSignal> entryLast = List.of(inOrder.get(1), inOrder.get(2), inOrder.get(0));
+        // the queue's first report: before it, the queue is not yet known to be fed per call and the agent's answer counts
+        List<QueueSignal> inOrder = List.of(queue("c1", QueueSignalKind.ENTERED, 0),
+                signal("c1", QueueSignalKind.OFFERED_TO_AGENT, 25, null), signal("c1", QueueSignalKind.ANSWERED, 30, null),
+                queue("c1", QueueSignalKind.ANSWERED, 30));
+        List<QueueSignal> entryLast = List.of(inOrder.get(1), inOrder.get(2), inOrder.get(0), inOrder.get(3));
         try (Queues early = new Queues(); Queues late = new Queues()) {
             inOrder.forEach(early::send);
             entryLast.forEach(late::send);
@@ -139,6 +189,22 @@ class QueueReplayTest {
         assertThat(wrong.getAnsweredToday()).isLessThan(run.end.getAnsweredToday());
     }
 
+    /** A signal from the platform's queue events. */
+    private static QueueSignal queue(String call, QueueSignalKind kind, int atSeconds) {
+        QueueSignal s = signal(call, kind, atSeconds, null);
+        s.setFromQueueEvents(true);
+        return s;
+    }
+
+    /** The platform's figures, as the decoder makes them a signal. */
+    private static QueueSignal statistics(int atSeconds) {
+        QueueSignal s = queue("", QueueSignalKind.STATISTICS, atSeconds);
+        s.setStatistics(io.ctistream.events.QueueStatistics.newBuilder().setCallsInQueue(1).setOldestWaitingSince(T0.plusSeconds(300))
+                .setExpectedWaitMillis(42_000L).setStaffedAgents(4).setIdleAgents(0).setUnavailableAgents(1).build());
+        return s;
+    }
+
+    /** A signal from an agent's call event naming the queue. */
     private static QueueSignal signal(String call, QueueSignalKind kind, int atSeconds, Long handleMillis) {
         return QueueSignal.newBuilder().setTenant(EngineDriver.TENANT).setQueueId(SALES).setCallId(call).setKind(kind)
                 .setAt(T0.plusSeconds(atSeconds)).setHandleMillis(handleMillis).build();
@@ -198,8 +264,10 @@ class QueueReplayTest {
                     new PlainAvroSerde<>(QueueCall.class)));
             b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(QueueProcessor.WAITING), Serdes.String(),
                     new PlainAvroSerde<>(QueueCall.class)));
+            EngineTopology.mirror(b, QueueProcessor.PROFILES, CtiTopics.QUEUES.topicName(), "queue-roster-in");
             b.stream("signals", Consumed.with(Serdes.String(), new PlainAvroSerde<>(QueueSignal.class)))
-                    .process(() -> new QueueProcessor(config, new EngineMetrics()), QueueProcessor.PROJECTIONS, QueueProcessor.CALLS,
+                    .process(() -> new QueueProcessor(config, new EngineMetrics(), new PlainAvroSerde<>(QueueProfile.class).deserializer()),
+                            QueueProcessor.PROJECTIONS, QueueProcessor.CALLS,
                             QueueProcessor.WAITING)
                     .to("queue-stats", Produced.with(Serdes.String(), new PlainAvroSerde<>(QueueSnapshot.class)));
             Topology topology = b.build();

@@ -172,6 +172,13 @@ class ReplayTest {
             queuesEnd = queues(first);
         }
         assertThat(queuesEnd.values()).anySatisfy(q -> assertThat(q.getAnsweredToday()).isPositive());
+        // the queue its platform reports call by call counts each of its calls once, not again for the agent's half (ADR 021)
+        String perCall = EngineDriver.TENANT + "/q0";
+        long entered = day.steps().stream().filter(st -> st.queueEvent() != null && st.queueEvent().getQueueId().equals(perCall)
+                && st.queueEvent().getPayload() instanceof io.ctistream.events.QueueCallEntered).count();
+        assertThat(queuesEnd.get(perCall).getOfferedToday()).isEqualTo((int) entered);
+        assertThat(queuesEnd.get(perCall).getAbandonedToday() + queuesEnd.get(perCall).getShortAbandonedToday()).isPositive();
+        assertThat(queuesEnd.values()).allSatisfy(q -> assertThat(q.getPlatformFiguresAt()).isNotNull());
 
         for (int[] cut : cuts) {
             try (EngineDriver again = new EngineDriver(EngineConfig.defaults("unused:9092", "http://unused"), day.start())) {

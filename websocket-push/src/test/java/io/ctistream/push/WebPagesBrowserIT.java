@@ -15,6 +15,7 @@ import io.ctistream.events.DailyCounters;
 import io.ctistream.events.Freshness;
 import io.ctistream.events.LinkState;
 import io.ctistream.events.LogOn;
+import io.ctistream.events.QueueSeverity;
 import io.ctistream.events.QueueSnapshot;
 import io.ctistream.events.SetState;
 import io.ctistream.events.TeamSnapshot;
@@ -142,6 +143,65 @@ class WebPagesBrowserIT {
                 && !browser.element("#engine").isDisplayed(), "the board is live again");
     }
 
+    /**
+     * Verifies the queue table live (issue #17): a queue fills up (calls waiting, the oldest wait
+     * ticking, coloured by the queue's own threshold and by the platform's severity where it sent
+     * one, the platform's expected wait and agents) and drains (back to none waiting, abandons,
+     * short abandons and the service level as the engine published them).
+     */
+    @Test
+    void wallboardSeesAQueueFillUpAndDrain() throws Exception {
+        String support = T + "/support";
+        String row = "tr[data-queue='" + support + "'] ";
+        queue(QueueSnapshot.newBuilder().setQueueId(support).setCallsInQueue(0).setOfferedToday(4).setAnsweredToday(4).setServiceLevelPercent(100.0));
+        browser.open("http://127.0.0.1:" + server.port() + "/#token=" + token("wallboard", null, List.of()));
+        awaitPage(() -> "0".equals(browser.text(row + "[data-field='inQueue']")), "the queue shows none waiting");
+        assertThat(browser.text(row + "[data-field='oldestWait']")).isEqualTo("—");
+        assertThat(browser.text(row + "[data-field='agents']")).isEqualTo("—");
+
+        // one call waits 12 s: past half the 20 s threshold, the queue's own rule warns; the wait ticks on
+        Instant now = Instant.now();
+        queue(QueueSnapshot.newBuilder().setQueueId(support).setCallsInQueue(1).setOldestWaitingSince(now.minusSeconds(12)).setOfferedToday(5)
+                .setAnsweredToday(4).setServiceLevelPercent(100.0));
+        awaitPage(() -> "1".equals(browser.text(row + "[data-field='inQueue']")), "one call waits");
+        awaitPage(() -> "WARNING".equals(browser.attribute(row + "[data-field='oldestWait']", "data-severity")), "the oldest wait warns");
+        String first = browser.text(row + "[data-field='oldestWait']");
+        assertThat(first).matches("00:[1-5]\\d");
+        awaitPage(() -> !first.equals(browser.text(row + "[data-field='oldestWait']")), "the oldest wait ticks");
+
+        // it fills up: three wait, the oldest past the threshold; the platform judges the count CRITICAL and gives its figures
+        queue(QueueSnapshot.newBuilder().setQueueId(support).setCallsInQueue(3).setOldestWaitingSince(now.minusSeconds(40)).setOfferedToday(7)
+                .setAnsweredToday(4).setServiceLevelPercent(100.0).setExpectedWaitMillis(45_000L).setStaffedAgents(4).setIdleAgents(0)
+                .setUnavailableAgents(1).setSeverities(Map.of("callsInQueue", QueueSeverity.CRITICAL)).setPlatformFiguresAt(now));
+        awaitPage(() -> "3".equals(browser.text(row + "[data-field='inQueue']")), "three calls wait");
+        assertThat(browser.attribute(row + "[data-field='inQueue']", "data-severity")).as("the platform's verdict").isEqualTo("CRITICAL");
+        awaitPage(() -> "CRITICAL".equals(browser.attribute(row + "[data-field='oldestWait']", "data-severity")), "the oldest wait is past the threshold");
+        assertThat(String.valueOf(browser.attribute(row.trim(), "class"))).contains("breach");
+        assertThat(browser.text(row + "[data-field='expectedWait']")).isEqualTo("00:45");
+        assertThat(browser.text(row + "[data-field='agents']")).isEqualTo("0 / 4");
+        assertThat(browser.script("return getComputedStyle(document.querySelector(\"" + row + "[data-field='inQueue']\")).backgroundColor"))
+                .as("a critical figure is painted as such").isNotEqualTo(browser.script(
+                        "return getComputedStyle(document.querySelector(\"" + row + "[data-field='offered']\")).backgroundColor"));
+        browser.screenshot(Path.of("target", "screenshots", "wallboard-queue-full.png"));
+
+        // it drains: one answered late, one abandoned, one hung up within the grace period; the platform's verdict is NORMAL again
+        queue(QueueSnapshot.newBuilder().setQueueId(support).setCallsInQueue(0).setOfferedToday(7).setAnsweredToday(5).setAbandonedToday(1)
+                .setShortAbandonedToday(1).setServiceLevelPercent(4 * 100.0 / 6).setAverageSpeedOfAnswerMillis(14_000L).setExpectedWaitMillis(0L)
+                .setStaffedAgents(4).setIdleAgents(2).setUnavailableAgents(1).setSeverities(Map.of("callsInQueue", QueueSeverity.NORMAL))
+                .setPlatformFiguresAt(now.plusSeconds(30)));
+        awaitPage(() -> "0".equals(browser.text(row + "[data-field='inQueue']")), "the queue drains");
+        assertThat(browser.text(row + "[data-field='oldestWait']")).isEqualTo("—");
+        assertThat(browser.attribute(row + "[data-field='oldestWait']", "data-severity")).isNull();
+        assertThat(String.valueOf(browser.attribute(row.trim(), "class"))).doesNotContain("breach");
+        assertThat(browser.attribute(row + "[data-field='inQueue']", "data-severity")).isEqualTo("NORMAL");
+        assertThat(browser.text(row + "[data-field='abandoned']")).isEqualTo("1");
+        assertThat(browser.text(row + "[data-field='shortAbandoned']")).isEqualTo("1");
+        assertThat(browser.text(row + "[data-field='sl']")).isEqualTo("67%");
+        assertThat(browser.text(row + "[data-field='asa']")).isEqualTo("00:14");
+        assertThat(browser.text(row + "[data-field='agents']")).isEqualTo("2 / 4");
+        browser.screenshot(Path.of("target", "screenshots", "wallboard-queue-drained.png"));
+    }
+
     @Test
     void agentPanelIssuesCommandsAndShowsTheirOutcome() throws Exception {
         browser.open("http://127.0.0.1:" + server.port() + "/agent#token=" + token("agent", T + "/cid", List.of()));
@@ -223,6 +283,14 @@ class WebPagesBrowserIT {
                 .setOfferedToday(offered).setAnsweredToday(answered).setAbandonedToday(abandoned).setAverageHandleTimeMillis(185_000L)
                 .setServiceLevelPercent(91.7).setServiceLevelThresholdSeconds(20).setVersion(version).setUpdatedAt(now).build();
         producer.send(new ProducerRecord<>(CtiTopics.QUEUE_STATS.topicName(), q.getQueueId(), q)).get();
+    }
+
+    /** Publishes the queue's next snapshot (tenant, day, threshold, version and stamp filled in), as the engine would. */
+    static void queue(QueueSnapshot.Builder q) throws Exception {
+        Instant now = Instant.now();
+        QueueSnapshot s = q.setTenant(T).setDay(now.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString()).setServiceLevelThresholdSeconds(20)
+                .setVersion(versions.merge(q.getQueueId(), 1L, Long::sum)).setUpdatedAt(now).build();
+        producer.send(new ProducerRecord<>(CtiTopics.QUEUE_STATS.topicName(), s.getQueueId(), s)).get();
     }
 
     /** Plays connector and engine for the commands: moves the agent's state and answers, or refuses wrap-up outside a call. */
