@@ -3,6 +3,7 @@ package io.ctistream.connector.finesse;
 import io.ctistream.connector.core.ConnectorContext;
 import io.ctistream.connector.core.LinkCensus;
 import io.ctistream.connector.core.Outcome;
+import io.ctistream.connector.core.Pacer;
 import io.ctistream.connector.core.PlatformAdapter;
 import io.ctistream.connector.finesse.codec.FinesseDialog;
 import io.ctistream.connector.finesse.codec.FinesseRestCodec;
@@ -106,8 +107,7 @@ public final class FinesseAdapter implements PlatformAdapter, FinesseAgent.Site 
         if (config.insecure()) {
             LOG.warn("finesse reached without TLS or without hostname verification [nodes={}]: for a simulator or a lab only", config.nodes());
         }
-        long periodMs = Math.max(1, 1000 / config.signInRate());
-        pacer = ctx.vertx().setPeriodic(periodMs, id -> openNext());
+        pacer = new Pacer(config.signInRate()).start(ctx.vertx(), () -> !toOpen.isEmpty() || !toRead.isEmpty(), this::openNext);
         watch = ctx.vertx().setPeriodic(config.pingInterval().toMillis(), id -> checkNode());
         return readSystemInfo(node()).map(si -> {
             systemInfo(si);

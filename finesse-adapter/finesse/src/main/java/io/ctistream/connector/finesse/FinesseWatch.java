@@ -101,10 +101,21 @@ final class FinesseWatch implements Notifications.Listener {
         return phase == Phase.LIVE;
     }
 
-    /** Follows exactly the configured queues this instance owns now: subscribes and reads new ones, unsubscribes the rest. */
+    /**
+     * Follows exactly the queues this instance owns now — those the queue roster gives Finesse ids
+     * ({@code platformQueueId}) and those the settings name, which win for the same Finesse queue:
+     * subscribes and reads new ones, unsubscribes the rest.
+     */
     void queuesChanged() {
+        Map<String, String> named = new LinkedHashMap<>();
+        for (io.ctistream.events.QueueProfile p : ctx.queues().roster().values()) {
+            if (p.getPlatform() == io.ctistream.events.Platform.FINESSE && p.getPlatformQueueId() != null && !p.getPlatformQueueId().isBlank()) {
+                named.put(p.getPlatformQueueId().strip(), p.getQueueId());
+            }
+        }
+        named.putAll(settings.queues());
         Map<String, String> wanted = new LinkedHashMap<>();
-        settings.queues().forEach((finesseId, queueId) -> {
+        named.forEach((finesseId, queueId) -> {
             if (ctx.queues().owns(queueId)) {
                 wanted.put(finesseId, queueId);
             }
@@ -119,9 +130,12 @@ final class FinesseWatch implements Notifications.Listener {
             }
         }
         wanted.forEach((id, queueId) -> {
-            if (followed.putIfAbsent(id, queueId) == null && phase == Phase.LIVE) {
+            String before = followed.put(id, queueId);
+            if (before == null && phase == Phase.LIVE) {
                 subscribe(QUEUE_NODE + id);
                 read(id, reads);
+            } else if (!queueId.equals(before) && phase == Phase.LIVE) {
+                read(id, reads); // the same Finesse queue now stands for another queue: its figures go there
             }
         });
     }

@@ -16,6 +16,7 @@ import io.ctistream.events.AgentStateChanged;
 import io.ctistream.events.LinkState;
 import io.ctistream.events.Platform;
 import io.ctistream.events.QueueEvent;
+import io.ctistream.events.QueueProfile;
 import io.ctistream.events.QueueStatistics;
 import io.ctistream.events.SubscriptionChanged;
 import io.ctistream.simulator.finesse.FinesseSimulator;
@@ -178,7 +179,33 @@ class FinesseQueuesTest {
         assertThat(sim.subscribers(Side.A, "/finesse/api/Team/5005/Users")).isEmpty();
     }
 
+    /** Verifies that the queue roster names the queues to follow: its Finesse queues with a Finesse id, no other platform's. */
+    @Test
+    void theQueueRosterNamesTheQueuesToFollow() throws Exception {
+        // GIVEN no queue in the settings, every roster partition owned
+        start(false, Set.of(0), 1, Map.of());
+
+        // WHEN the roster gives acme/sales Finesse queue 10, and a BroadWorks queue the id 11
+        source.rosterQueues(QueueProfile.newBuilder().setTenant("acme").setQueueId(SALES).setPlatform(Platform.FINESSE).setPlatformQueueId("10").build(),
+                QueueProfile.newBuilder().setTenant("acme").setQueueId(SUPPORT).setPlatform(Platform.BROADWORKS).setPlatformQueueId("11").build());
+
+        // THEN queue 10 is followed and read for acme/sales; the BroadWorks entry is not Finesse's queue 11
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.subscribers(Side.A, "/finesse/api/Queue/10").size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> last(SALES) != null);
+        assertThat(sim.subscribers(Side.A, "/finesse/api/Queue/11")).isEmpty();
+        assertThat(sink.queueEvents).noneMatch(e -> e.getQueueId().equals(SUPPORT));
+
+        // WHEN the queue leaves the roster
+        source.rosterQueues();
+        // THEN its node is left
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.subscribers(Side.A, "/finesse/api/Queue/10").isEmpty());
+    }
+
     private void start(boolean bothSides, Set<Integer> owned, int partitions) throws Exception {
+        start(bothSides, owned, partitions, Map.of("10", SALES, "11", SUPPORT));
+    }
+
+    private void start(boolean bothSides, Set<Integer> owned, int partitions, Map<String, String> queues) throws Exception {
         sim = FinesseSimulator.start(FinesseSimulator.Settings.loopback().withTimings(Duration.ofMillis(20), Duration.ZERO,
                 Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMillis(200)));
         sim.addUser(UserSpec.agent(LOGIN, PASSWORD, "1001", "5005", "Sales"));
@@ -196,7 +223,7 @@ class FinesseQueuesTest {
         FinesseCredentials credentials = FinesseCredentials.of(Map.of("a1", new FinesseCredentials.Secret(LOGIN, PASSWORD),
                 "sup", new FinesseCredentials.Secret(SUPERVISOR, PASSWORD)));
         ConnectorVerticle connector = new ConnectorVerticle(new ConnectorSettings(events.instanceId(), Duration.ofMillis(200), 100),
-                FinesseAdapter.overXmpp(config, credentials, 10, "sup", Map.of("10", SALES, "11", SUPPORT)), source, sink, events,
+                FinesseAdapter.overXmpp(config, credentials, 10, "sup", queues), source, sink, events,
                 new ConnectorMetrics());
         deployment = vertx.deployVerticle(connector).await(30, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(source::started);

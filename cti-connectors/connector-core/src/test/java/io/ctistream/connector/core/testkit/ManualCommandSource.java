@@ -55,6 +55,15 @@ public final class ManualCommandSource implements CommandSource {
         listener.partitionsOwned(partitions, count);
     }
 
+    /** The queue roster now holds exactly {@code queues} of this platform (as the kit's queue roster reader tells it). */
+    public void rosterQueues(io.ctistream.events.QueueProfile... queues) {
+        java.util.Map<String, io.ctistream.events.QueueProfile> byId = new java.util.LinkedHashMap<>();
+        for (io.ctistream.events.QueueProfile q : queues) {
+            byId.put(q.getQueueId(), q);
+        }
+        listener.queuesRostered(byId);
+    }
+
     public void command(io.ctistream.events.AgentCommand command) {
         listener.command(command);
     }
