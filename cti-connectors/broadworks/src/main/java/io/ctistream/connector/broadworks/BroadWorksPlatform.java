@@ -5,13 +5,13 @@ import io.ctistream.connector.broadworks.xsi.XsiConfig;
 import io.ctistream.connector.broadworks.xsi.XsiQueueSource;
 import io.ctistream.connector.broadworks.xsi.XsiServer;
 import io.ctistream.connector.core.PlatformAdapter;
+import io.ctistream.connector.core.TrustStores;
 import io.ctistream.connector.core.runtime.AgentDiscovery;
 import io.ctistream.connector.core.runtime.ConnectorPlatform;
 import io.ctistream.events.Platform;
 import io.ctistream.settings.ConfigSource;
 import io.ctistream.settings.SecretsFile;
-import io.vertx.core.net.JksOptions;
-import io.vertx.core.net.PfxOptions;
+import io.vertx.core.net.TrustOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -99,18 +99,26 @@ public final class BroadWorksPlatform implements ConnectorPlatform {
             throw new ConfigSource.ConfigException(DISCOVERY_CREDENTIAL + " (or " + XSI_CREDENTIAL + ") is required: the credential reference (in "
                     + CREDENTIALS_FILE + ") of a supervisor of those call centers");
         }
-        Credentials.Secret secret = credentials(config.string(CREDENTIALS_FILE, null)).resolve(ref)
+        Credentials credentials = credentials(config.string(CREDENTIALS_FILE, null));
+        Credentials.Secret secret = credentials.resolve(ref)
                 .filter(s -> s.sipUser() != null && s.sipPassword() != null)
                 .orElseThrow(() -> new ConfigSource.ConfigException(DISCOVERY_CREDENTIAL + ": no sipUser and sipPassword for [" + ref + "] in "
                         + CREDENTIALS_FILE));
-        String trustStore = config.string(TLS_TRUSTSTORE, null);
-        String trustPassword = config.string(TLS_TRUSTSTORE_PASSWORD, null);
+        // Xsi-Actions is served by the Xsi servers: their trust store first, else the connector's
+        TrustOptions trust;
+        String xsiTrustStore = config.string(XSI_TRUSTSTORE, null);
+        if (xsiTrustStore != null) {
+            String trustRef = config.string(XSI_TRUSTSTORE_CREDENTIAL, null);
+            String password = trustRef == null ? null : credentials.resolve(trustRef).map(Credentials.Secret::sipPassword)
+                    .orElseThrow(() -> new ConfigSource.ConfigException(XSI_TRUSTSTORE_CREDENTIAL + ": no sipPassword for [" + trustRef + "] in "
+                            + CREDENTIALS_FILE));
+            trust = TrustStores.of(xsiTrustStore, password);
+        } else {
+            trust = TrustStores.of(config.string(TLS_TRUSTSTORE, null), config.string(TLS_TRUSTSTORE_PASSWORD, null));
+        }
         try {
             return Optional.of(new BroadWorksDiscovery(new BroadWorksDiscovery.Settings(URI.create(url), callCenters, ref, secret,
-                    !"false".equalsIgnoreCase(config.string(TLS_VERIFY_HOSTNAME, "true")),
-                    trustStore == null ? null : trustStore.endsWith(".jks") ? new JksOptions().setPath(trustStore).setPassword(trustPassword)
-                            : new PfxOptions().setPath(trustStore).setPassword(trustPassword),
-                    BroadWorksDiscovery.DEFAULT_MAX_BYTES)));
+                    !"false".equalsIgnoreCase(config.string(TLS_VERIFY_HOSTNAME, "true")), trust, BroadWorksDiscovery.DEFAULT_MAX_BYTES)));
         } catch (IllegalArgumentException e) {
             throw new ConfigSource.ConfigException("broadworks discovery settings: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.ctistream.connector.finesse;
 
+import io.ctistream.connector.core.TrustStores;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -8,8 +9,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.JksOptions;
-import io.vertx.core.net.PfxOptions;
 import io.vertx.core.net.TrustOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -45,12 +44,7 @@ final class FinesseRest implements AutoCloseable {
     }
 
     static TrustOptions trust(FinesseConfig.Tls tls) {
-        if (tls.trustStore() == null) {
-            return null;
-        }
-        String pw = tls.trustStorePassword();
-        return tls.trustStore().endsWith(".jks") ? new JksOptions().setPath(tls.trustStore()).setPassword(pw)
-                : new PfxOptions().setPath(tls.trustStore()).setPassword(pw);
+        return TrustStores.of(tls.trustStore(), tls.trustStorePassword());
     }
 
     Future<Response> get(URI node, String path, FinesseCredentials.Secret auth) {

@@ -1,9 +1,7 @@
 package io.ctistream.connector.aes.dmcc;
 
-import io.vertx.core.net.JksOptions;
+import io.ctistream.connector.core.TrustStores;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.PfxOptions;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +31,7 @@ final class DmccTls {
             LOG.warn("dmcc tls hostname verification is off, insecure, for a lab only: any certificate the trust store accepts is taken for AES");
         }
         if (o.trustStore() != null) {
-            boolean jks = o.trustStore().toLowerCase(Locale.ROOT).endsWith(".jks");
-            n.setTrustOptions(jks ? new JksOptions().setPath(o.trustStore()).setPassword(o.trustStorePassword())
-                    : new PfxOptions().setPath(o.trustStore()).setPassword(o.trustStorePassword()));
+            n.setTrustOptions(TrustStores.of(o.trustStore(), o.trustStorePassword()));
         }
         return n;
     }

@@ -5,15 +5,13 @@ import io.ctistream.connector.broadworks.codec.XsiMessage;
 import io.ctistream.connector.core.Backoff;
 import io.ctistream.connector.core.ConnectorMetrics;
 import io.ctistream.connector.core.Failure;
+import io.ctistream.connector.core.TrustStores;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.net.JksOptions;
-import io.vertx.core.net.PfxOptions;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,9 +83,7 @@ final class XsiChannelSet {
                 return Future.failedFuture(new IllegalArgumentException("no password for the Xsi trust store under the credential reference "
                         + config.trustStoreCredentialRef()));
             }
-            boolean jks = config.trustStore().toLowerCase(Locale.ROOT).endsWith(".jks");
-            options.setTrustOptions(jks ? new JksOptions().setPath(config.trustStore()).setPassword(password)
-                    : new PfxOptions().setPath(config.trustStore()).setPassword(password));
+            options.setTrustOptions(TrustStores.of(config.trustStore(), password));
         }
         if (config.anyTls() && !config.verifyHost()) {
             LOG.warn("xsi host name verification is off: anyone between here and the Xsi server can read the queue events");
