@@ -98,7 +98,7 @@ public final class AllInOne implements AutoCloseable {
                 // the roster's teams and queues, and the CRM's subscription before the first call: as an operator would, through the admin API
                 AdminClient adminClient = new AdminClient("http://127.0.0.1:" + admin.port(),
                         adminToken(adminSettings, DemoRoster.TENANT, Duration.ofMinutes(5)));
-                DemoProvisioning.teamsAndQueues(adminClient, teams, DemoRoster.queueIds(config.demoQueues()));
+                DemoProvisioning.teamsAndQueues(adminClient, teams, DemoRoster.queues(config.demoTeams(), config.demoQueues()));
                 crm = DemoCrmService.start(vertx, config.demoCrmPort(), adminClient);
                 running.push(crm);
                 demo = DemoContactCenter.start(vertx, roster, stack.bootstrapServers(), stack.registryUrl(), metrics, config.demoCallsPerMinute(),

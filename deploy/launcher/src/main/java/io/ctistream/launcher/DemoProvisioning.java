@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * {@code cti.queues} with their audit), so the admin API knows the teams and queues its agents
  * name, and an agent created through it can join a demo team. Each is created once: on a reused
  * data directory it exists already (409) and is left as it is, so a restart writes nothing and
- * what an operator changed stays changed. The demo's queues span its three platforms, so they
- * name no platform queue id; the service-level threshold is the API's default.
+ * what an operator changed stays changed. Each queue names its platform and what the platform calls
+ * it (the BroadWorks call center, the Finesse queue id), so the connectors follow it from the queue
+ * roster; the service-level threshold is the API's default.
  */
 final class DemoProvisioning {
     private static final Logger LOG = LoggerFactory.getLogger(DemoProvisioning.class);
@@ -27,7 +28,7 @@ final class DemoProvisioning {
     }
 
     /** Creates the teams, then the queues, that do not exist yet. */
-    static Result teamsAndQueues(AdminClient admin, List<String> teams, List<String> queues) throws IOException, InterruptedException {
+    static Result teamsAndQueues(AdminClient admin, List<String> teams, List<DemoRoster.DemoQueue> queues) throws IOException, InterruptedException {
         int created = 0;
         int existing = 0;
         for (String team : teams) {
@@ -35,8 +36,13 @@ final class DemoProvisioning {
             created += made ? 1 : 0;
             existing += made ? 0 : 1;
         }
-        for (String queue : queues) {
-            boolean made = create(admin, "queues", new JsonObject().put("queueId", queue).put("displayName", DemoRoster.displayName(queue)));
+        for (DemoRoster.DemoQueue queue : queues) {
+            JsonObject body = new JsonObject().put("queueId", queue.queueId()).put("displayName", DemoRoster.displayName(queue.queueId()))
+                    .put("platform", queue.platform().name());
+            if (queue.platformQueueId() != null) {
+                body.put("platformQueueId", queue.platformQueueId());
+            }
+            boolean made = create(admin, "queues", body);
             created += made ? 1 : 0;
             existing += made ? 0 : 1;
         }

@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * A plausible contact-center roster for the demo tenant: agents spread over teams, each team
  * serving one or two queues; most agents are BroadWorks users (every tenth one hot-desks: signs in as
- * a hoteling guest), the last team is on Finesse and the one before it on AES.
+ * a hoteling guest) on the BroadWorks call centers' queues, the last team is on Finesse and the one
+ * before it on AES, each serving a queue of its own platform.
  * Deterministic, so a restarted demo rewrites the same keys of the compacted roster.
  */
 public final class DemoRoster {
@@ -28,7 +29,11 @@ public final class DemoRoster {
     /** The simulated AS's SIP domain (.invalid: never resolvable, never someone's real domain). */
     public static final String DOMAIN = "demo.ctistream.invalid";
     private static final String[] TEAMS = {"sales", "support", "billing", "retention", "onboarding", "collections", "vip"};
-    private static final String[] QUEUES = {"sales", "support", "billing", "retention", "general"};
+    /** The BroadWorks call centers' queues, the first {@code queues} of them. */
+    private static final String[] QUEUES = {"sales", "support", "billing", "general"};
+    /** The AES team's queue (a skill of its own) and the Finesse team's (a Finesse queue of its own). */
+    private static final String AES_QUEUE = "retention";
+    private static final String FINESSE_QUEUE = "onboarding";
     private static final String[] FIRST = {"Ana", "Ben", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hiro", "Ines", "Jon", "Kira", "Luca", "Maya", "Nils", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara"};
     private static final String[] LAST = {"Alvarez", "Brook", "Chen", "Dubois", "Eriksen", "Fofana", "Garcia", "Haddad", "Ivanova", "Jansen", "Kowalski", "Lopez", "Mensah", "Novak", "Okafor", "Patel"};
 
@@ -44,13 +49,34 @@ public final class DemoRoster {
         return ids;
     }
 
-    /** The queue ids {@link #build} uses for {@code queues} queues. */
-    public static List<String> queueIds(int queues) {
-        List<String> ids = new ArrayList<>();
+    /**
+     * A queue of the demo and the platform whose ACD it is: a queue belongs to one platform, as in a
+     * contact center, so each figure has one source (ADR 021, ADR 025). {@code platformQueueId} is
+     * what that platform calls it: the BroadWorks call center's user id, the Finesse queue's id; null
+     * for the AES skill, which the AES connector names from its own settings.
+     */
+    public record DemoQueue(String queueId, Platform platform, String platformQueueId) {
+    }
+
+    /** The queues {@link #build} uses for {@code teams} teams and {@code queues} BroadWorks queues. */
+    public static List<DemoQueue> queues(int teams, int queues) {
+        int teamCount = Math.min(teams, TEAMS.length);
+        List<DemoQueue> out = new ArrayList<>();
         for (int i = 0; i < Math.min(queues, QUEUES.length); i++) {
-            ids.add(TENANT + "/" + QUEUES[i]);
+            out.add(new DemoQueue(TENANT + "/" + QUEUES[i], Platform.BROADWORKS, QUEUES[i] + "@" + DOMAIN));
         }
-        return ids;
+        if (teamCount >= 3) {
+            out.add(new DemoQueue(TENANT + "/" + AES_QUEUE, Platform.AES, null));
+        }
+        if (teamCount >= 2) {
+            out.add(new DemoQueue(TENANT + "/" + FINESSE_QUEUE, Platform.FINESSE, FINESSE_QUEUE));
+        }
+        return out;
+    }
+
+    /** The queue ids of {@link #queues}. */
+    public static List<String> queueIds(int teams, int queues) {
+        return queues(teams, queues).stream().map(DemoQueue::queueId).toList();
     }
 
     /** How the demo names a team or queue to people: {@code demo/sales} is "Sales", {@code demo/vip} "VIP". */
@@ -82,13 +108,17 @@ public final class DemoRoster {
         for (int i = 0; i < agents; i++) {
             int team = i % teamCount;
             String user = String.format("agent%03d", i + 1);
-            List<String> servedQueues = new ArrayList<>();
-            servedQueues.add(TENANT + "/" + QUEUES[team % queueCount]);
-            if (team + 1 < teamCount && queueCount > 1 && i % 3 == 0) {
-                servedQueues.add(TENANT + "/" + QUEUES[(team + 1) % queueCount]); // some agents are skilled for a second queue
-            }
             boolean finesse = teamCount >= 2 && team == teamCount - 1;
             boolean aes = teamCount >= 3 && team == teamCount - 2;
+            List<String> servedQueues = new ArrayList<>();
+            if (finesse || aes) {
+                servedQueues.add(TENANT + "/" + (finesse ? FINESSE_QUEUE : AES_QUEUE)); // a queue of their own platform's ACD
+            } else {
+                servedQueues.add(TENANT + "/" + QUEUES[team % queueCount]);
+                if (queueCount > 1 && i % 3 == 0) {
+                    servedQueues.add(TENANT + "/" + QUEUES[(team + 1) % queueCount]); // some agents are skilled for a second queue
+                }
+            }
             roster.add(AgentProfile.newBuilder()
                     .setTenant(TENANT)
                     .setAgentId(TENANT + "/" + user)

@@ -76,7 +76,7 @@ class DemoProvisioningIT {
         // THEN the admin API knows the roster's teams and queues
         EmbeddedConfig embedded = EmbeddedConfig.from(config);
         assertThat(ids(get(api + "/teams", token), "teamId")).containsExactlyInAnyOrderElementsOf(DemoRoster.teamIds(embedded.demoTeams()));
-        assertThat(ids(get(api + "/queues", token), "queueId")).containsExactlyInAnyOrderElementsOf(DemoRoster.queueIds(embedded.demoQueues()));
+        assertThat(ids(get(api + "/queues", token), "queueId")).containsExactlyInAnyOrderElementsOf(DemoRoster.queueIds(embedded.demoTeams(), embedded.demoQueues()));
 
         // WHEN an operator adds an agent to a demo team with the admin token
         JsonObject agent = new JsonObject().put("agentId", NEW_AGENT).put("displayName", "New Hire").put("teamId", TEAM)
@@ -98,7 +98,7 @@ class DemoProvisioningIT {
         assertThat(endOffsets(demo.bootstrapServers())).as("end offsets of %s", RESOURCE_TOPICS).isEqualTo(before);
         String again = demo.adminToken(Duration.ofMinutes(10));
         assertThat(ids(get(api + "/teams", again), "teamId")).containsExactlyInAnyOrderElementsOf(DemoRoster.teamIds(embedded.demoTeams()));
-        assertThat(ids(get(api + "/queues", again), "queueId")).containsExactlyInAnyOrderElementsOf(DemoRoster.queueIds(embedded.demoQueues()));
+        assertThat(ids(get(api + "/queues", again), "queueId")).containsExactlyInAnyOrderElementsOf(DemoRoster.queueIds(embedded.demoTeams(), embedded.demoQueues()));
     }
 
     private static List<String> ids(JsonObject list, String idField) {

@@ -3,6 +3,7 @@ package io.ctistream.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctistream.events.AgentProfile;
+import io.ctistream.events.Platform;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -10,11 +11,19 @@ import org.junit.jupiter.api.Test;
 class DemoRosterTest {
 
     @Test
-    void fiftyAgentsInFiveTeamsOnThreeQueuesSomeHotDesking() {
+    void fiftyAgentsInFiveTeamsOnThreeBroadWorksQueuesAndOneQueueEachOnAesAndFinesseSomeHotDesking() {
         var roster = DemoRoster.build(50, 5, 3);
         assertThat(roster).hasSize(50);
         assertThat(roster.stream().map(AgentProfile::getTeamId).distinct()).hasSize(5);
-        assertThat(roster.stream().flatMap(p -> p.getQueues().stream()).distinct()).hasSize(3);
+        assertThat(roster.stream().flatMap(p -> p.getQueues().stream()).distinct())
+                .containsExactlyInAnyOrderElementsOf(DemoRoster.queueIds(5, 3))
+                .containsExactlyInAnyOrder("demo/sales", "demo/support", "demo/billing", "demo/retention", "demo/onboarding");
+        // a queue is one platform's ACD: every figure of it has one source (ADR 021)
+        var platformOf = DemoRoster.queues(5, 3).stream().collect(Collectors.toMap(DemoRoster.DemoQueue::queueId, DemoRoster.DemoQueue::platform));
+        assertThat(roster).allSatisfy(p -> assertThat(p.getQueues()).allSatisfy(q -> assertThat(platformOf.get(q)).as("%s serves %s", p.getAgentId(), q)
+                .isEqualTo(p.getPlatform())));
+        assertThat(DemoRoster.queues(5, 3)).filteredOn(q -> q.platform() == Platform.BROADWORKS)
+                .allSatisfy(q -> assertThat(q.platformQueueId()).isEqualTo(DemoContactCenter.callCenter(q.queueId())));
         assertThat(roster).allSatisfy(p -> {
             assertThat(p.getAgentId()).startsWith("demo/");
             assertThat(p.getQueues()).isNotEmpty();
