@@ -43,11 +43,27 @@ final class FinesseUpdates {
 
     void stanza(String text) {
         long arrived = System.nanoTime();
+        eachUpdate(text, (item, update) -> {
+            agent.facts.arrivedAt(arrived);
+            try {
+                apply(update); // during a snapshot, core holds what it says until the snapshot is in
+            } finally {
+                agent.facts.arrivedAt(0);
+            }
+        }, this::malformed);
+    }
+
+    /**
+     * Each pubsub item of a notification stanza with its parsed Update, in order; a stanza or an
+     * item that cannot be read goes to {@code malformed} (what it was, why) and the rest are still read.
+     */
+    static void eachUpdate(String stanza, java.util.function.BiConsumer<PubSubItem, FinesseUpdate> on,
+                           java.util.function.BiConsumer<String, MalformedBodyException> malformed) {
         List<PubSubItem> items;
         try {
-            items = XmppStanzaCodec.decode(text);
+            items = XmppStanzaCodec.decode(stanza);
         } catch (MalformedBodyException e) {
-            malformed("stanza", e);
+            malformed.accept("stanza", e);
             return;
         }
         for (PubSubItem item : items) {
@@ -55,15 +71,10 @@ final class FinesseUpdates {
             try {
                 update = FinesseUpdateParser.parse(item.payload());
             } catch (MalformedBodyException e) {
-                malformed("update on " + item.node(), e);
+                malformed.accept("update on " + item.node(), e);
                 continue;
             }
-            agent.facts.arrivedAt(arrived);
-            try {
-                apply(update); // during a snapshot, core holds what it says until the snapshot is in
-            } finally {
-                agent.facts.arrivedAt(0);
-            }
+            on.accept(item, update);
         }
     }
 

@@ -7,12 +7,8 @@ import io.ctistream.connector.core.Failure;
 import io.ctistream.connector.finesse.codec.FinesseQueue;
 import io.ctistream.connector.finesse.codec.FinesseQueues;
 import io.ctistream.connector.finesse.codec.FinesseRestCodec;
-import io.ctistream.connector.finesse.codec.FinesseUpdate;
-import io.ctistream.connector.finesse.codec.FinesseUpdateParser;
 import io.ctistream.connector.finesse.codec.FinesseUser;
-import io.ctistream.connector.finesse.codec.PubSubItem;
 import io.ctistream.connector.finesse.codec.SystemInfo;
-import io.ctistream.connector.finesse.codec.XmppStanzaCodec;
 import io.ctistream.events.QueueStatistics;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -316,21 +312,7 @@ final class FinesseWatch implements Notifications.Listener {
         if (phase != Phase.LIVE) {
             return;
         }
-        java.util.List<PubSubItem> items;
-        try {
-            items = XmppStanzaCodec.decode(text);
-        } catch (MalformedBodyException e) {
-            malformed("stanza", e);
-            return;
-        }
-        for (PubSubItem item : items) {
-            FinesseUpdate u;
-            try {
-                u = FinesseUpdateParser.parse(item.payload());
-            } catch (MalformedBodyException e) {
-                malformed("update on " + item.node(), e);
-                continue;
-            }
+        FinesseUpdates.eachUpdate(text, (item, u) -> {
             if (u.data() instanceof FinesseQueue q) {
                 figures(q);
             } else if (u.data() instanceof FinesseUser user && item.node() != null && item.node().startsWith(TEAM_NODE)) {
@@ -338,7 +320,7 @@ final class FinesseWatch implements Notifications.Listener {
             } else if (u.data() instanceof SystemInfo info) {
                 site.systemInfo(info);
             }
-        }
+        }, this::malformed);
     }
 
     /**

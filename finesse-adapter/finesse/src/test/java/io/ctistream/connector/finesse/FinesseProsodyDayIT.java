@@ -111,8 +111,8 @@ class FinesseProsodyDayIT {
             roster.put(agent);
             ConnectorRuntime connector = start(kafka);
             await("the agent's session on prosody and its snapshot").atMost(Duration.ofSeconds(60))
-                    .until(() -> lastLink(tap) == LinkState.ACTIVE);
-            assertThat(lastState(tap)).as("the snapshot before ACTIVE").isEqualTo(AgentState.LOGGED_OUT);
+                    .until(() -> tap.lastLink(agent.getAgentId()) == LinkState.ACTIVE);
+            assertThat(tap.lastState(agent.getAgentId())).as("the snapshot before ACTIVE").isEqualTo(AgentState.LOGGED_OUT);
 
             // WHEN the agent signs in and goes READY: each command completes on the notification that came through Prosody
             assertThat(run(roster, tap, LogOn.newBuilder().setInitialState(AgentState.NOT_READY).build())).isEqualTo(CommandStatus.COMPLETED);
@@ -123,8 +123,8 @@ class FinesseProsodyDayIT {
             // AND a routed call is offered and answered
             String first = sim.offerCall(LOGIN, "sales", "5551234", Map.of());
             awaitCall(tap, first, CallState.OFFERED);
-            assertThat(lastCall(tap, first).getQueueId()).isEqualTo(TENANT + "/sales");
-            assertThat(lastCall(tap, first).getRemoteParty()).isEqualTo("5551234");
+            assertThat(tap.lastCall(agent.getAgentId(), first).getQueueId()).isEqualTo(TENANT + "/sales");
+            assertThat(tap.lastCall(agent.getAgentId(), first).getRemoteParty()).isEqualTo("5551234");
             sim.answerCall(LOGIN, first);
             awaitCall(tap, first, CallState.CONNECTED);
             awaitState(tap, AgentState.TALKING);
@@ -135,16 +135,16 @@ class FinesseProsodyDayIT {
 
             // THEN nobody vouches for the agent any more: the link is LOST (UNKNOWN downstream), not a stale TALKING shown live
             await("the link LOST once prosody is gone").atMost(STEP).untilAsserted(() -> {
-                assertThat(lastLink(tap)).isEqualTo(LinkState.LOST);
+                assertThat(tap.lastLink(agent.getAgentId())).isEqualTo(LinkState.LOST);
                 assertThat(connector.linksActive()).isZero();
             });
             // AND while it is gone the call is put on hold (Finesse's publish is lost: no one hears it), and nothing claims to be live
             sim.holdCall(LOGIN, first, true);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).untilAsserted(() -> {
-                assertThat(lastLink(tap)).isEqualTo(LinkState.LOST);
+                assertThat(tap.lastLink(agent.getAgentId())).isEqualTo(LinkState.LOST);
                 assertThat(connector.linksActive()).isZero();
             });
-            assertThat(lastCall(tap, first).getCallState()).as("no notification got through").isEqualTo(CallState.CONNECTED);
+            assertThat(tap.lastCall(agent.getAgentId(), first).getCallState()).as("no notification got through").isEqualTo(CallState.CONNECTED);
 
             // WHEN Prosody starts again (a new process, same data and ports)
             prosody.start();
@@ -155,9 +155,9 @@ class FinesseProsodyDayIT {
                 List<AgentEvent> since = since(tap, beforeStop);
                 assertThat(since).anySatisfy(e -> assertThat(e.getPayload()).isInstanceOfSatisfying(SubscriptionChanged.class,
                         s -> assertThat(s.getLinkState()).isEqualTo(LinkState.ACTIVE)));
-                assertThat(lastLink(tap)).isEqualTo(LinkState.ACTIVE);
-                assertThat(lastCall(tap, first).getCallState()).isEqualTo(CallState.HELD);
-                assertThat(lastState(tap)).isEqualTo(AgentState.HOLD);
+                assertThat(tap.lastLink(agent.getAgentId())).isEqualTo(LinkState.ACTIVE);
+                assertThat(tap.lastCall(agent.getAgentId(), first).getCallState()).isEqualTo(CallState.HELD);
+                assertThat(tap.lastState(agent.getAgentId())).isEqualTo(AgentState.HOLD);
             });
 
             // AND the rest of the day goes through Prosody again: retrieve, the caller hangs up, wrap-up, its end
@@ -190,19 +190,19 @@ class FinesseProsodyDayIT {
             assertThat(run(roster, tap, SetState.newBuilder().setState(AgentState.NOT_READY).setReasonCode("10").build()))
                     .isEqualTo(CommandStatus.COMPLETED);
             await().atMost(STEP).untilAsserted(() -> {
-                AgentStateChanged s = last(tap, AgentStateChanged.class);
+                AgentStateChanged s = tap.last(agent.getAgentId(), AgentStateChanged.class);
                 assertThat(s.getState()).isEqualTo(AgentState.NOT_READY);
                 assertThat(s.getReasonCode()).isEqualTo("10");
                 assertThat(s.getReasonLabel()).isEqualTo("Team Meeting");
             });
             assertThat(run(roster, tap, LogOff.newBuilder().setReason("20").build())).isEqualTo(CommandStatus.COMPLETED);
             awaitState(tap, AgentState.LOGGED_OUT);
-            assertThat(lastLink(tap)).isEqualTo(LinkState.ACTIVE);
+            assertThat(tap.lastLink(agent.getAgentId())).isEqualTo(LinkState.ACTIVE);
 
             // THEN no call was lost or doubled: each was offered once and ended once, and no other call appeared
             for (String dialog : List.of(first, second)) {
-                assertThat(calls(tap, dialog, CallState.OFFERED)).as("OFFERED of " + dialog).isEqualTo(1);
-                assertThat(calls(tap, dialog, CallState.ENDED)).as("ENDED of " + dialog).isEqualTo(1);
+                assertThat(tap.callEvents(agent.getAgentId(), dialog, CallState.OFFERED)).as("OFFERED of " + dialog).isEqualTo(1);
+                assertThat(tap.callEvents(agent.getAgentId(), dialog, CallState.ENDED)).as("ENDED of " + dialog).isEqualTo(1);
             }
             assertThat(tap.events(agent.getAgentId())).filteredOn(e -> e.getPayload() instanceof AgentCallEvent)
                     .extracting(e -> ((AgentCallEvent) e.getPayload()).getCallId()).containsOnly(first, second);
@@ -237,13 +237,13 @@ class FinesseProsodyDayIT {
     }
 
     private void awaitState(KafkaTap tap, AgentState state) {
-        await("state " + state).atMost(STEP).untilAsserted(() -> assertThat(lastState(tap)).as(tap.lines(agent.getAgentId()).toString())
+        await("state " + state).atMost(STEP).untilAsserted(() -> assertThat(tap.lastState(agent.getAgentId())).as(tap.lines(agent.getAgentId()).toString())
                 .isEqualTo(state));
     }
 
     private void awaitCall(KafkaTap tap, String dialog, CallState state) {
         await("call " + dialog + " " + state).atMost(STEP).untilAsserted(() -> {
-            AgentCallEvent c = lastCall(tap, dialog);
+            AgentCallEvent c = tap.lastCall(agent.getAgentId(), dialog);
             assertThat(c).as(tap.lines(agent.getAgentId()).toString()).isNotNull();
             assertThat(c.getCallState()).as(tap.lines(agent.getAgentId()).toString()).isEqualTo(state);
         });
@@ -252,40 +252,5 @@ class FinesseProsodyDayIT {
     private List<AgentEvent> since(KafkaTap tap, int mark) {
         List<AgentEvent> all = tap.events(agent.getAgentId());
         return all.subList(Math.min(mark, all.size()), all.size());
-    }
-
-    private long calls(KafkaTap tap, String dialog, CallState state) {
-        return tap.events(agent.getAgentId()).stream().filter(e -> e.getPayload() instanceof AgentCallEvent c
-                && c.getCallId().equals(dialog) && c.getCallState() == state).count();
-    }
-
-    private AgentCallEvent lastCall(KafkaTap tap, String dialog) {
-        AgentCallEvent last = null;
-        for (AgentEvent e : tap.events(agent.getAgentId())) {
-            if (e.getPayload() instanceof AgentCallEvent c && c.getCallId().equals(dialog)) {
-                last = c;
-            }
-        }
-        return last;
-    }
-
-    private LinkState lastLink(KafkaTap tap) {
-        SubscriptionChanged s = last(tap, SubscriptionChanged.class);
-        return s == null ? null : s.getLinkState();
-    }
-
-    private AgentState lastState(KafkaTap tap) {
-        AgentStateChanged s = last(tap, AgentStateChanged.class);
-        return s == null ? null : s.getState();
-    }
-
-    private <T> T last(KafkaTap tap, Class<T> type) {
-        T last = null;
-        for (AgentEvent e : tap.events(agent.getAgentId())) {
-            if (type.isInstance(e.getPayload())) {
-                last = type.cast(e.getPayload());
-            }
-        }
-        return last;
     }
 }

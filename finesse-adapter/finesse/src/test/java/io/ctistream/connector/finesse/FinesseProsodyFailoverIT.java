@@ -15,7 +15,6 @@ import io.ctistream.events.AgentCallEvent;
 import io.ctistream.events.AgentEvent;
 import io.ctistream.events.AgentProfile;
 import io.ctistream.events.AgentState;
-import io.ctistream.events.AgentStateChanged;
 import io.ctistream.events.CallState;
 import io.ctistream.events.CommandStatus;
 import io.ctistream.events.LinkState;
@@ -130,7 +129,7 @@ class FinesseProsodyFailoverIT {
             roster.put(agent);
             ConnectorRuntime connector = start(kafka);
             await("the agent's session on prosody A and its snapshot").atMost(Duration.ofSeconds(60))
-                    .until(() -> lastLink(tap) == LinkState.ACTIVE);
+                    .until(() -> tap.lastLink(agent.getAgentId()) == LinkState.ACTIVE);
             // AND the queue followed by the supervisor session on A: read, then its node's statistics
             sim.queueCalls("10", 2, OLDEST);
             await("the queue's figures from side A").atMost(Duration.ofSeconds(30)).until(() -> calls(tap) != null && calls(tap) == 2);
@@ -152,7 +151,7 @@ class FinesseProsodyFailoverIT {
 
             // THEN while no side answers nobody vouches for the agent (link LOST, UNKNOWN downstream) nor for the queue's figures
             await("the agent LOST and the figures unknown while no side serves").atMost(STEP).untilAsserted(() -> {
-                assertThat(lastLink(tap)).isEqualTo(LinkState.LOST);
+                assertThat(tap.lastLink(agent.getAgentId())).isEqualTo(LinkState.LOST);
                 assertThat(connector.linksActive()).isZero();
                 assertThat(queueEvents(tap).subList(queueMark, queueEvents(tap).size()))
                         .anySatisfy(e -> assertThat(((QueueStatistics) e.getPayload()).getCallsInQueue()).isNull());
@@ -161,7 +160,7 @@ class FinesseProsodyFailoverIT {
             // AND what happens meanwhile is not published by Finesse: the call is put on hold, more calls wait
             sim.holdCall(LOGIN, first, true);
             sim.queueCalls("10", 4, OLDEST);
-            assertThat(lastCall(tap, first).getCallState()).as("nothing got through").isEqualTo(CallState.CONNECTED);
+            assertThat(tap.lastCall(agent.getAgentId(), first).getCallState()).as("nothing got through").isEqualTo(CallState.CONNECTED);
 
             // WHEN side B comes IN_SERVICE (and republishes the last state)
             await("side B in service").atMost(STEP).until(() -> "IN_SERVICE".equals(sim.status(Side.B)));
@@ -171,9 +170,9 @@ class FinesseProsodyFailoverIT {
             await("the agent re-read on side B").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(since(tap, agentMark)).anySatisfy(e -> assertThat(e.getPayload()).isInstanceOfSatisfying(SubscriptionChanged.class,
                         s -> assertThat(s.getLinkState()).isEqualTo(LinkState.ACTIVE)));
-                assertThat(lastLink(tap)).isEqualTo(LinkState.ACTIVE);
-                assertThat(lastCall(tap, first).getCallState()).isEqualTo(CallState.HELD);
-                assertThat(lastState(tap)).isEqualTo(AgentState.HOLD);
+                assertThat(tap.lastLink(agent.getAgentId())).isEqualTo(LinkState.ACTIVE);
+                assertThat(tap.lastCall(agent.getAgentId(), first).getCallState()).isEqualTo(CallState.HELD);
+                assertThat(tap.lastState(agent.getAgentId())).isEqualTo(AgentState.HOLD);
                 assertThat(calls(tap)).isEqualTo(4);
             });
             assertThat(sim.activeSide()).isEqualTo(Side.B);
@@ -208,8 +207,8 @@ class FinesseProsodyFailoverIT {
 
             // THEN no call was offered or ended twice, and no other call appeared
             for (String dialog : List.of(first, second)) {
-                assertThat(callEvents(tap, dialog, CallState.OFFERED)).as("OFFERED of " + dialog).isEqualTo(1);
-                assertThat(callEvents(tap, dialog, CallState.ENDED)).as("ENDED of " + dialog).isEqualTo(1);
+                assertThat(tap.callEvents(agent.getAgentId(), dialog, CallState.OFFERED)).as("OFFERED of " + dialog).isEqualTo(1);
+                assertThat(tap.callEvents(agent.getAgentId(), dialog, CallState.ENDED)).as("ENDED of " + dialog).isEqualTo(1);
             }
             assertThat(tap.events(agent.getAgentId())).filteredOn(e -> e.getPayload() instanceof AgentCallEvent)
                     .extracting(e -> ((AgentCallEvent) e.getPayload()).getCallId()).containsOnly(first, second);
@@ -254,13 +253,13 @@ class FinesseProsodyFailoverIT {
     }
 
     private void awaitState(KafkaTap tap, AgentState state) {
-        await("state " + state).atMost(STEP).untilAsserted(() -> assertThat(lastState(tap)).as(tap.lines(agent.getAgentId()).toString())
+        await("state " + state).atMost(STEP).untilAsserted(() -> assertThat(tap.lastState(agent.getAgentId())).as(tap.lines(agent.getAgentId()).toString())
                 .isEqualTo(state));
     }
 
     private void awaitCall(KafkaTap tap, String dialog, CallState state) {
         await("call " + dialog + " " + state).atMost(STEP).untilAsserted(() -> {
-            AgentCallEvent c = lastCall(tap, dialog);
+            AgentCallEvent c = tap.lastCall(agent.getAgentId(), dialog);
             assertThat(c).as(tap.lines(agent.getAgentId()).toString()).isNotNull();
             assertThat(c.getCallState()).as(tap.lines(agent.getAgentId()).toString()).isEqualTo(state);
         });
@@ -269,40 +268,5 @@ class FinesseProsodyFailoverIT {
     private List<AgentEvent> since(KafkaTap tap, int mark) {
         List<AgentEvent> all = tap.events(agent.getAgentId());
         return all.subList(Math.min(mark, all.size()), all.size());
-    }
-
-    private long callEvents(KafkaTap tap, String dialog, CallState state) {
-        return tap.events(agent.getAgentId()).stream().filter(e -> e.getPayload() instanceof AgentCallEvent c
-                && c.getCallId().equals(dialog) && c.getCallState() == state).count();
-    }
-
-    private AgentCallEvent lastCall(KafkaTap tap, String dialog) {
-        AgentCallEvent last = null;
-        for (AgentEvent e : tap.events(agent.getAgentId())) {
-            if (e.getPayload() instanceof AgentCallEvent c && c.getCallId().equals(dialog)) {
-                last = c;
-            }
-        }
-        return last;
-    }
-
-    private LinkState lastLink(KafkaTap tap) {
-        SubscriptionChanged s = last(tap, SubscriptionChanged.class);
-        return s == null ? null : s.getLinkState();
-    }
-
-    private AgentState lastState(KafkaTap tap) {
-        AgentStateChanged s = last(tap, AgentStateChanged.class);
-        return s == null ? null : s.getState();
-    }
-
-    private <T> T last(KafkaTap tap, Class<T> type) {
-        T last = null;
-        for (AgentEvent e : tap.events(agent.getAgentId())) {
-            if (type.isInstance(e.getPayload())) {
-                last = type.cast(e.getPayload());
-            }
-        }
-        return last;
     }
 }

@@ -83,7 +83,46 @@ public final class KafkaTap implements AutoCloseable {
         return events.stream().filter(e -> e.getHeader().getAgentId().equals(agentId)).toList();
     }
 
-    /** Connector status records of the instances whose id starts with the tenant. */
+    /** The agent's last event payload of {@code type}, or null. */
+    public <T> T last(String agentId, Class<T> type) {
+        T last = null;
+        for (AgentEvent e : events(agentId)) {
+            if (type.isInstance(e.getPayload())) {
+                last = type.cast(e.getPayload());
+            }
+        }
+        return last;
+    }
+
+    /** The agent's last state, or null. */
+    public io.ctistream.events.AgentState lastState(String agentId) {
+        io.ctistream.events.AgentStateChanged s = last(agentId, io.ctistream.events.AgentStateChanged.class);
+        return s == null ? null : s.getState();
+    }
+
+    /** The agent's last link state, or null. */
+    public io.ctistream.events.LinkState lastLink(String agentId) {
+        io.ctistream.events.SubscriptionChanged s = last(agentId, io.ctistream.events.SubscriptionChanged.class);
+        return s == null ? null : s.getLinkState();
+    }
+
+    /** The agent's last event about call {@code callId}, or null. */
+    public io.ctistream.events.AgentCallEvent lastCall(String agentId, String callId) {
+        io.ctistream.events.AgentCallEvent last = null;
+        for (AgentEvent e : events(agentId)) {
+            if (e.getPayload() instanceof io.ctistream.events.AgentCallEvent c && c.getCallId().equals(callId)) {
+                last = c;
+            }
+        }
+        return last;
+    }
+
+    /** How many of the agent's events said call {@code callId} is in {@code state}. */
+    public long callEvents(String agentId, String callId, io.ctistream.events.CallState state) {
+        return events(agentId).stream().filter(e -> e.getPayload() instanceof io.ctistream.events.AgentCallEvent c
+                && c.getCallId().equals(callId) && c.getCallState() == state).count();
+    }
+
     /** The tenant's queue events, in the order read (per queue: the order published). */
     public List<io.ctistream.events.QueueEvent> queueEvents() {
         return List.copyOf(queueEvents);
