@@ -183,11 +183,13 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         if (current != null ? current.getRemoved() : removed.get(record.key()) != null) {
             // an agent that left the roster (its connector's last words, a late event): not brought back as a ghost
             eventIds.put(eventId, in.packed(), dedupeTime(ingested, now));
+            judged(record.key(), current, in);
             metrics.count(EngineMetrics.Outcome.IGNORED_REMOVED);
             return;
         }
         if (current != null && AgentApplier.fromPlatform(event.getPayload()) && AgentApplier.olderThanState(current, event.getHeader())) {
             eventIds.put(eventId, in.packed(), dedupeTime(ingested, now));
+            judged(record.key(), current, in);
             metrics.count(EngineMetrics.Outcome.IGNORED_OUT_OF_ORDER);
             return;
         }
@@ -225,6 +227,19 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         }
         for (QueueSignal signal : signals) {
             context().forward(new Record<String, SpecificRecord>(signal.getQueueId(), signal, now));
+        }
+    }
+
+    /**
+     * Records that the projection has judged the event at {@code in} and ignored it (its agent off
+     * the roster, or the event older than the state): a record read again after a crash is judged
+     * by the position, not again against a state that a record of the other input may have changed
+     * since — an event ignored while the agent was off the roster would otherwise be applied once a
+     * roster entry had brought the agent back (which carries the position on). Nothing is sent.
+     */
+    private void judged(String agentId, AgentProjection current, AgentLedger.Input in) {
+        if (current != null && in.known()) {
+            projections.put(agentId, ledger.record(AgentProjection.newBuilder(current).build(), in, List.of(), null, 0));
         }
     }
 

@@ -131,6 +131,12 @@ class EngineKillIT {
             assertThat(clean.queues.values()).filteredOn(q -> q.getQueueId().endsWith("0") || q.getQueueId().endsWith("2"))
                     .hasSize(2).allSatisfy(q -> assertThat(q.getAbandonedToday()).isPositive());
             assertThat(clean.queues.values()).allSatisfy(q -> assertThat(q.getPlatformFiguresAt()).isNotNull());
+            for (String k : new TreeSet<>(clean.agents.keySet())) { // every version each engine published of an agent that differs: the cause
+                if (!Objects.equals(killed.agents.get(k), clean.agents.get(k))) {
+                    System.out.println("DIFF " + k + "\n killed " + String.join("\n killed ", killed.history.getOrDefault(k, List.of()))
+                            + "\n fresh " + String.join("\n fresh ", clean.history.getOrDefault(k, List.of())));
+                }
+            }
             assertSame("agents", killed.agents, clean.agents);
             assertSame("teams", killed.teams, clean.teams);
             assertSame("queues", killed.queues, clean.queues);
@@ -266,6 +272,8 @@ class EngineKillIT {
         final Map<String, TeamSnapshot> teams = new HashMap<>();
         final Map<String, QueueSnapshot> queues = new HashMap<>();
         private final Map<String, Long> versions = new HashMap<>();
+        /** Per agent, each snapshot read, in order: printed for an agent whose end differs. */
+        final Map<String, List<String>> history = new HashMap<>();
 
         static Published read(TestKafka kafka, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
             Published p = new Published();
@@ -293,6 +301,10 @@ class EngineKillIT {
 
         private void apply(String topic, String key, SpecificRecord value) {
             if (topic.equals(CtiTopics.AGENT_STATE.topicName())) {
+                AgentSnapshot h = (AgentSnapshot) value;
+                history.computeIfAbsent(key, x -> new ArrayList<>()).add(h == null ? "tombstone" : h.getVersion() + " " + h.getState() + " "
+                        + h.getLink() + " since " + h.getStateSince() + " talk " + h.getToday().getTalkTimeMillis() + " call "
+                        + (h.getCurrentCall() == null ? null : h.getCurrentCall().getCallState()) + " event " + h.getLastEventIngestedAt());
                 if (value == null) {
                     agents.remove(key);
                     versions.remove("agent " + key);

@@ -75,6 +75,43 @@ class ReplayTest {
     }
 
     /**
+     * Verifies that an event ignored because its agent was off the roster is ignored again when a
+     * crash makes the engine read it again after a roster entry brought the agent back (the two
+     * inputs commit together, the projection kept the return). The projection records the position
+     * of every event it judged, not only of those it applied; before, the replay applied the event
+     * to the returned agent (a state it never reported since, one version ahead of a clean run).
+     */
+    @Test
+    void anEventIgnoredWhileTheAgentWasOffTheRosterIsIgnoredWhenReadAgainAfterItCameBack() throws Exception {
+        List<Scenario.Step> input = new ArrayList<>(aliceTakesACall());
+        input.add(new Scenario.Step(null, null, EngineDriver.T0.plusSeconds(300), null, ALICE)); // she leaves the roster
+        var late = EngineDriver.event(ALICE, EngineDriver.T0.plusSeconds(310), EngineDriver.notReady("0012", "Break"), 8L);
+        input.add(new Scenario.Step(late, null, late.getHeader().getIngestedAt())); // her connector's last words: ignored
+        input.add(new Scenario.Step(null, profileIn(ALICE, team("red")), EngineDriver.T0.plusSeconds(320))); // and she is back
+        Map<String, AgentProjection> agents;
+        AgentSnapshot last;
+        try (EngineDriver first = new EngineDriver()) {
+            input.forEach(first::send);
+            assertThat(first.metrics.total(EngineMetrics.Outcome.IGNORED_REMOVED)).isEqualTo(1);
+            agents = first.dump(EngineTopology.AGENT_PROJECTIONS);
+            last = first.agentNow(ALICE);
+        }
+        assertThat(last.getState()).isEqualTo(AgentState.UNKNOWN); // back, and nothing reported since
+
+        // GIVEN the projections as the crash left them (the return kept), and the input offsets rolled back to 0
+        try (EngineDriver again = new EngineDriver()) {
+            again.load(EngineTopology.AGENT_PROJECTIONS, agents);
+
+            // WHEN every record is read again
+            input.forEach(again::send);
+
+            // THEN the event ignored while she was off the roster is not applied to her now: every record was applied already
+            assertThat(again.agentNow(ALICE)).isEqualTo(last);
+            assertThat(again.metrics.total(EngineMetrics.Outcome.IGNORED_REPLAYED)).isEqualTo(input.size());
+        }
+    }
+
+    /**
      * Verifies the queue signals and team leaves an agent projection keeps until committed: the
      * agent's store kept every change, the queue's and the teams' stores lost everything after an
      * early point (their input was never written); reading the input again sends what they missed,
