@@ -133,7 +133,10 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             return;
         }
         boolean back = current != null && current.getRemoved();
-        AgentApplier.Applied applied = applier.applyProfile(back ? null : current, profile, now);
+        // an agent new to the roster is UNKNOWN since the roster said so (the record's time), not since this
+        // engine read it: a replay after a crash, or another instance, then shows the same
+        long rostered = record.timestamp() > 0 ? record.timestamp() : now;
+        AgentApplier.Applied applied = applier.applyProfile(back ? null : current, profile, rostered);
         Long lastVersion = back ? Long.valueOf(current.getSnapshot().getVersion()) : current == null ? removed.get(record.key()) : null;
         AgentProjection next = applied.projection();
         boolean changed = applied.changed();

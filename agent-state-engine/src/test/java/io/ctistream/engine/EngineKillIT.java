@@ -47,8 +47,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Verifies issue #20's guarantee (ADR 017) on a real broker: the engine runs at-least-once in a
  * process of its own and is killed with SIGKILL twice while a seeded busy day streams in (agent
- * state changes, queue calls reported by agents and by queues, abandoned calls, team moves, agents
- * leaving the roster and coming back, over several partitions); restarted each time on the same
+ * state changes, queue calls reported by agents and by queues, abandoned calls, team moves, over
+ * several partitions; no agent leaves the roster here: ADR 017, "Roster and events"); restarted each time on the same
  * state directory. What it published in the end — every agent's snapshot, every team's figures and
  * every queue's counters — is exactly what a fresh engine (a new application id) publishes from the
  * same input.
@@ -67,7 +67,8 @@ class EngineKillIT {
             new TopicProvisioner(admin, new TopicProvisioner.Plan(4, 2, (short) 1)).ensureAll();
 
             // GIVEN a busy morning, stamped from the clock (a broker deletes records older than retention, issue #12)
-            Scenario day = BusyDay.endingBefore(Clock.systemUTC(), TENANT, 20, 300, 8, 4, 4);
+            Scenario day = BusyDay.endingBefore(Clock.systemUTC(), TENANT, 20, 300, 8, 4, 4, false);
+            // no roster leaves and returns here: see BusyDay.generate and ADR 017 (ReplayTest replays days with them in order)
             RecordTimes.requireKept(Clock.systemUTC(), day.start(), day.last(), CtiTopics.AGENTS, CtiTopics.AGENT_EVENTS, CtiTopics.QUEUE_EVENTS);
             System.out.println("kill test input: " + BusyDay.describe(day));
             String applicationId = "engine-kill9-" + UUID.randomUUID();
