@@ -8,6 +8,7 @@ import io.ctistream.connector.core.ConnectorContext;
 import io.ctistream.connector.core.ConnectorMetrics;
 import io.ctistream.connector.core.Events;
 import io.ctistream.connector.core.QueueOwnership;
+import io.ctistream.connector.core.testkit.OnContext;
 import io.ctistream.connector.core.testkit.RecordingSink;
 import io.ctistream.events.Platform;
 import io.ctistream.events.QueueCallEntered;
@@ -27,7 +28,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -352,14 +352,6 @@ class XsiQueueSourceTest {
     }
 
     private <T> T on(Supplier<T> work) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        context.runOnContext(v -> {
-            try {
-                f.complete(work.get());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.orTimeout(10, TimeUnit.SECONDS).join();
+        return OnContext.call(context, work);
     }
 }
