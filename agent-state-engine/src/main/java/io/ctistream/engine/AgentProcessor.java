@@ -4,10 +4,12 @@ import io.ctistream.events.AgentEvent;
 import io.ctistream.events.AgentProfile;
 import io.ctistream.events.AgentSnapshot;
 import io.ctistream.events.internal.AgentProjection;
+import io.ctistream.events.internal.HeldEvent;
 import io.ctistream.events.internal.QueueSignal;
 import io.ctistream.events.internal.TeamMemberDelta;
 import io.ctistream.events.internal.UnconfirmedOutput;
 import io.ctistream.schemas.CtiTopics;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +49,12 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
     static final String REMOVED = "agent-removed";
     /** Global: every connector's last {@code ConnectorStatus} (bytes, decoded when read). */
     static final String CONNECTOR_STATUS = "connector-status";
+    /**
+     * At most this many events are held per agent off the roster (ADR 017, "Roster and events"): only
+     * those stamped after its leave, waiting for a return stamped at or before them. A connector's
+     * last words and the first reports after a return are a handful; a drop is counted.
+     */
+    static final int MAX_HELD = 16;
 
     private final EngineConfig config;
     private final EngineMetrics metrics;
@@ -114,7 +122,11 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         }
         if (record.value() == null) { // the agent left the roster: kept, marked, for its last version and team
             if (current != null && !current.getRemoved()) {
-                AgentProjection gone = AgentProjection.newBuilder(current).setRemoved(true).build();
+                if (current.getEventAt() > record.timestamp()) { // an event stamped after the leave was applied before it was read
+                    metrics.countRosterReordered();
+                }
+                AgentProjection gone = AgentProjection.newBuilder(current).setRemoved(true).setLeftAt(record.timestamp())
+                        .setHeld(List.of()).build();
                 publish(record.key(), current, gone, in, List.of(), true, now);
             } else {
                 metrics.count(EngineMetrics.Outcome.APPLIED);
@@ -150,8 +162,54 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             next.setRosterPartition(current.getRosterPartition());
             next.setRosterOffset(current.getRosterOffset());
             next.setUnconfirmed(current.getUnconfirmed());
+            next.setLeftAt(current.getLeftAt());
+            next.setReturnedAt(record.timestamp());
+            next.setEventAt(current.getEventAt());
+            Released released = release(record.key(), next, current.getHeld(), record.timestamp(), now);
+            publish(record.key(), current, released.projection(), in, released.signals(), changed || released.changed(), now);
+            return;
         }
         publish(record.key(), current, next, in, List.of(), changed, now);
+    }
+
+    /** The returned agent after the events held while it was away that were stamped at or after its return, and what they sent. */
+    private record Released(AgentProjection projection, List<QueueSignal> signals, boolean changed) {
+    }
+
+    /**
+     * Applies, in the order they were read, the events held while the agent was off the roster that
+     * were stamped at or after its return ({@code returnedAt}): a clean, time-ordered read would have
+     * read them after the return. The others were made while it was away; a clean read ignores them.
+     */
+    private Released release(String agentId, AgentProjection returned, List<HeldEvent> held, long returnedAt, long now) {
+        AgentProjection p = returned;
+        List<QueueSignal> signals = new ArrayList<>();
+        boolean changed = false;
+        for (HeldEvent h : held) {
+            if (h.getAt() < returnedAt) {
+                continue;
+            }
+            byte[] value = h.getValue().array();
+            try {
+                AgentEvent event = events.deserialize(CtiTopics.AGENT_EVENTS.topicName(), value);
+                if (AgentApplier.fromPlatform(event.getPayload()) && AgentApplier.olderThanState(p, event.getHeader())) {
+                    metrics.count(EngineMetrics.Outcome.IGNORED_OUT_OF_ORDER);
+                    continue;
+                }
+                AgentApplier.Applied applied = applier.applyEvent(p, event, now, verdicts.superseded(event.getHeader()));
+                p = applied.projection();
+                p.setEventAt(h.getAt());
+                signals.addAll(applied.signals());
+                changed |= applied.changed();
+            } catch (RuntimeException e) {
+                String reason = "cannot apply an event held while its agent was off the roster (" + CtiTopics.AGENT_EVENTS.topicName()
+                        + " partition " + h.getPartition() + " offset " + h.getOffset() + "): " + DeadLetters.describe(e);
+                context().forward(new Record<String, SpecificRecord>(agentId, DeadLetters.of(context(), new Record<>(agentId, value, now), reason), now));
+                metrics.count(EngineMetrics.Outcome.DEAD_LETTERED);
+            }
+        }
+        p.setHeld(List.of());
+        return new Released(p, signals, changed);
     }
 
     private void onEvent(String topic, AgentLedger.Input in, Record<String, byte[]> record, long now) {
@@ -183,8 +241,22 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             metrics.count(EngineMetrics.Outcome.IGNORED_DUPLICATE);
             return;
         }
-        if (current != null ? current.getRemoved() : removed.get(record.key()) != null) {
-            // an agent that left the roster (its connector's last words, a late event): not brought back as a ghost
+        long at = record.timestamp();
+        boolean away = current != null && current.getRemoved();
+        if (current == null && removed.get(record.key()) != null || away && at > current.getLeftAt()) {
+            // an agent off the roster, the event made after it left (its connector's last words, or a first report after a
+            // return stamped at or before it and not read yet): not brought back as a ghost, held for such a return
+            eventIds.put(eventId, in.packed(), dedupeTime(ingested, now));
+            hold(record.key(), current, in, at, record.value());
+            metrics.count(EngineMetrics.Outcome.IGNORED_REMOVED);
+            return;
+        }
+        if (current != null && !away && current.getReturnedAt() >= 0 && at < current.getReturnedAt()) {
+            // made before the return that was read ahead of it: a clean read ignores it while the agent is away, or
+            // applied it before the leave (stamped at or before it) — that cannot be undone now, and is counted
+            if (at <= current.getLeftAt()) {
+                metrics.countRosterReordered();
+            }
             eventIds.put(eventId, in.packed(), dedupeTime(ingested, now));
             judged(record.key(), current, in);
             metrics.count(EngineMetrics.Outcome.IGNORED_REMOVED);
@@ -204,7 +276,41 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             return;
         }
         eventIds.put(eventId, in.packed(), dedupeTime(ingested, now));
+        applied.projection().setEventAt(at);
+        if (away) {
+            // stamped at or before the leave read ahead of it: part of the stint that ended, applied as a time-ordered read
+            // would have applied it before the leave (state, version, queue signals), but the team already has the leave and
+            // readers the tombstone: no snapshot, no team delta
+            AgentProjection stored = ledger.record(applied.projection(), in, applied.signals(), null, 0);
+            projections.put(record.key(), stored);
+            metrics.count(EngineMetrics.Outcome.APPLIED);
+            for (QueueSignal signal : applied.signals()) {
+                context().forward(new Record<String, SpecificRecord>(signal.getQueueId(), signal, now));
+            }
+            return;
+        }
         publish(record.key(), current, applied.projection(), in, applied.signals(), applied.changed(), now);
+    }
+
+    /**
+     * Holds an event read while its agent is off the roster and stamped after it left, with its
+     * position and time, judged (its position moves) but not applied: a return stamped at or before
+     * it applies it ({@link #release}), any other return drops it. At most {@link #MAX_HELD}, the
+     * oldest dropped and counted. An agent that left before leave times were kept (only in the old
+     * {@code agent-removed} store) holds nothing, as before.
+     */
+    private void hold(String agentId, AgentProjection current, AgentLedger.Input in, long at, byte[] value) {
+        if (current == null || !in.known()) {
+            judged(agentId, current, in);
+            return;
+        }
+        List<HeldEvent> held = new ArrayList<>(current.getHeld());
+        held.add(HeldEvent.newBuilder().setPartition(in.partition()).setOffset(in.offset()).setAt(at).setValue(ByteBuffer.wrap(value)).build());
+        if (held.size() > MAX_HELD) {
+            held.remove(0);
+            metrics.dropHeld();
+        }
+        projections.put(agentId, ledger.record(AgentProjection.newBuilder(current).setHeld(held).build(), in, List.of(), null, 0));
     }
 
     /**

@@ -194,6 +194,12 @@ public final class EngineHttp implements AutoCloseable {
         CounterWithCallback.builder().name("ctistream_engine_unconfirmed_dropped_total")
                 .help("outputs an agent stopped keeping for a replay before they were committed (a crash then could lose them)")
                 .callback(cb -> cb.call(m.unconfirmedDropped())).register(registry);
+        CounterWithCallback.builder().name("ctistream_engine_roster_reordered_total")
+                .help("roster records and agent events applied in an order their record times contradict (ADR 017)")
+                .callback(cb -> cb.call(m.rosterReordered())).register(registry);
+        CounterWithCallback.builder().name("ctistream_engine_held_dropped_total")
+                .help("events held for an agent off the roster dropped because too many were held")
+                .callback(cb -> cb.call(m.heldDropped())).register(registry);
         CounterWithCallback.builder().name("ctistream_engine_stream_threads_replaced_total").help("stream threads that failed and were replaced")
                 .callback(cb -> cb.call(m.threadsReplaced())).register(registry);
         CounterWithCallback.builder().name("ctistream_engine_state_tasks_rebuilt_total")

@@ -38,6 +38,8 @@ public final class EngineMetrics {
     private final LongAdder threadsReplaced = new LongAdder();
     private final LongAdder tasksRebuilt = new LongAdder();
     private final LongAdder unconfirmedDropped = new LongAdder();
+    private final LongAdder rosterReordered = new LongAdder();
+    private final LongAdder heldDropped = new LongAdder();
 
     public EngineMetrics() {
         for (Outcome o : Outcome.values()) {
@@ -68,6 +70,30 @@ public final class EngineMetrics {
 
     void dropUnconfirmed() {
         unconfirmedDropped.increment();
+    }
+
+    void countRosterReordered() {
+        rosterReordered.increment();
+    }
+
+    void dropHeld() {
+        heldDropped.increment();
+    }
+
+    /**
+     * Roster records and agent events applied in an order their record times contradict, which the
+     * agent projector could not undo (ADR 017, "Roster and events"): an event stamped at or before
+     * an agent's leave read after its return, or one stamped after the leave applied before the leave
+     * was read. Possible only with record times out of step across the two topics (leaders on
+     * brokers with skewed clocks); 0 on one broker.
+     */
+    public long rosterReordered() {
+        return rosterReordered.sum();
+    }
+
+    /** Events held for an agent off the roster that were dropped because more than {@code AgentProcessor.MAX_HELD} were held. */
+    public long heldDropped() {
+        return heldDropped.sum();
     }
 
     /**
