@@ -115,6 +115,16 @@ public enum CtiTopics {
         return Optional.ofNullable(retention);
     }
 
+    /**
+     * True for the two inputs the engine's agent projector orders against each other ({@code cti.agents}
+     * and {@code cti.agent-events}): their records are stamped by the broker when appended
+     * ({@code message.timestamp.type=LogAppendTime}), not by the producers' clocks, so that the order
+     * of their record times is the order they were written in (ADR 017, "Roster and events").
+     */
+    public boolean stampedByBroker() {
+        return this == AGENTS || this == AGENT_EVENTS;
+    }
+
     /** Agent-keyed topics are co-partitioned: same partition count, same key, same partitioner. */
     public boolean coPartitioned() {
         return keyedBy == KeyedBy.AGENT;

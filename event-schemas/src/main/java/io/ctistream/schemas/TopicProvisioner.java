@@ -9,8 +9,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -19,10 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates every topic of the {@link CtiTopics} catalogue that does not exist yet; idempotent, so
  * every process may call it at start. Existing topics are left as they are, but a partition count
- * that differs from the plan is reported, because co-partitioned topics must agree.
+ * that differs from the plan is reported, because co-partitioned topics must agree; and a topic the
+ * catalogue has stamped by the broker ({@link CtiTopics#stampedByBroker()}) that is not is altered to
+ * be, logged, so that an upgrade gets it (ADR 017).
  */
 public final class TopicProvisioner {
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+    private static final String LOG_APPEND_TIME = "LogAppendTime";
 
     /**
      * How to size the topics.
@@ -71,7 +78,11 @@ public final class TopicProvisioner {
 
     /** The topic as it would be created under this plan. */
     public NewTopic newTopic(CtiTopics topic) {
-        return newTopic(topic.topicName(), plan.partitionsOf(topic), topic.cleanup(), topic.retention().orElse(null));
+        NewTopic planned = newTopic(topic.topicName(), plan.partitionsOf(topic), topic.cleanup(), topic.retention().orElse(null));
+        if (topic.stampedByBroker()) {
+            planned.configs().put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME);
+        }
+        return planned;
     }
 
     /** A JSON topic as it would be created under this plan: agent-keyed ones have the agent-keyed partition count. */
@@ -129,6 +140,7 @@ public final class TopicProvisioner {
                 }
             }
             List<String> warnings = checkPartitions(existing, byName);
+            alterTimestampTypes(existing, byName);
             if (!created.isEmpty()) {
                 LOG.info("created topics {}", created);
             }
@@ -136,6 +148,34 @@ public final class TopicProvisioner {
             return new Report(List.copyOf(created), List.copyOf(existing), warnings);
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not list topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Sets {@code message.timestamp.type} on existing topics whose plan has it and whose config
+     * differs (topics created before the catalogue had it). Records already written keep their times;
+     * new ones are stamped by the broker.
+     */
+    private void alterTimestampTypes(List<String> existing, Map<String, NewTopic> planned)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        List<ConfigResource> stamped = existing.stream().filter(t -> planned.get(t).configs().containsKey(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG))
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        if (stamped.isEmpty()) {
+            return;
+        }
+        Map<ConfigResource, Config> configs = admin.describeConfigs(stamped).all().get(30, TimeUnit.SECONDS);
+        Map<ConfigResource, java.util.Collection<AlterConfigOp>> alter = new HashMap<>();
+        for (ConfigResource topic : stamped) {
+            String wanted = planned.get(topic.name()).configs().get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+            ConfigEntry now = configs.get(topic).get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+            if (now == null || !wanted.equals(now.value())) {
+                LOG.info("topic [{}] has message.timestamp.type [{}], the plan says [{}]: altering it", topic.name(),
+                        now == null ? null : now.value(), wanted);
+                alter.put(topic, List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, wanted), AlterConfigOp.OpType.SET)));
+            }
+        }
+        if (!alter.isEmpty()) {
+            admin.incrementalAlterConfigs(alter).all().get(30, TimeUnit.SECONDS);
         }
     }
 
