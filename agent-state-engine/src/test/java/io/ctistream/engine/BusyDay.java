@@ -56,11 +56,10 @@ final class BusyDay {
     }
 
     /**
-     * @param leaves whether agents leave the roster and come back. A day with leaves gives the same end
-     *        in any engine only when roster and events are read in the order they were written, which
-     *        a TopologyTestDriver does; a live engine on a real broker does not wait for a topic it has
-     *        no records of, so an engine catching up after a crash may apply an agent's roster change
-     *        and its own events in another order than a clean replay (ADR 017, open in issue #20).
+     * @param leaves whether agents leave the roster and come back. A live engine may read an agent's
+     *        roster change and its own events in another order than a clean replay; the engine judges
+     *        them by record time (the broker's, LogAppendTime), so the end is the same (ADR 017, "Roster
+     *        and events"; ReplayTest pipes the interleavings, EngineKillIT the day on a real broker).
      */
     static Scenario generate(long seed, int agents, int teams, int queues, int callsPerAgent, Instant start, String tenant, boolean leaves) {
         Random random = new Random(seed);

@@ -131,7 +131,12 @@ final class EngineDriver implements AutoCloseable {
     }
 
     void leaveRoster(String agentId) {
-        roster.pipeInput(agentId, (byte[]) null, T0);
+        leaveRoster(agentId, T0);
+    }
+
+    /** The agent's roster tombstone with record time {@code at}. */
+    void leaveRoster(String agentId, Instant at) {
+        roster.pipeInput(agentId, (byte[]) null, at);
     }
 
     /** Sends an event that occurred {@code offset} after {@link #T0}; returns it so a test can resend it. */
@@ -151,7 +156,12 @@ final class EngineDriver implements AutoCloseable {
     }
 
     void send(AgentEvent e) {
-        events.pipeInput(e.getHeader().getAgentId(), write(e, AgentEvent.class), e.getHeader().getIngestedAt());
+        send(e, e.getHeader().getIngestedAt());
+    }
+
+    /** Sends an event with record time {@code recordTime} (the broker's append time), whatever its header says. */
+    void send(AgentEvent e, Instant recordTime) {
+        events.pipeInput(e.getHeader().getAgentId(), write(e, AgentEvent.class), recordTime);
     }
 
     /** A connector's status as it publishes it, stamped {@code at}. */

@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
  * An engine in a process of its own, for tests that kill it with SIGKILL: {@code bootstrap registry
  * applicationId stateDir [commitIntervalMillis]}. Says "engine running" on standard output once its
  * stream threads run, then, every 200 ms, how many input records it found already applied
- * ({@code replayed N}), and runs until killed. Housekeeping is off (no wall-clock day rollover mid-test).
+ * ({@code replayed N dropped D reordered R held-dropped H}), and runs until killed. Housekeeping is off (no wall-clock day rollover mid-test).
  */
 public final class EngineProcess {
     static final String RUNNING = "engine running";
@@ -29,7 +29,8 @@ public final class EngineProcess {
         var reporter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         reporter.scheduleAtFixedRate(() -> {
             System.out.println(REPLAYED + engine.metrics().total(EngineMetrics.Outcome.IGNORED_REPLAYED)
-                    + " dropped " + engine.metrics().unconfirmedDropped());
+                    + " dropped " + engine.metrics().unconfirmedDropped() + " reordered " + engine.metrics().rosterReordered()
+                    + " held-dropped " + engine.metrics().heldDropped());
             System.out.flush();
         }, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
         new CountDownLatch(1).await();

@@ -289,7 +289,8 @@ class ReplayTest {
         stores.forEach(d::load);
     }
 
-    private static Map<String, TeamSnapshot> teams(EngineDriver d) {
+    /** Every team's figures and members now, versions and stamps cleared (they count published changes). */
+    static Map<String, TeamSnapshot> teams(EngineDriver d) {
         Map<String, TeamSnapshot> out = new HashMap<>();
         d.<io.ctistream.events.internal.TeamEntry>dump(TeamProcessor.TEAMS).forEach((k, v) -> {
             if (v.getAgentId() == null) {
@@ -299,7 +300,8 @@ class ReplayTest {
         return out;
     }
 
-    private static Map<String, QueueSnapshot> queues(EngineDriver d) {
+    /** Every queue's figures now, versions and stamps cleared. */
+    static Map<String, QueueSnapshot> queues(EngineDriver d) {
         Map<String, QueueSnapshot> out = new HashMap<>();
         d.<QueueProjection>dump(QueueProcessor.PROJECTIONS).forEach((k, v) -> out.put(k, normalized(v.getSnapshot())));
         return out;
