@@ -50,7 +50,7 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
     /** Global: every connector's last {@code ConnectorStatus} (bytes, decoded when read). */
     static final String CONNECTOR_STATUS = "connector-status";
     /**
-     * At most this many events are held per agent off the roster (ADR 017, "Roster and events"): only
+     * At most this many events are held per agent off the roster (ADR 026): only
      * those stamped after its leave, waiting for a return stamped at or before them. A connector's
      * last words and the first reports after a return are a handful; a drop is counted.
      */
@@ -189,7 +189,9 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             if (h.getAt() < returnedAt) {
                 continue;
             }
-            byte[] value = h.getValue().array();
+            ByteBuffer bytes = h.getValue().duplicate();
+            byte[] value = new byte[bytes.remaining()];
+            bytes.get(value);
             try {
                 AgentEvent event = events.deserialize(CtiTopics.AGENT_EVENTS.topicName(), value);
                 if (AgentApplier.fromPlatform(event.getPayload()) && AgentApplier.olderThanState(p, event.getHeader())) {
@@ -283,7 +285,7 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             // readers the tombstone: no snapshot, no team delta
             AgentProjection stored = ledger.record(applied.projection(), in, applied.signals(), null, 0);
             projections.put(record.key(), stored);
-            metrics.count(EngineMetrics.Outcome.APPLIED);
+            metrics.count(applied.changed() ? EngineMetrics.Outcome.APPLIED : EngineMetrics.Outcome.IGNORED_NO_CHANGE);
             for (QueueSignal signal : applied.signals()) {
                 context().forward(new Record<String, SpecificRecord>(signal.getQueueId(), signal, now));
             }
@@ -296,8 +298,8 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
      * Holds an event read while its agent is off the roster and stamped after it left, with its
      * position and time, judged (its position moves) but not applied: a return stamped at or before
      * it applies it ({@link #release}), any other return drops it. At most {@link #MAX_HELD}, the
-     * oldest dropped and counted. An agent that left before leave times were kept (only in the old
-     * {@code agent-removed} store) holds nothing, as before.
+     * oldest dropped and counted. An agent that left before ADR 017 (known only to the old
+     * {@code agent-removed} store) has no projection to hold them in: ignored, as before.
      */
     private void hold(String agentId, AgentProjection current, AgentLedger.Input in, long at, byte[] value) {
         if (current == null || !in.known()) {
