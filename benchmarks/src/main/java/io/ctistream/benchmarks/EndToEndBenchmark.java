@@ -22,19 +22,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * End to end (issue #6): a state change made on the simulated BroadWorks AS (it sends the NOTIFY)
- * → SIP → the connector → Kafka → the engine (exactly-once) → the pusher → a WebSocket client,
- * measured from just before the simulator is told to change the agent to the client's receipt of
- * the state frame showing it. Everything runs in this JVM on this machine's cores.
+ * End to end (issues #6, #20): a state change made on the simulated BroadWorks AS (it sends the
+ * NOTIFY) → SIP → the connector → Kafka → the engine → the pusher → a WebSocket client, measured
+ * from the change's scheduled time to the client's receipt of the state frame showing it.
+ * Everything runs in this JVM on this machine's cores, the SIP simulator (the load generator)
+ * included.
  *
  * <p>Args: {@code [agents=200] [seconds=20] [rates=200,2000,4000,6000] [commitInterval=100ms] [warmUpSeconds=seconds]
  * [teamPublishInterval=the engine's default]}.
  * The demo roster of {@code agents} puts three fifths of them on BroadWorks; the changes are made to
- * those that are not hot-desk (330 agents give 178).
- * First a warm-up round at the first rate for {@code warmUpSeconds}, not reported (JIT, first
- * transactions). For each rate: changes are spread over the agents round robin (READY / NOT_READY alternately),
- * paced by wall clock; latencies of the changes that arrive are reported as p50/p95/p99/max with the
- * achieved rate and how many never arrived within 10 s of the run's end.
+ * those that are not hot-desk (330 agents give 165).
+ *
+ * <p>For each rate: a warm-up of {@code warmUpSeconds} at that rate (JIT, buffers; reported, marked
+ * warm-up), the pipeline drained, then {@code seconds} measured. Changes go round robin over the
+ * agents (READY / NOT_READY alternately) on an open-loop schedule: the simulator is handed each
+ * change at its time and not waited for, and latency counts from the scheduled time, so a chain
+ * (generator included) that cannot keep the rate shows as growing latency, not as a quietly lower
+ * rate. Each round reports the rate achieved, how many changes the client saw of those sent, the
+ * percentiles, whether it kept up (≥ 98 % of the rate sent on time, ≥ 99 % seen), and the CPU the
+ * process used by thread group ({@link #threadGroup}).
  */
 public final class EndToEndBenchmark {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("ctistream.benchmark.e2e");
@@ -108,65 +114,142 @@ public final class EndToEndBenchmark {
             // every agent logged on and READY first, so each change below is a real change
             sim.setAgentStates(users, "ready", null);
             Thread.sleep(5_000); // let the initial full states settle (a benchmark, not a test)
-            report("e2e: %d agents, engine commit interval %s, team publish interval %s, %d s per rate after a %d s warm-up, cores=%d",
-                    users.size(), commit, teamInterval, seconds,
-                    warmUpSeconds, Runtime.getRuntime().availableProcessors());
+            report("e2e: %d agents, engine commit interval %s, team publish interval %s, each rate: %d s warm-up (not reported), "
+                            + "drained, then %d s measured; cores=%d; everything in this JVM",
+                    users.size(), commit, teamInterval, warmUpSeconds, seconds, Runtime.getRuntime().availableProcessors());
             boolean[] ready = new boolean[users.size()];
             Arrays.fill(ready, true);
-            int[] withWarmUp = new int[rates.length + 1];
-            withWarmUp[0] = -rates[0]; // a warm-up round at the first rate, not reported (JIT, first transactions)
-            System.arraycopy(rates, 0, withWarmUp, 1, rates.length);
-            for (int signedRate : withWarmUp) {
-                int rate = Math.abs(signedRate);
-                synchronized (pending) {
-                    latencies.clear();
-                    pending.values().forEach(ArrayDeque::clear);
-                }
-                received.set(0);
-                long sent = 0;
-                long start = System.nanoTime();
-                long end = start + TimeUnit.SECONDS.toNanos(signedRate < 0 ? warmUpSeconds : seconds);
-                int next = 0;
-                while (System.nanoTime() < end) {
-                    long due = start + (long) (sent * 1e9 / rate);
-                    long now = System.nanoTime();
-                    if (now < due) {
-                        if (due - now > 200_000) {
-                            Thread.sleep(0, 100_000);
-                        }
+            int simPort = sim.port();
+            var cpu = new Drivers.CpuWindow(thread -> threadGroup(thread, simPort));
+            int[] next = {0};
+            for (int rate : rates) {
+                for (boolean measured : new boolean[] {false, true}) {
+                    int runFor = measured ? seconds : warmUpSeconds;
+                    if (runFor <= 0) {
                         continue;
                     }
-                    int i = next;
-                    next = (next + 1) % users.size();
-                    ready[i] = !ready[i];
-                    String state = ready[i] ? "READY" : "NOT_READY";
-                    String agentId = DemoRoster.TENANT + "/" + users.get(i);
                     synchronized (pending) {
-                        pending.get(agentId).add(new Sent(System.nanoTime(), state));
+                        latencies.clear();
+                        pending.values().forEach(ArrayDeque::clear);
                     }
-                    sim.setAgentState(users.get(i), ready[i] ? "ready" : "notReady", ready[i] ? null : "0012");
-                    sent++;
+                    received.set(0);
+                    cpu.start();
+                    long start = System.nanoTime();
+                    long end = start + TimeUnit.SECONDS.toNanos(runFor);
+                    long sent = 0;
+                    long lateMax = 0;
+                    while (true) {
+                        // open loop: each change has its time on the schedule, and its latency counts from that time, so a
+                        // generator that falls behind shows as latency rather than as a lower rate nobody reads
+                        long due = start + (long) (sent * 1e9 / rate);
+                        if (due >= end) {
+                            break;
+                        }
+                        long now = System.nanoTime();
+                        if (now < due) {
+                            if (due - now > 200_000) {
+                                Thread.sleep(0, 100_000);
+                            }
+                            continue;
+                        }
+                        lateMax = Math.max(lateMax, now - due);
+                        int i = next[0];
+                        next[0] = (next[0] + 1) % users.size();
+                        ready[i] = !ready[i];
+                        String agentId = DemoRoster.TENANT + "/" + users.get(i);
+                        synchronized (pending) {
+                            pending.get(agentId).add(new Sent(due, ready[i] ? "READY" : "NOT_READY"));
+                        }
+                        sim.setAgentStateLater(users.get(i), ready[i] ? "ready" : "notReady", ready[i] ? null : "0012");
+                        sent++;
+                    }
+                    double sendSeconds = (System.nanoTime() - start) / 1e9;
+                    Map<String, Double> cores = cpu.stop();
+                    long drainedAt = drain(received, sent);
+                    long[] l;
+                    synchronized (pending) {
+                        l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+                    }
+                    double achieved = sent / sendSeconds;
+                    // a change not seen on its own was superseded by a newer one of the same agent before the client got it
+                    // (the pusher hands a busy connection the newest value per topic), or did not arrive at all
+                    boolean keptUp = achieved >= 0.98 * rate && l.length >= 0.99 * sent && lateMax < TimeUnit.MILLISECONDS.toNanos(100);
+                    report("rate %d/s %s: sent %d in %.1f s (%.0f/s, the generator at most %.1f ms late), seen %d of them (%.1f %%), "
+                                    + "superseded or missing %d, last seen %.1f s after the last sent; latency ms from the scheduled time p50 %.1f, "
+                                    + "p95 %.1f, p99 %.1f, max %.1f; %s",
+                            rate, measured ? "MEASURED" : "warm-up", sent, sendSeconds, achieved, lateMax / 1e6, l.length,
+                            sent == 0 ? 0 : 100.0 * l.length / sent, sent - l.length, drainedAt / 1e9, pct(l, 50), pct(l, 95), pct(l, 99),
+                            l.length == 0 ? 0 : l[l.length - 1] / 1e6, keptUp ? "kept up" : "FELL BEHIND");
+                    double process = cores.remove("process");
+                    StringBuilder b = new StringBuilder();
+                    cores.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                            .forEach(e -> b.append(String.format("%n    %5.2f cores  %4.1f %%  %s", e.getValue(), 100 * e.getValue() / process, e.getKey())));
+                    report("rate %d/s %s: cpu %.2f cores (of %d), %.3f ms of cpu per change sent; by thread group:%s", rate,
+                            measured ? "MEASURED" : "warm-up", process, Runtime.getRuntime().availableProcessors(),
+                            sent == 0 ? 0 : process * sendSeconds * 1e3 / sent, b);
                 }
-                double achieved = sent / ((System.nanoTime() - start) / 1e9);
-                long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (received.get() < sent && System.nanoTime() < waitUntil) {
-                    Thread.sleep(50);
-                }
-                long[] l;
-                synchronized (pending) {
-                    l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-                }
-                if (signedRate < 0) {
-                    continue;
-                }
-                // a change not seen on its own was superseded by a newer one of the same agent before the client got it
-                // (the pusher hands a busy connection the newest value per topic), or did not arrive at all
-                report("rate %d/s: sent %d (achieved %.0f/s), seen %d, superseded or missing %d; latency ms p50 %.1f, p95 %.1f, p99 %.1f, max %.1f",
-                        rate, sent, achieved, l.length, sent - l.length, pct(l, 50), pct(l, 95), pct(l, 99), l.length == 0 ? 0 : l[l.length - 1] / 1e6);
             }
             ws.close();
             client.close();
         }
+    }
+
+    /**
+     * Waits until the client has seen every change sent, or has seen nothing new for 5 s (the rest
+     * was superseded, or is stuck), or 60 s have passed; returns how long it waited.
+     */
+    private static long drain(AtomicLong received, long sent) throws InterruptedException {
+        long start = System.nanoTime();
+        long seen = received.get();
+        long lastProgress = start;
+        while (received.get() < sent && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(5)
+                && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
+            Thread.sleep(50);
+            if (received.get() != seen) {
+                seen = received.get();
+                lastProgress = System.nanoTime();
+            }
+        }
+        return lastProgress - start;
+    }
+
+    /** The thread group a thread's CPU is counted in (names as the embedded broker, JAIN-SIP, Kafka clients and services give them). */
+    static String threadGroup(String t, int simPort) {
+        if (t.startsWith("bw-simulator") || t.endsWith("/" + simPort)) {
+            return "SIP simulator (load generator: its thread and SIP stack)";
+        }
+        if (t.startsWith("ctistream-bw-") || t.startsWith("MessageProcessorThread")) {
+            return "BroadWorks connector: SIP stack (JAIN-SIP receive, answer)";
+        }
+        if (t.equals("DefaultSipTimerThread")) {
+            return "JAIN-SIP transaction timers (both stacks)";
+        }
+        if (t.startsWith("ctistream-kafka-") || t.contains("demo-broadworks")) {
+            return "BroadWorks connector: sink (sender thread, producer)";
+        }
+        if (t.startsWith("vert.x-eventloop")) {
+            return "Vert.x event loops (connectors' NOTIFY handling, pusher sockets, client)";
+        }
+        if (t.contains("ctistream-engine") || t.startsWith("engine")) {
+            return "engine (stream thread, its clients)";
+        }
+        if (t.startsWith("push")) {
+            return "pusher (state view, readers)";
+        }
+        if (t.contains("webhooks") || t.contains("cloudevents")) {
+            return "webhooks, CloudEvents";
+        }
+        if (t.contains("demo-aes") || t.contains("demo-finesse") || t.contains("agent-directory") || t.contains("queue-roster")) {
+            return "other connectors, directories (idle load)";
+        }
+        if (t.equals("main")) {
+            return "benchmark driver";
+        }
+        if (t.startsWith("data-plane") || t.startsWith("kafka-") || t.contains("coordinator") || t.startsWith("quorum")
+                || t.contains("raft") || t.startsWith("ExpirationReaper") || t.startsWith("executor-") || t.contains("-reaper")) {
+            return "broker";
+        }
+        return "other";
     }
 
     private static double pct(long[] sorted, double p) {

@@ -197,6 +197,21 @@ public final class BroadWorksSimulator implements AutoCloseable {
         run(() -> control.setState(as.user(user), state, reason));
     }
 
+    /**
+     * The state change made on the simulator's thread in turn, not waited for (load drivers: an
+     * open-loop generator keeps its schedule while the AS is busy; what queues here is latency the
+     * driver counts from the scheduled time). A change that fails is logged.
+     */
+    public void setAgentStateLater(String user, String state, String reason) {
+        as.exec.execute(() -> {
+            try {
+                control.setState(as.user(user), state, reason);
+            } catch (RuntimeException e) {
+                LOG.warn("simulator could not change a state [user={}, state={}]: {}", user, state, e.toString());
+            }
+        });
+    }
+
     /** The same state change for many users in one step (load drivers): one NOTIFY per subscriber of each. */
     public void setAgentStates(Collection<String> names, String state, String reason) {
         run(() -> {

@@ -1,7 +1,9 @@
 package io.ctistream.simulator.broadworks;
 
 import io.ctistream.sip.SipStacks;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sip.ListeningPoint;
 import javax.sip.SipFactory;
@@ -27,6 +29,7 @@ final class SimStack {
     final AddressFactory addresses;
     final HeaderFactory headers;
     final MessageFactory messages;
+    private final Map<String, ContactHeader> contacts = new ConcurrentHashMap<>();
 
     /** Creates the stack and binds its listening points; nothing is received before {@link #start}. */
     SimStack(BroadWorksSimulator.Settings settings) throws Exception {
@@ -69,10 +72,16 @@ final class SimStack {
         return "tls".equalsIgnoreCase(transport) && settings.tls() != null ? settings.tls().port() : settings.port();
     }
 
+    /** The AS's Contact for a transport: made (a URI parsed) once per transport, each message given its own copy. */
     ContactHeader contact(String transport) throws Exception {
-        SipURI uri = addresses.createSipURI(null, settings.host());
-        uri.setPort(portFor(transport));
-        uri.setTransportParam(transport);
-        return headers.createContactHeader(addresses.createAddress(uri));
+        ContactHeader made = contacts.get(transport);
+        if (made == null) {
+            SipURI uri = addresses.createSipURI(null, settings.host());
+            uri.setPort(portFor(transport));
+            uri.setTransportParam(transport);
+            made = headers.createContactHeader(addresses.createAddress(uri));
+            contacts.put(transport, made);
+        }
+        return (ContactHeader) made.clone();
     }
 }

@@ -70,6 +70,8 @@ final class Subscription implements SipLayer.NotifyTarget {
     /** What the AS granted at the last 2xx (0 before any): commands in the dialog ask for it, not for more (issue #19). */
     private int granted;
     private long refreshTimer = -1;
+    /** When the refresh timer fires ({@link System#nanoTime}), while it is set. */
+    private long refreshDueAt;
     private long retryTimer = -1;
     private int failures;
     /** Set while a re-read waits for the pacer: why. */
@@ -350,7 +352,7 @@ final class Subscription implements SipLayer.NotifyTarget {
             return;
         }
         if (ss != null && ss.getExpires() > 0) {
-            scheduleRefresh(ss.getExpires());
+            keepOrScheduleRefresh(ss.getExpires());
         }
         boolean activated = state != State.ACTIVE;
         if (activated) {
@@ -430,6 +432,25 @@ final class Subscription implements SipLayer.NotifyTarget {
         return retries.delay(failures - 1);
     }
 
+    /**
+     * What a NOTIFY's Subscription-State expires asks of the refresh: it can only bring it earlier.
+     * The timer set stays while it fires by the refresh point of what the NOTIFY says is left; set
+     * again (from now) only when it would fire later. Setting it again at every NOTIFY, as before,
+     * cost a cancel and a new timer per NOTIFY and, worse, moved the refresh later at each one: an
+     * agent changing state more often than the refresh interval pushed its refresh towards the
+     * expiry, past it once the AS rounds what is left (issue #20,
+     * BroadWorksConnectorIT.refreshesBeforeExpiryWhileNotifiesArrive).
+     */
+    private void keepOrScheduleRefresh(int grantedSeconds) {
+        if (refreshTimer != -1) {
+            long latestMs = (long) (grantedSeconds * 1000L * config.refreshRatio());
+            if ((refreshDueAt - System.nanoTime()) / 1_000_000 <= latestMs) {
+                return;
+            }
+        }
+        scheduleRefresh(grantedSeconds);
+    }
+
     private void scheduleRefresh(int grantedSeconds) {
         if (grantedSeconds <= 0 || state == State.CLOSED) {
             return;
@@ -441,6 +462,7 @@ final class Subscription implements SipLayer.NotifyTarget {
         if (refreshTimer != -1) {
             vertx.cancelTimer(refreshTimer);
         }
+        refreshDueAt = System.nanoTime() + delay * 1_000_000;
         refreshTimer = vertx.setTimer(delay, id -> {
             refreshTimer = -1;
             if (state == State.ACTIVE || state == State.SUBSCRIBING) {

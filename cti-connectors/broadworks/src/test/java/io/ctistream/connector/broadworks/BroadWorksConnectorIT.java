@@ -240,6 +240,35 @@ class BroadWorksConnectorIT {
         assertThat(shortSim.activeSubscriptions(user(w, "r1"), BroadWorksSimulator.DIALOG)).isEqualTo(1);
     }
 
+    /**
+     * Verifies that subscriptions are refreshed before the granted expiry while NOTIFYs keep arriving,
+     * each with the expires left (issue #20: a NOTIFY keeps the refresh timer set, no longer sets it again).
+     */
+    @Test
+    void refreshesBeforeExpiryWhileNotifiesArrive() throws Exception {
+        // GIVEN an AS that grants 8 s at most and an agent whose link is ACTIVE
+        World w = world(shortSim);
+        AgentProfile a = w.agent("n1", false);
+        w.start("udp", Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.tap.lines(a.getAgentId()).contains("link ACTIVE"));
+        long before = shortSim.subscribesReceived(user(w, "n1"));
+        // WHEN the agent changes state every 100 ms (a NOTIFY each, carrying the expires left) for three grant periods
+        AtomicInteger flips = new AtomicInteger();
+        long flipper = vertx.setPeriodic(100, id -> {
+            boolean ready = flips.incrementAndGet() % 2 == 0;
+            shortSim.setAgentStateLater(user(w, "n1"), ready ? "ready" : "notReady", ready ? null : "0003");
+        });
+        closers.add(() -> vertx.cancelTimer(flipper));
+        // THEN each of the two subscriptions was refreshed at least twice, never lost, and the changes kept arriving
+        await().atMost(Duration.ofSeconds(40)).until(() -> shortSim.subscribesReceived(user(w, "n1")) >= before + 4);
+        vertx.cancelTimer(flipper);
+        assertThat(flips.get()).isGreaterThan(100);
+        assertThat(w.tap.lines(a.getAgentId())).noneMatch(l -> l.startsWith("link LOST") || l.startsWith("link TERMINATED"));
+        assertThat(shortSim.activeSubscriptions(user(w, "n1"), BroadWorksSimulator.FEATURE)).isEqualTo(1);
+        assertThat(shortSim.activeSubscriptions(user(w, "n1"), BroadWorksSimulator.DIALOG)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> w.tap.lines(a.getAgentId()).stream().filter(l -> l.startsWith("state ")).count() > 100);
+    }
+
     /** Verifies that a 481 on refresh makes the agent's link LOST, then re-subscribes out of dialog and re-syncs the state. */
     @Test
     void resubscribesAfter481OnRefresh() throws Exception {
