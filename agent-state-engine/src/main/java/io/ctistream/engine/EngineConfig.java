@@ -101,8 +101,8 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
     }
 
     /**
-     * The record cache in front of the agent projections: 10,000 agents' projections take ~10 MiB, so
-     * each agent's writes within a commit interval go to RocksDB and the changelog once (ADR 027).
+     * The record cache in front of the agent projections: each agent's writes within a commit
+     * interval go to RocksDB and the changelog once, as long as they fit (ADR 027).
      */
     public static final long DEFAULT_CACHE_BYTES = 32L << 20;
 
