@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One running engine instance: the {@link EngineTopology} in Kafka Streams, at-least-once by
  * default (a change goes out as soon as it is made, exact by idempotence: ADR 017) or
- * exactly-once, no record cache (a change is not held back until a cache flushes) and the
- * configured standby replicas.
+ * exactly-once, and the configured standby replicas. The record cache sits only in front of
+ * the agent projection store, whose writes it coalesces per agent until the commit; it never holds
+ * an output back, since the processors forward themselves (ADR 027).
  */
 public final class AgentStateEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentStateEngine.class);
@@ -87,8 +88,9 @@ public final class AgentStateEngine implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(config.commitInterval().toMillis()));
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheBytes());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         if (applicationServer != null) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);

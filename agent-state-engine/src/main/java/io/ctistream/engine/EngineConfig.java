@@ -29,12 +29,16 @@ import java.util.Objects;
  *                               exactly-once (output visible at each transaction commit)
  * @param teamPublishInterval    a team is published at once when it changes, then at most once per this interval while it keeps
  *                               changing (its last change always goes out); zero publishes every change (ADR 017)
+ * @param cacheBytes             the Kafka Streams record cache in front of the agent projection store (all stream threads together):
+ *                               writes to it reach RocksDB and the changelog once per agent per commit instead of once per event; it
+ *                               never holds an output back; zero turns it off (ADR 027)
+ * @param streamThreads          Kafka Streams threads of this instance (tasks are shared out among them)
  */
 public record EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
                            int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
                            Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
                            Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness, Guarantee guarantee,
-                           Duration teamPublishInterval) {
+                           Duration teamPublishInterval, long cacheBytes, int streamThreads) {
 
     /** Where the engine keeps its state between changelog restores. */
     public enum StoreKind { PERSISTENT, IN_MEMORY }
@@ -88,6 +92,28 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
         if (teamPublishInterval == null || teamPublishInterval.isNegative()) {
             throw new IllegalArgumentException("team publish interval must be zero or more, was [" + teamPublishInterval + "]");
         }
+        if (cacheBytes < 0) {
+            throw new IllegalArgumentException("record cache must be zero bytes or more, was [" + cacheBytes + "]");
+        }
+        if (streamThreads < 1) {
+            throw new IllegalArgumentException("stream threads must be 1 or more, was [" + streamThreads + "]");
+        }
+    }
+
+    /**
+     * The record cache in front of the agent projections: each agent's writes within a commit
+     * interval go to RocksDB and the changelog once, as long as they fit (ADR 027).
+     */
+    public static final long DEFAULT_CACHE_BYTES = 32L << 20;
+
+    public EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
+                        int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
+                        Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
+                        Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness, Guarantee guarantee,
+                        Duration teamPublishInterval) {
+        this(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow, defaultZone, tenantZones,
+                serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval,
+                DEFAULT_CACHE_BYTES, 1);
     }
 
     /**
@@ -129,7 +155,7 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
 
     public EngineConfig withConnectorLiveness(Duration liveness) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, liveness, guarantee, teamPublishInterval);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, liveness, guarantee, teamPublishInterval, cacheBytes, streamThreads);
     }
 
     /** Defaults for everything but where Kafka and the registry are. */
@@ -145,48 +171,61 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
 
     public EngineConfig withApplicationId(String id) {
         return new EngineConfig(id, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval, cacheBytes, streamThreads);
     }
 
     public EngineConfig withStateDir(String dir) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, dir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval, cacheBytes, streamThreads);
     }
 
     public EngineConfig withZones(ZoneId defaultZone, Map<String, ZoneId> tenantZones) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval, cacheBytes, streamThreads);
     }
 
     public EngineConfig withHousekeepingInterval(Duration interval) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, interval, stores, connectorLiveness, guarantee, teamPublishInterval);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, interval, stores, connectorLiveness, guarantee, teamPublishInterval, cacheBytes, streamThreads);
     }
 
     public EngineConfig withStandbyReplicas(int replicas) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, replicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval, cacheBytes, streamThreads);
     }
 
     public EngineConfig withStores(StoreKind kind) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, kind, connectorLiveness, guarantee, teamPublishInterval);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, kind, connectorLiveness, guarantee, teamPublishInterval, cacheBytes, streamThreads);
     }
 
     public EngineConfig withGuarantee(Guarantee g) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, g, teamPublishInterval);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, g, teamPublishInterval, cacheBytes, streamThreads);
     }
 
     public EngineConfig withTeamPublishInterval(Duration interval) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
                 defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee,
-                interval);
+                interval, cacheBytes, streamThreads);
     }
 
     public EngineConfig withCommitInterval(Duration interval) {
         return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, interval, dedupeWindow,
-                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval);
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee,
+                teamPublishInterval, cacheBytes, streamThreads);
+    }
+
+    public EngineConfig withCacheBytes(long bytes) {
+        return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee,
+                teamPublishInterval, bytes, streamThreads);
+    }
+
+    public EngineConfig withStreamThreads(int threads) {
+        return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow,
+                defaultZone, tenantZones, serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee,
+                teamPublishInterval, cacheBytes, threads);
     }
 
     private static void requirePositive(String what, Duration d) {

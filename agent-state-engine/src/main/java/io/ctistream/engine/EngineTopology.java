@@ -70,7 +70,10 @@ public final class EngineTopology {
         Serde<QueueSignal> signalSerde = serdes.of(QueueSignal.class);
 
         boolean persistent = config.stores() == EngineConfig.StoreKind.PERSISTENT;
-        builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, AgentProcessor.PROJECTIONS), keys, serdes.of(AgentProjection.class)));
+        var agentProjections = Stores.keyValueStoreBuilder(kv(persistent, AgentProcessor.PROJECTIONS), keys, serdes.of(AgentProjection.class));
+        // cached: an agent's writes reach RocksDB and the changelog once per commit, each its whole state with its
+        // position (ADR 027); the other stores hold entries whose order in the changelog matters, or are written once
+        builder.addStateStore(config.cacheBytes() > 0 ? agentProjections.withCachingEnabled() : agentProjections);
         Duration window = config.dedupeWindow();
         builder.addStateStore(Stores.windowStoreBuilder(persistent
                 ? Stores.persistentWindowStore(AgentProcessor.EVENT_IDS, window.multipliedBy(2), window, false)

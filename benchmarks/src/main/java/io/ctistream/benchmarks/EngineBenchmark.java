@@ -59,7 +59,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Run: {@code java -Xmx6g -cp "benchmarks/target/classes:benchmarks/target/lib/*"
  * io.ctistream.benchmarks.EngineBenchmark 10000 1000000 2000 30 100 PERSISTENT 20}
  * (agents, events, rate/s, seconds, commit interval ms, PERSISTENT or IN_MEMORY stores, warm-up seconds[, team publish
- * interval ms, the engine's default when absent]).
+ * interval ms, the engine's default when absent[, record cache MiB (the engine's default when absent, 0: none)[, stream threads
+ * per instance (1)[, engine instances sharing the partitions (1)]]]]).
  */
 public final class EngineBenchmark {
     private EngineBenchmark() {
@@ -74,6 +75,9 @@ public final class EngineBenchmark {
         EngineConfig.StoreKind stores = args.length > 5 ? EngineConfig.StoreKind.valueOf(args[5]) : EngineConfig.StoreKind.PERSISTENT;
         int warmUp = arg(args, 6, 20);
         int teamIntervalMs = arg(args, 7, (int) EngineConfig.DEFAULT_TEAM_PUBLISH_INTERVAL.toMillis());
+        int cacheMib = arg(args, 8, (int) (EngineConfig.DEFAULT_CACHE_BYTES >> 20));
+        int threads = arg(args, 9, 1);
+        int instances = arg(args, 10, 1);
         System.out.printf("machine: %d cores, max heap %d MiB, java %s%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.temporary());
@@ -104,19 +108,30 @@ public final class EngineBenchmark {
                 config = new EngineConfig(config.applicationId(), config.bootstrapServers(), config.registryUrl(), config.stateDir(),
                         0, Duration.ofMillis(commitMs), config.dedupeWindow(), config.defaultZone(), config.tenantZones(),
                         config.serviceLevelThreshold(), config.queueCallRetention(), config.housekeepingInterval(), stores)
-                        .withTeamPublishInterval(Duration.ofMillis(teamIntervalMs));
-                try (AgentStateEngine engine = AgentStateEngine.start(config, ValueSerdes.registry(registry.url()), null)) {
-                    engine.awaitRunning(Duration.ofMinutes(2));
+                        .withTeamPublishInterval(Duration.ofMillis(teamIntervalMs))
+                        .withCacheBytes((long) cacheMib << 20).withStreamThreads(threads);
+                List<AgentStateEngine> engines = new java.util.ArrayList<>();
+                try {
+                    for (int i = 0; i < instances; i++) { // instances of one application: they share the partitions
+                        engines.add(AgentStateEngine.start(config.withStateDir(Files.createTempDirectory("bench-engine-").toString()),
+                                ValueSerdes.registry(registry.url()), null));
+                    }
+                    for (AgentStateEngine engine : engines) {
+                        engine.awaitRunning(Duration.ofMinutes(2));
+                    }
                     long started = System.nanoTime();
                     awaitNoLag(admin, config.applicationId());
                     double secs = (System.nanoTime() - started) / 1e9;
-                    System.out.printf("THROUGHPUT %d events for %d agents in %.1f s = %.0f events/s (commit interval %d ms, %s, %s stores)%n",
-                            events, agents, secs, events / secs, commitMs, guarantee(engine), stores);
+                    System.out.printf("THROUGHPUT %d events for %d agents in %.1f s = %.0f events/s (commit interval %d ms, %s, %s stores, "
+                                    + "cache %d MiB, %d stream thread(s) x %d instance(s))%n",
+                            events, agents, secs, events / secs, commitMs, guarantee(engines.get(0)), stores, cacheMib, threads, instances);
 
                     if (warmUp > 0) {
                         latency(kafka.bootstrapServers(), registry.url(), producer, load, rate, warmUp, commitMs, false);
                     }
                     latency(kafka.bootstrapServers(), registry.url(), producer, load, rate, seconds, commitMs, true);
+                } finally {
+                    engines.forEach(AgentStateEngine::close);
                 }
             }
         }

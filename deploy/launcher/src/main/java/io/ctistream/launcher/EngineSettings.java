@@ -28,6 +28,8 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
     static final String HTTP_PORT = "CTISTREAM_ENGINE_HTTP_PORT";
     static final String ADVERTISED_HOST = "CTISTREAM_ENGINE_ADVERTISED_HOST";
     static final String CONNECTOR_LIVENESS = "CTISTREAM_ENGINE_CONNECTOR_LIVENESS";
+    static final String CACHE_MIB = "CTISTREAM_ENGINE_CACHE_MIB";
+    static final String STREAM_THREADS = "CTISTREAM_ENGINE_STREAM_THREADS";
 
     /** For {@code ctistream engine}: Kafka and the registry are named by the environment. */
     static EngineSettings standalone(ConfigSource config) {
@@ -65,7 +67,9 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
                 positive(config, SERVICE_LEVEL_THRESHOLD, defaults.serviceLevelThreshold()),
                 defaults.queueCallRetention(), defaults.housekeepingInterval(), EngineConfig.StoreKind.PERSISTENT,
                 positive(config, CONNECTOR_LIVENESS, EngineConfig.DEFAULT_CONNECTOR_LIVENESS),
-                guarantee(config), teamPublishInterval(config));
+                guarantee(config), teamPublishInterval(config),
+                (long) config.nonNegativeInt(CACHE_MIB, (int) (EngineConfig.DEFAULT_CACHE_BYTES >> 20)) << 20,
+                config.positiveInt(STREAM_THREADS, 1));
         String host = config.string(HTTP_HOST, defaultHost);
         int port = config.port(HTTP_PORT, 8082);
         String advertised = config.string(ADVERTISED_HOST, "0.0.0.0".equals(host) ? localHostName() : host);
