@@ -41,7 +41,7 @@ public final class PushMetrics {
                 .labelNames("status").register(registry);
         errors = Counter.builder().name(ERRORS).help("error frames sent, by code").labelNames("code").register(registry);
         closes = Counter.builder().name(CLOSES).help("connections the service closed, by WebSocket close code").labelNames("code").register(registry);
-        merged = Counter.builder().name(MERGED).help("updates of a topic replaced by a newer one before a busy connection took them")
+        merged = Counter.builder().name(MERGED).help("updates of a topic replaced by a newer one before a busy event loop took them")
                 .register(registry);
         e2eLag = Histogram.builder().name(E2E_LAG)
                 .help("platform event (or connector ingest when the platform gives no time) to the state frame written to a client socket")

@@ -86,13 +86,15 @@ public final class PushServer implements AutoCloseable {
         java.util.concurrent.atomic.AtomicBoolean engineSilent = new java.util.concurrent.atomic.AtomicBoolean();
         metrics.connections(registry, sessions::size);
         io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter writer = new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false);
-        Subscribers subscribers = new Subscribers();
+        // one per event loop: the view hands each change to every loop once, the loop to its sessions (ADR 028)
+        Map<io.netty.channel.EventLoop, Fanout> fanouts = new ConcurrentHashMap<>();
         metrics.subscriptions(registry, () -> {
-            java.util.Map<String, Integer> follows = subscribers.countByKind();
+            java.util.Map<String, Integer> follows = new java.util.TreeMap<>();
+            fanouts.values().forEach(f -> f.subscribers().countByKind().forEach((kind, n) -> follows.merge(kind, n, Integer::sum)));
             follows.put("events", events == null ? 0 : events.open());
             return follows;
         });
-        view.listen(entry -> subscribers.forEach(entry, s -> s.changed(entry)));
+        view.listen(entry -> fanouts.values().forEach(f -> f.changed(entry)));
         // Vert.x's own limits sit above ours, so an oversized frame gets our error frame instead of a closed socket; one
         // frame beyond maxMessageBytes is closed (1009) by the decoder, a message assembled beyond it by InboundMessages
         // a small kernel send buffer: a slow client's backlog stays in our conflating queue (newest value per
@@ -110,8 +112,12 @@ public final class PushServer implements AutoCloseable {
                 // to cut off a client too slow even to read our close frame
                 io.vertx.core.http.HttpConnection connection = req.connection();
                 req.toWebSocket().onSuccess(ws -> {
-                    Session s = new Session(ws, connection, vertx.getOrCreateContext(), vertx, config, jwt, view, tracker, connections, events,
-                            jwks, metrics, subscribers, Clock.systemUTC());
+                    io.vertx.core.Context context = vertx.getOrCreateContext();
+                    // by thread: contexts on one loop run one at a time on it, so the loop's fanout may call any of their sessions
+                    Fanout fanout = fanouts.computeIfAbsent(((io.vertx.core.internal.ContextInternal) context).nettyEventLoop(),
+                            loop -> new Fanout(context, Clock.systemUTC(), metrics));
+                    Session s = new Session(ws, connection, context, vertx, config, jwt, view, tracker, connections, events,
+                            jwks, metrics, fanout.subscribers(), Clock.systemUTC());
                     s.engine(engineSilent::get);
                     sessions.add(s);
                     s.start();

@@ -42,8 +42,6 @@ final class Session {
     private final Jwks jwks;
     private final PushMetrics metrics;
     private final Subscribers subscribers;
-    private final java.util.concurrent.ConcurrentHashMap<String, StateView.Entry> incoming = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicBoolean flushScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.Map<String, EventStreams.Stream> streams = new java.util.HashMap<>();
     private final Set<String> topics = new LinkedHashSet<>();
     /** Newest value per topic while the client's write queue is full: memory bounded by the subscriptions. */
@@ -207,38 +205,18 @@ final class Session {
         }
     }
 
-    /** A change from the state view (any thread). */
-    void changed(StateView.Entry entry) {
-        // changes wait here, newest per topic, until this connection's context takes them: under
-        // load a client gets the newest value once instead of every intermediate one late
-        StateView.Entry[] before = {null};
-        incoming.compute(entry.topic(), (k, old) -> {
-            before[0] = old;
-            return entry; // the view hands changes over in order: the later one is the newer (a re-created key after a removal too)
-        });
-        if (before[0] != null) {
-            metrics.merged();
-        }
-        if (flushScheduled.compareAndSet(false, true)) {
-            context.runOnContext(v -> flushIncoming());
-        }
-    }
-
-    private void flushIncoming() {
-        flushScheduled.set(false);
-        for (var it = incoming.entrySet().iterator(); it.hasNext(); ) {
-            var next = it.next();
-            if (incoming.remove(next.getKey(), next.getValue())) {
-                apply(next.getValue());
-            }
-        }
-    }
-
-    private void apply(StateView.Entry entry) {
+    /**
+     * A change from the state view, handed over on this connection's event loop by its {@link Fanout};
+     * {@code exact}: this session follows the change's own topic (known from {@link Subscribers}, not
+     * looked up again in {@link #topics}: for 1,000 wallboards that look-up was a fifth of the loop, ADR 028),
+     * else the wildcard of its kind.
+     */
+    void changed(Frame frame, boolean exact) {
+        StateView.Entry entry = frame.entry();
         if (principal == null || stopped || ws.isClosed()) {
             return; // a change queued for a connection that closed meanwhile
         }
-        if (topics.contains(entry.topic())) {
+        if (exact) {
             if (principal.role() == Jwt.Role.SUPERVISOR && entry.topic().startsWith("agent/") && entry.data() != null
                     && !mayRead("agent", entry.key(), entry)) {
                 unfollow(entry.topic()); // the agent moved out of this supervisor's teams
@@ -251,11 +229,11 @@ final class Session {
                 }
                 return;
             }
-            sendLive(entry);
+            sendLive(frame);
         } else {
             String kind = entry.topic().substring(0, entry.topic().indexOf('/'));
             if (topics.contains(kind + "/*") && Scopes.canRead(principal, kind, entry.key(), entry)) {
-                sendLive(entry);
+                sendLive(frame);
             }
         }
     }
@@ -676,15 +654,21 @@ final class Session {
         }
     }
 
-    /** A change as it happens: written now (and its end-to-end lag recorded) or conflated. */
-    private void sendLive(StateView.Entry e) {
-        if (conflated.isEmpty() && !ws.writeQueueFull() && e.sourceMillis() > 0) {
-            long lag = Math.max(0, clock.millis() - e.sourceMillis());
-            metrics.lag(lag);
-            writeState(e, lag);
+    /**
+     * A change as it happens: the frame encoded once for the whole event loop written now (and its
+     * end-to-end lag recorded), or the value conflated while this client is behind.
+     */
+    private void sendLive(Frame frame) {
+        if (!conflated.isEmpty() || ws.writeQueueFull()) {
+            sendState(frame.entry());
             return;
         }
-        sendState(e);
+        Long lag = frame.lagMillis();
+        if (lag != null) {
+            metrics.lag(lag);
+        }
+        metrics.stateFrame();
+        sendBytes(frame.live());
     }
 
     /** State frames wait, newest value per topic, while the client does not keep up. */
@@ -780,30 +764,10 @@ final class Session {
         return conflated.size();
     }
 
+    /** A value sent on subscribe, on resume or after a backlog: its frame as of now, without a lag. */
     private void writeState(StateView.Entry e) {
-        writeState(e, null);
-    }
-
-    /** @param lagMillis platform event → this write, for a change caused by a new event and sent live; else null */
-    private void writeState(StateView.Entry e, Long lagMillis) {
         metrics.stateFrame();
-        if (e.data() == null) {
-            send(new JsonObject().put("type", "state").put("topic", e.topic()).put("key", e.key()).put("version", null).put("data", null)
-                    .put("removed", true));
-            return;
-        }
-        long age = e.updatedMillis() == 0 ? 0 : Math.max(0, clock.millis() - e.updatedMillis());
-        String freshness = e.freshness();
-        // the value is encoded once per change (StateView), not once per subscriber
-        StringBuilder frame = new StringBuilder(e.json().length() + 200).append("{\"type\":\"state\",\"topic\":").append(quoted(e.topic()))
-                .append(",\"key\":").append(quoted(e.key())).append(",\"version\":").append(e.version()).append(",\"data\":").append(e.json())
-                .append(",\"freshness\":{\"ageMillis\":").append(age).append(",\"lagMillis\":").append(lagMillis)
-                .append(",\"live\":").append("LIVE".equals(freshness)).append(",\"state\":").append(quoted(freshness)).append("}}");
-        sendText(frame.toString());
-    }
-
-    private static String quoted(String s) {
-        return io.vertx.core.json.Json.encode(s);
+        sendText(Frame.text(e, clock.millis(), null));
     }
 
     private void error(String id, ErrorCode code, String message) {
@@ -825,18 +789,39 @@ final class Session {
 
     private void sendText(String frame) {
         if (!ws.isClosed()) {
-            long size = frame.length();
-            queuedBytes.addAndGet(size);
-            ws.writeTextMessage(frame).onComplete(v -> queuedBytes.addAndGet(-size), e -> {
-                queuedBytes.addAndGet(-size);
-                LOG.debug("frame not written: {}", e.toString());
-            });
-            if (!inputPaused && ws.writeQueueFull()) {
-                // answers count against the write queue like state frames: a client that does not read
-                // what it asked for is not read either, until it catches up (or is cut when stuck)
-                inputPaused = true;
-                ws.pause();
-            }
+            written(frame.length(), ws.writeTextMessage(frame));
+        }
+    }
+
+    /**
+     * A text frame already in UTF-8, shared with the other sessions of this event loop (ADR 028):
+     * wrapped, not copied (Vert.x's {@code writeTextMessage} would encode the string again for every
+     * session; its frame type taking a buffer is internal API, as in {@link #cut()}).
+     */
+    private void sendBytes(byte[] utf8) {
+        if (ws.isClosed()) {
+            return;
+        }
+        if (utf8.length > config.maxMessageBytes()) {
+            sendText(new String(utf8, java.nio.charset.StandardCharsets.UTF_8)); // Vert.x splits it into frames within the limit
+            return;
+        }
+        written(utf8.length, ws.writeFrame(new io.vertx.core.http.impl.websocket.WebSocketFrameImpl(io.vertx.core.http.WebSocketFrameType.TEXT,
+                io.netty.buffer.Unpooled.wrappedBuffer(utf8), true)));
+    }
+
+    /** Counts a frame handed to the socket until it is written, and stops reading a client whose write queue filled. */
+    private void written(long size, io.vertx.core.Future<Void> write) {
+        queuedBytes.addAndGet(size);
+        write.onComplete(v -> queuedBytes.addAndGet(-size), e -> {
+            queuedBytes.addAndGet(-size);
+            LOG.debug("frame not written: {}", e.toString());
+        });
+        if (!inputPaused && ws.writeQueueFull()) {
+            // answers count against the write queue like state frames: a client that does not read
+            // what it asked for is not read either, until it catches up (or is cut when stuck)
+            inputPaused = true;
+            ws.pause();
         }
     }
 
