@@ -102,11 +102,11 @@ class ServiceSettingsTest {
                 "CTISTREAM_ENGINE_GUARANTEE", "exactly_once_v2"))).engine().guarantee()).isEqualTo(io.ctistream.engine.EngineConfig.Guarantee.EXACTLY_ONCE_V2);
         assertThat(EngineSettings.standalone(ConfigSource.from(Map.of("CTISTREAM_KAFKA_BOOTSTRAP", "k:9092", "CTISTREAM_REGISTRY_URL", "http://r",
                 "CTISTREAM_ENGINE_TEAM_PUBLISH_INTERVAL", "0ms"))).engine().teamPublishInterval()).isZero();
-        assertThat(settings.engine().cacheBytes()).isEqualTo(32L << 20);
+        assertThat(settings.engine().cacheBytes()).isZero();
         assertThat(settings.engine().streamThreads()).isEqualTo(1);
         var tuned = EngineSettings.standalone(ConfigSource.from(Map.of("CTISTREAM_KAFKA_BOOTSTRAP", "k:9092", "CTISTREAM_REGISTRY_URL", "http://r",
-                "CTISTREAM_ENGINE_CACHE_MIB", "0", "CTISTREAM_ENGINE_STREAM_THREADS", "2"))).engine();
-        assertThat(tuned.cacheBytes()).isZero();
+                "CTISTREAM_ENGINE_CACHE_MIB", "32", "CTISTREAM_ENGINE_STREAM_THREADS", "2"))).engine();
+        assertThat(tuned.cacheBytes()).isEqualTo(32L << 20);
         assertThat(tuned.streamThreads()).isEqualTo(2);
         assertThat(settings.httpHost()).isEqualTo("0.0.0.0");
         assertThat(settings.applicationServer()).isEqualTo("engine-0.engine:8082");
