@@ -19,11 +19,13 @@ import java.util.List;
  * @param jwtAudience when set, a token's {@code aud} must name it (tokens of an identity provider shared with other services)
  * @param jwtLeeway clock skew tolerated on a token's expiry; the connection is closed (4001) at expiry plus this
  * @param limits what one request, principal or tenant may cause (issue #19)
+ * @param eventLoops how many event loops serve the connections (one HTTP server each on the same port, ADR 028);
+ *     at most Vert.x's event loop pool, 0 (or less) for one per available processor
  */
 public record PushConfig(String host, int port, String jwtSecret, Duration heartbeat, int maxFrameBytes, int maxSubscriptions,
                          int commandsPerSecond, int writeQueueBytes, Duration stuckLimit, int maxConnectionsPerPrincipal,
                          int maxEventStreams, List<Reason> reasons, String jwksUrl, String jwtAudience, Duration jwtLeeway,
-                         PushLimits limits) {
+                         PushLimits limits, int eventLoops) {
 
     /** A not-ready reason: the platform's code and what a person reads. */
     public record Reason(String code, String label) {
@@ -48,6 +50,16 @@ public record PushConfig(String host, int port, String jwtSecret, Duration heart
             throw new IllegalArgumentException("the token leeway cannot be negative");
         }
         limits = limits == null ? PushLimits.DEFAULTS : limits;
+        eventLoops = eventLoops < 1 ? Runtime.getRuntime().availableProcessors() : eventLoops;
+    }
+
+    /** Served on one event loop per available processor. */
+    public PushConfig(String host, int port, String jwtSecret, Duration heartbeat, int maxFrameBytes, int maxSubscriptions,
+                      int commandsPerSecond, int writeQueueBytes, Duration stuckLimit, int maxConnectionsPerPrincipal,
+                      int maxEventStreams, List<Reason> reasons, String jwksUrl, String jwtAudience, Duration jwtLeeway,
+                      PushLimits limits) {
+        this(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit,
+                maxConnectionsPerPrincipal, maxEventStreams, reasons, jwksUrl, jwtAudience, jwtLeeway, limits, 0);
     }
 
     /** With the default {@link PushLimits} (the launcher's settings before issue #19). */
@@ -75,22 +87,27 @@ public record PushConfig(String host, int port, String jwtSecret, Duration heart
 
     public PushConfig withConnectionsPerPrincipal(int n) {
         return new PushConfig(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit, n,
-                maxEventStreams, reasons, jwksUrl, jwtAudience, jwtLeeway, limits);
+                maxEventStreams, reasons, jwksUrl, jwtAudience, jwtLeeway, limits, eventLoops);
     }
 
     public PushConfig withJwks(String url) {
         return new PushConfig(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit,
-                maxConnectionsPerPrincipal, maxEventStreams, reasons, url, jwtAudience, jwtLeeway, limits);
+                maxConnectionsPerPrincipal, maxEventStreams, reasons, url, jwtAudience, jwtLeeway, limits, eventLoops);
     }
 
     public PushConfig withJwtLeeway(Duration leeway) {
         return new PushConfig(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit,
-                maxConnectionsPerPrincipal, maxEventStreams, reasons, jwksUrl, jwtAudience, leeway, limits);
+                maxConnectionsPerPrincipal, maxEventStreams, reasons, jwksUrl, jwtAudience, leeway, limits, eventLoops);
     }
 
     public PushConfig withLimits(PushLimits l) {
         return new PushConfig(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit,
-                maxConnectionsPerPrincipal, maxEventStreams, reasons, jwksUrl, jwtAudience, jwtLeeway, l);
+                maxConnectionsPerPrincipal, maxEventStreams, reasons, jwksUrl, jwtAudience, jwtLeeway, l, eventLoops);
+    }
+
+    public PushConfig withEventLoops(int n) {
+        return new PushConfig(host, port, jwtSecret, heartbeat, maxFrameBytes, maxSubscriptions, commandsPerSecond, writeQueueBytes, stuckLimit,
+                maxConnectionsPerPrincipal, maxEventStreams, reasons, jwksUrl, jwtAudience, jwtLeeway, limits, n);
     }
 
     @Override
@@ -98,6 +115,6 @@ public record PushConfig(String host, int port, String jwtSecret, Duration heart
         return "PushConfig[host=" + host + ", port=" + port + ", jwtSecret=" + (jwtSecret == null ? "none" : "***") + ", jwksUrl=" + jwksUrl + ", jwtAudience=" + jwtAudience + ", jwtLeeway=" + jwtLeeway
                 + ", heartbeat=" + heartbeat + ", maxFrameBytes=" + maxFrameBytes + ", maxSubscriptions=" + maxSubscriptions
                 + ", commandsPerSecond=" + commandsPerSecond + ", writeQueueBytes=" + writeQueueBytes + ", stuckLimit=" + stuckLimit
-                + ", maxConnectionsPerPrincipal=" + maxConnectionsPerPrincipal + ", maxEventStreams=" + maxEventStreams + ", reasons=" + reasons.size() + ", limits=" + limits + "]";
+                + ", maxConnectionsPerPrincipal=" + maxConnectionsPerPrincipal + ", maxEventStreams=" + maxEventStreams + ", reasons=" + reasons.size() + ", limits=" + limits + ", eventLoops=" + eventLoops + "]";
     }
 }

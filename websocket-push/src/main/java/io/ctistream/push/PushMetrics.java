@@ -24,6 +24,7 @@ public final class PushMetrics {
     public static final String E2E_LAG = "ctistream_push_e2e_lag_seconds";
     public static final String MERGED = "ctistream_push_merged_updates_total";
     public static final String CLOSES = "ctistream_push_closes_total";
+    public static final String LOOP_CONNECTIONS = "ctistream_push_loop_connections";
 
     private final Counter conflations;
     private final Counter stateFrames;
@@ -55,6 +56,16 @@ public final class PushMetrics {
 
     void connections(PrometheusRegistry registry, IntSupplier open) {
         GaugeWithCallback.builder().name(CONNECTIONS).help("open WebSocket connections").callback(cb -> cb.call(open.getAsInt())).register(registry);
+    }
+
+    /** @param open the open connections of each event loop serving, by its index ({@code loop="0"} …), a fixed set (ADR 028) */
+    void loopConnections(PrometheusRegistry registry, java.util.function.IntUnaryOperator open, int loops) {
+        GaugeWithCallback.builder().name(LOOP_CONNECTIONS).help("open WebSocket connections by the event loop serving them").labelNames("loop")
+                .callback(cb -> {
+                    for (int i = 0; i < loops; i++) {
+                        cb.call(open.applyAsInt(i), Integer.toString(i));
+                    }
+                }).register(registry);
     }
 
     /** @param follows topics followed now by kind; {@code events} is the agent event streams open */

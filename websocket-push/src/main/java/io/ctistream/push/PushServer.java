@@ -1,6 +1,7 @@
 package io.ctistream.push;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -12,17 +13,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The pusher's HTTP server: the WebSocket API on {@code /ws} (DESIGN.md section 5) over a
  * {@link StateView}, the wallboard ({@code /}) and the agent panel ({@code /agent}) with the
- * browser client library, and liveness/readiness. Stateless: run as many behind a load balancer
+ * browser client library, and liveness/readiness. Served on {@link PushConfig#eventLoops()} event
+ * loops, one server each on the one port (ADR 028). Stateless: run as many behind a load balancer
  * as needed.
  */
 public final class PushServer implements AutoCloseable {
@@ -35,13 +42,16 @@ public final class PushServer implements AutoCloseable {
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8");
 
-    private final HttpServer server;
+    /** Keys of the random ports shared by one pusher's servers (Vert.x: a negative port is a random port shared by that value). */
+    private static final AtomicInteger SHARED_RANDOM_PORTS = new AtomicInteger();
+
+    private final List<HttpServer> servers;
     private final Set<Session> sessions;
     private final EventStreams events;
     private final java.util.concurrent.atomic.AtomicBoolean engineSilent;
 
-    private PushServer(HttpServer server, Set<Session> sessions, EventStreams events, java.util.concurrent.atomic.AtomicBoolean engineSilent) {
-        this.server = server;
+    private PushServer(List<HttpServer> servers, Set<Session> sessions, EventStreams events, java.util.concurrent.atomic.AtomicBoolean engineSilent) {
+        this.servers = servers;
         this.sessions = sessions;
         this.events = events;
         this.engineSilent = engineSilent;
@@ -104,8 +114,15 @@ public final class PushServer implements AutoCloseable {
                 // a client that reads our close frame but does not answer it is let go this many seconds later
                 // (one that does not read it is cut by the session: Session.close)
                 .setWebSocketClosingTimeout(5);
-        HttpServer server = vertx.createHttpServer(options);
-        server.requestHandler(req -> {
+        // one server per event loop, all on one port: Vert.x shares the listening socket among a host and port's servers and
+        // hands them the connections in turn, each served on its server's loop (ADR 028); at most one per loop of the pool
+        List<io.netty.channel.EventLoop> pool = new ArrayList<>();
+        ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup().forEach(loop -> pool.add((io.netty.channel.EventLoop) loop));
+        int loops = Math.min(config.eventLoops(), pool.size());
+        AtomicInteger[] perLoop = new AtomicInteger[loops];
+        Arrays.setAll(perLoop, i -> new AtomicInteger());
+        metrics.loopConnections(registry, i -> perLoop[i].get(), loops);
+        IntFunction<Handler<HttpServerRequest>> handlers = loop -> req -> {
             String path = req.path();
             if (path.equals("/ws")) {
                 // upgraded here rather than in a webSocketHandler: the session keeps the connection,
@@ -115,11 +132,12 @@ public final class PushServer implements AutoCloseable {
                     io.vertx.core.Context context = vertx.getOrCreateContext();
                     // by thread: contexts on one loop run one at a time on it, so the loop's fanout may call any of their sessions
                     Fanout fanout = fanouts.computeIfAbsent(((io.vertx.core.internal.ContextInternal) context).nettyEventLoop(),
-                            loop -> new Fanout(context, Clock.systemUTC(), metrics));
+                            netty -> new Fanout(context, Clock.systemUTC(), metrics));
                     Session s = new Session(ws, connection, context, vertx, config, jwt, view, tracker, connections, events,
                             jwks, metrics, fanout.subscribers(), Clock.systemUTC());
                     s.engine(engineSilent::get);
                     sessions.add(s);
+                    perLoop[loop].incrementAndGet();
                     s.start();
                     // browsers cannot set headers, other clients may: a bearer token on the upgrade is the first auth
                     String authorization = req.getHeader("authorization");
@@ -128,6 +146,7 @@ public final class PushServer implements AutoCloseable {
                     }
                     ws.closeHandler(v -> {
                         sessions.remove(s);
+                        perLoop[loop].decrementAndGet();
                         s.stop();
                     });
                 }).onFailure(e -> LOG.debug("websocket upgrade failed: {}", e.toString()));
@@ -159,10 +178,29 @@ public final class PushServer implements AutoCloseable {
             } else {
                 req.response().setStatusCode(404).end();
             }
-        });
-        return server.listen(config.port(), config.host()).map(s -> {
-            LOG.info("push service listening [ws://{}:{}/ws], wallboard [http://{}:{}/]", config.host(), s.actualPort(), config.host(), s.actualPort());
-            return new PushServer(s, sessions, events, engineSilent);
+        };
+        // port 0 would give each server a random port of its own; a negative one is a random port shared by the servers given it
+        int port = config.port() == 0 ? -SHARED_RANDOM_PORTS.incrementAndGet() : config.port();
+        List<Future<HttpServer>> listening = new ArrayList<>();
+        for (int i = 0; i < loops; i++) {
+            int loop = i;
+            io.vertx.core.internal.ContextInternal context = ((io.vertx.core.internal.VertxInternal) vertx).contextBuilder()
+                    .withEventLoop(pool.get(loop)).build();
+            io.vertx.core.Promise<HttpServer> bound = context.promise();
+            context.runOnContext(v -> vertx.createHttpServer(options).requestHandler(handlers.apply(loop)).listen(port, config.host())
+                    .onComplete(bound));
+            listening.add(bound.future());
+        }
+        return Future.join(listening).transform(all -> {
+            List<HttpServer> servers = listening.stream().filter(Future::succeeded).map(Future::result).toList();
+            if (all.failed()) {
+                servers.forEach(HttpServer::close);
+                return Future.failedFuture(all.cause());
+            }
+            int actual = servers.get(0).actualPort();
+            LOG.info("push service listening [ws://{}:{}/ws], wallboard [http://{}:{}/], on {} event loops", config.host(), actual,
+                    config.host(), actual, loops);
+            return Future.succeededFuture(new PushServer(servers, sessions, events, engineSilent));
         });
     }
 
@@ -191,8 +229,14 @@ public final class PushServer implements AutoCloseable {
         return Map.copyOf(files);
     }
 
+    /** The port the servers share (the one chosen when the configured port is 0). */
     public int port() {
-        return server.actualPort();
+        return servers.get(0).actualPort();
+    }
+
+    /** How many event loops (one server each) serve the connections. */
+    public int eventLoops() {
+        return servers.size();
     }
 
     public int connections() {
@@ -211,7 +255,7 @@ public final class PushServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        servers.forEach(HttpServer::close);
         if (events != null) {
             events.close();
         }

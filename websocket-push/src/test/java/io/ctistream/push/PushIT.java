@@ -764,4 +764,50 @@ class PushIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> c.ws.isClosed());
         }
     }
+
+    /**
+     * Verifies the pusher serves its connections on several event loops (issue #20, ADR 028): its servers share the one port
+     * (given as 0), the connections are spread over every loop, shown per loop on /metrics, and a change reaches the clients
+     * of every loop.
+     */
+    @Test
+    void connectionsAreServedOnEveryEventLoop() throws Exception {
+        var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+        PushServer loops = PushServer.start(vertx, new PushConfig("127.0.0.1", 0, SECRET, Duration.ofSeconds(5), 4096, 12, 5, 16 * 1024,
+                Duration.ofSeconds(60)).withEventLoops(3), view, relay, null, registry).await(30, TimeUnit.SECONDS);
+        try {
+            assertThat(loops.eventLoops()).as("three loops, or every loop of a smaller pool").isBetween(2, 3);
+            agent("el1", "red", AgentState.READY, 1);
+            List<Client> clients = new java.util.ArrayList<>();
+            for (int i = 0; i < 3 * loops.eventLoops(); i++) {
+                Client c = new Client(loops.port());
+                c.send(new JsonObject().put("op", "auth").put("id", "a").put("token", token("agent", T + "/el1", List.of(), 600)));
+                c.await("welcome", "id", "a");
+                c.send(new JsonObject().put("op", "subscribe").put("id", "s").put("topics", new JsonArray().add("agent/" + T + "/el1")));
+                assertThat(c.await("state", "topic", "agent/" + T + "/el1").getLong("version")).isEqualTo(1);
+                clients.add(c);
+            }
+            var http = vertx.createHttpClient();
+            Map<String, Integer> perLoop = new java.util.TreeMap<>();
+            for (String line : http.request(io.vertx.core.http.HttpMethod.GET, loops.port(), "127.0.0.1", "/metrics")
+                    .compose(r -> r.send().compose(io.vertx.core.http.HttpClientResponse::body)).await(10, TimeUnit.SECONDS).toString().split("\n")) {
+                if (line.startsWith(PushMetrics.LOOP_CONNECTIONS + "{")) {
+                    perLoop.put(line.substring(line.indexOf('"') + 1, line.lastIndexOf('"')), (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+                }
+            }
+            assertThat(perLoop).as("connections by event loop").hasSize(loops.eventLoops());
+            assertThat(perLoop.values()).as("every loop serves some of the connections, %s", perLoop).allMatch(n -> n > 0);
+            assertThat(perLoop.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(clients.size());
+            // one change: the view hands it to each loop, each loop to its clients
+            agent("el1", "red", AgentState.NOT_READY, 2);
+            for (Client c : clients) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> c.frames.stream().anyMatch(f -> "state".equals(f.getString("type"))
+                        && Long.valueOf(2).equals(f.getLong("version"))));
+            }
+            clients.forEach(c -> c.ws.close());
+            await().atMost(Duration.ofSeconds(15)).until(() -> loops.connections() == 0);
+        } finally {
+            loops.close();
+        }
+    }
 }

@@ -35,6 +35,7 @@ record PushSettings(PushConfig push, String bootstrapServers, String registryUrl
     static final String JWT_LEEWAY = "CTISTREAM_PUSH_JWT_LEEWAY";
     static final String ENGINE_GROUP = "CTISTREAM_PUSH_ENGINE_GROUP";
     static final String ENGINE_LIVENESS = "CTISTREAM_PUSH_ENGINE_LIVENESS";
+    static final String EVENT_LOOPS = "CTISTREAM_PUSH_EVENT_LOOPS";
 
     /** For {@code ctistream push}: Kafka, the registry and the token secret (or a JWKS URL) come from the environment. */
     static PushSettings standalone(ConfigSource config) {
@@ -82,6 +83,8 @@ record PushSettings(PushConfig push, String bootstrapServers, String registryUrl
                     config.string(JWT_AUDIENCE, null), config.duration(JWT_LEEWAY, d.jwtLeeway()));
             // the abuse limits (docs/security.md): each validated, a bad one names its setting
             push = push.withLimits(io.ctistream.push.PushLimits.read(name -> config.string(name, null)));
+            // one server per event loop on the one port (ADR 028)
+            push = push.withEventLoops(config.positiveInt(EVENT_LOOPS, Runtime.getRuntime().availableProcessors()));
         } catch (IllegalArgumentException e) {
             throw new ConfigSource.ConfigException("push settings: " + e.getMessage());
         }

@@ -45,6 +45,18 @@ class ServiceSettingsTest {
                 .doesNotContain(secret);
     }
 
+    /** Verifies the pusher serves on one event loop per processor unless told how many, and refuses a count below one. */
+    @Test
+    void pushEventLoopsDefaultToTheProcessors() {
+        String secret = "a-secret-of-more-than-thirty-two-characters";
+        assertThat(PushSettings.standalone(ConfigSource.from(with(Map.of("CTISTREAM_PUSH_JWT_SECRET", secret)))).push().eventLoops())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(PushSettings.standalone(ConfigSource.from(with(Map.of("CTISTREAM_PUSH_JWT_SECRET", secret,
+                "CTISTREAM_PUSH_EVENT_LOOPS", "3")))).push().eventLoops()).isEqualTo(3);
+        assertThatThrownBy(() -> PushSettings.standalone(ConfigSource.from(with(Map.of("CTISTREAM_PUSH_JWT_SECRET", secret,
+                "CTISTREAM_PUSH_EVENT_LOOPS", "0"))))).hasMessageContaining("CTISTREAM_PUSH_EVENT_LOOPS");
+    }
+
     /** Verifies the single-machine secret is made once, kept, and readable by its owner only. */
     @Test
     void theEmbeddedSecretIsKeptPrivately(@TempDir Path dir) throws Exception {
