@@ -1,6 +1,7 @@
 package io.ctistream.admin.roster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ctistream.embedded.testing.CtiKafkaExtension;
 import io.ctistream.embedded.testing.TestKafka;
@@ -55,7 +56,9 @@ class RosterTopicIT {
         // GIVEN three agents imported
         List<RosterEntry> three = RosterSamples.entries(tenant, 3);
         topic.apply(RosterDiff.between(topic.current(), three, false));
-        assertThat(topic.current()).containsKeys(tenant + "/a1", tenant + "/a2", tenant + "/a3");
+        // a committed transaction becomes readable (read_committed) once its markers are written, just after the commit returns
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(topic.current()).containsKeys(tenant + "/a1", tenant + "/a2", tenant + "/a3"));
 
         // WHEN a file with agent 2 renamed and agent 3 left out is imported with --remove-missing
         RosterEntry a2 = three.get(1);
@@ -64,7 +67,7 @@ class RosterTopicIT {
         topic.apply(RosterDiff.between(topic.current(), List.of(three.get(0), renamed), true));
 
         // THEN five audit records by roster-import: three created, one updated (before and after), one deleted
-        List<AdminAudit> audit = audit();
+        List<AdminAudit> audit = await().atMost(Duration.ofSeconds(15)).until(this::audit, a -> a.size() >= 5);
         assertThat(audit).extracting(a -> a.getAction() + " " + a.getResourceId()).containsExactlyInAnyOrder(
                 "CREATED " + tenant + "/a1", "CREATED " + tenant + "/a2", "CREATED " + tenant + "/a3",
                 "UPDATED " + tenant + "/a2", "DELETED " + tenant + "/a3");
