@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One consumer group's read of {@code cti.agent-events}, on its own thread: records decoded and
  * mapped to CRM events in log order, handed to a {@link Sink}, and offsets committed only as far
- * as the sink says it is finished ({@link Sink#progress()}), so a restart repeats at most what was
- * in flight. A partition the sink holds its share of is paused until it drains (what a poll returned
+ * as the sink says it is finished ({@link Sink#progress()}), so a clean stop or a rebalance repeats
+ * at most what was in flight. While running, finished progress is committed at most once per
+ * {@link #COMMIT_INTERVAL} (a commit is a broker write: one per poll was most of what the reader
+ * cost the broker at a few hundred events a second), so a crash repeats at most that much more. A partition the sink holds its share of is paused until it drains (what a poll returned
  * beyond the share is read again later), so the sink never holds more than it allows.
  *
  * <p>Where a partition starts: its committed offset; without one, the first record at or after
@@ -48,6 +50,10 @@ final class AgentEventReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentEventReader.class);
     private static final String TOPIC = CtiTopics.AGENT_EVENTS.topicName();
     private static final AtomicLong GENERATIONS = new AtomicLong();
+    /** How often finished progress is committed while running; a stop, a revocation and a rewind commit at once. */
+    static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /** The longest the broker holds a fetch to fill it: what batching adds to a CRM event's delivery at most. */
+    static final Duration FETCH_WAIT = Duration.ofMillis(50);
 
     /** One record of {@code cti.agent-events} and the CRM events it maps to (possibly none). */
     record Mapped(TopicPartition partition, long generation, long offset, String key, byte[] raw, List<CrmEvent> events) {
@@ -96,6 +102,7 @@ final class AgentEventReader implements AutoCloseable {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private volatile boolean running = true;
+    private long lastCommitNanos = System.nanoTime();
     private volatile long lag;
     private volatile String failure;
 
@@ -131,6 +138,10 @@ final class AgentEventReader implements AutoCloseable {
         // what the consumer itself buffers: events are small, and a subscription that waits must not hold megabytes
         c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * 1024 * 1024);
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 512 * 1024);
+        // a CRM takes events in batches: the broker answers a fetch once 64 KiB are there or 50 ms have passed, not
+        // for every event (at a few hundred events a second, a fetch per event per subscription was most of the reader's cost)
+        c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) FETCH_WAIT.toMillis());
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         this.values = CtiSerdes.valueDeserializer(registryUrl);
         this.thread = new Thread(this::run, setup.clientId());
@@ -198,7 +209,9 @@ final class AgentEventReader implements AutoCloseable {
                     if (!sink.afterPoll()) {
                         rewind();
                     }
-                    commit(false);
+                    if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL.toNanos()) {
+                        commit(false);
+                    }
                     measureLag();
                 } catch (WakeupException e) {
                     // closing, or woken to look again
@@ -332,6 +345,11 @@ final class AgentEventReader implements AutoCloseable {
     /** Back to the committed offsets of every partition held, as after a fresh assignment (the sink could not finish). */
     private void rewind() {
         List<TopicPartition> held = List.copyOf(partitions.keySet());
+        try {
+            commitSync(held); // what is finished stays finished: only the rest is read again
+        } catch (RuntimeException e) {
+            LOG.debug("commit before rewinding failed [group={}]: {}", setup.groupId(), e.toString());
+        }
         release(held, false);
         take(held);
     }
@@ -357,6 +375,7 @@ final class AgentEventReader implements AutoCloseable {
     }
 
     private void commit(boolean sync) {
+        lastCommitNanos = System.nanoTime();
         Map<TopicPartition, OffsetAndMetadata> offsets = finished(partitions.keySet());
         if (offsets.isEmpty()) {
             return;

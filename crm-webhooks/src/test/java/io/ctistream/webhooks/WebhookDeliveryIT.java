@@ -34,7 +34,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,6 +152,61 @@ class WebhookDeliveryIT {
         assertThat(deadLettersOf(sub.getSubscriptionId())).isEmpty();
         assertThat(service.health().subscriptions().get(sub.getSubscriptionId()).lastError()).isNull();
         receiver.close();
+    }
+
+    /**
+     * Verifies that a busy subscription commits its progress at most once a second rather than after
+     * every poll (each commit is a broker write), and that its progress still reaches the broker
+     * within that second once it goes quiet.
+     */
+    @Test
+    void progressIsCommittedAtMostOncePerIntervalAndReachesTheBrokerWhenQuiet() throws Exception {
+        // GIVEN a subscription to one agent
+        TestReceiver receiver = TestReceiver.start(vertx, "127.0.0.1");
+        String agent = TENANT + "/commits1";
+        WebhookSubscription sub = subscribe("commits", receiver.url("/commits"), List.of(agent));
+        long commitsBefore = brokerRequests("OffsetCommit");
+        long started = System.nanoTime();
+
+        // WHEN 20 events come one at a time, each delivered before the next is written (20 polls that finish progress)
+        int waves = 20;
+        for (int i = 1; i <= waves; i++) {
+            kafka.events(List.of(call(agent, agent + "-" + i, CallState.OFFERED, CallDirection.INBOUND, TENANT + "/sales", now())));
+            int expected = i;
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedCount("/commits") == expected);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long commits = brokerRequests("OffsetCommit") - commitsBefore;
+
+        // THEN the broker took at most one commit per reader per interval: every running subscription's reader and the
+        // CloudEvents reader read these events (another agent's event is progress too, filtered out); a commit after
+        // every poll would be at least one per wave each
+        int readers = service.runningSubscriptions().size() + 1;
+        long bound = readers * ((long) Math.ceil(seconds / AgentEventReader.COMMIT_INTERVAL.toSeconds()) + 2);
+        assertThat(commits).as("offset commits over %.1f s", seconds).isLessThanOrEqualTo(bound);
+        // ... and once quiet, the subscription's progress is committed up to the end of the agent's partition
+        String group = SubscriptionDelivery.groupId(sub.getSubscriptionId());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.kafka().bootstrapServers()))) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                assertThat(committed).isNotEmpty();
+                committed.forEach((tp, o) -> assertThat(o.offset()).as("committed offset of %s", tp).isEqualTo(ends.get(tp).offset()));
+            });
+        }
+        receiver.close();
+    }
+
+    /** Requests of one type the broker in this JVM has handled, from its own request meters. */
+    private static long brokerRequests(String type) throws Exception {
+        var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        long n = 0;
+        for (var name : server.queryNames(new javax.management.ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,request=" + type + ",*"), null)) {
+            n += ((Number) server.getAttribute(name, "Count")).longValue();
+        }
+        return n;
     }
 
     /** Verifies that an event an endpoint never accepts is dead-lettered with the reason after the retry period, and the agent's later events follow. */
