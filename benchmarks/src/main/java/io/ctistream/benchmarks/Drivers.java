@@ -34,6 +34,48 @@ final class Drivers {
     }
 
     /**
+     * The requests the embedded broker (in this JVM) handled over a window, by request type, read from
+     * its own {@code kafka.network:type=RequestMetrics,name=RequestsPerSec} meters' counts; includes
+     * the controller's and followers' requests, none on a single broker.
+     */
+    static final class BrokerRequests {
+        private final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        private Map<String, Long> start = Map.of();
+
+        void start() {
+            start = read();
+        }
+
+        /** Requests by type since {@link #start}, the busiest first; empty when the broker is not in this JVM. */
+        Map<String, Long> stop() {
+            Map<String, Long> now = read();
+            Map<String, Long> delta = new TreeMap<>();
+            now.forEach((type, count) -> {
+                long d = count - start.getOrDefault(type, 0L);
+                if (d > 0) {
+                    delta.put(type, d);
+                }
+            });
+            return delta;
+        }
+
+        private Map<String, Long> read() {
+            Map<String, Long> counts = new HashMap<>();
+            try {
+                for (var name : server.queryNames(new javax.management.ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
+                    String type = name.getKeyProperty("request");
+                    if (type != null) { // one meter per request type and version
+                        counts.merge(type, ((Number) server.getAttribute(name, "Count")).longValue(), Long::sum);
+                    }
+                }
+            } catch (javax.management.JMException e) {
+                throw new IllegalStateException("reading the broker's request meters", e);
+            }
+            return counts;
+        }
+    }
+
+    /**
      * CPU time by thread group over a window: each live Java thread's CPU time (user + system, so a
      * thread in socket calls counts) at {@link #start} and at {@link #stop}, summed by the group
      * {@code groupOf} gives its name; what the process used beyond its Java threads (GC, JIT
@@ -41,8 +83,10 @@ final class Drivers {
      * window counts only while both readings see it.
      */
     static final class CpuWindow {
-        /** The process's threads the JVM does not list (GC workers, JIT compilers). */
-        static final String JVM = "JVM (GC, JIT, VM threads)";
+        /** The process's threads the JVM does not list, beyond its GC and JIT threads (VM thread, threads gone in the window). */
+        static final String JVM = "JVM (VM thread, other)";
+        static final String GC = "JVM: garbage collector threads";
+        static final String JIT = "JVM: JIT compiler threads";
 
         private final Function<String, String> groupOf;
         private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -51,6 +95,7 @@ final class Drivers {
         private Map<Long, Long> startCpu = Map.of();
         private long startProcess;
         private long startNanos;
+        private Map<String, Long> startNative = Map.of();
 
         CpuWindow(Function<String, String> groupOf) {
             this.groupOf = groupOf;
@@ -58,6 +103,7 @@ final class Drivers {
 
         void start() {
             startCpu = readThreads();
+            startNative = readNative();
             startProcess = os.getProcessCpuTime();
             startNanos = System.nanoTime();
         }
@@ -80,9 +126,50 @@ final class Drivers {
                 javaThreads += now - before;
                 cores.merge(groupOf.apply(info.getThreadName()), (now - before) / (double) wall, Double::sum);
             }
-            cores.put(JVM, Math.max(0, process - javaThreads) / (double) wall);
+            long outside = process - javaThreads;
+            Map<String, Long> nativeNow = readNative();
+            for (String group : nativeNow.keySet()) {
+                long used = Math.max(0, nativeNow.get(group) - startNative.getOrDefault(group, 0L));
+                outside -= used;
+                cores.put(group, used / (double) wall);
+            }
+            cores.put(JVM, Math.max(0, outside) / (double) wall);
             cores.put("process", process / (double) wall);
             return cores;
+        }
+
+        /**
+         * CPU nanoseconds of the JVM's own GC and JIT threads, from {@code /proc/self/task/<tid>/stat}
+         * (utime + stime, in clock ticks of 10 ms), grouped by the thread's name; empty where there is no /proc.
+         */
+        private static Map<String, Long> readNative() {
+            Map<String, Long> used = new HashMap<>();
+            var tasks = java.nio.file.Path.of("/proc/self/task");
+            if (!java.nio.file.Files.isDirectory(tasks)) {
+                return used;
+            }
+            try (var dirs = java.nio.file.Files.list(tasks)) {
+                for (var task : (Iterable<java.nio.file.Path>) dirs::iterator) {
+                    try {
+                        String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                        int close = stat.lastIndexOf(')');
+                        String comm = stat.substring(stat.indexOf('(') + 1, close);
+                        String group = comm.startsWith("G1 ") || comm.startsWith("GC Thread") ? GC
+                                : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? JIT : null;
+                        if (group == null) {
+                            continue;
+                        }
+                        String[] f = stat.substring(close + 2).split(" ");
+                        // after the name: state(0) ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime(11) stime(12)
+                        used.merge(group, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
+                    } catch (java.io.IOException | RuntimeException gone) {
+                        // the thread ended between the listing and the read
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return Map.of();
+            }
+            return used;
         }
 
         private Map<Long, Long> readThreads() {

@@ -39,8 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * change at its time and not waited for, and latency counts from the scheduled time, so a chain
  * (generator included) that cannot keep the rate shows as growing latency, not as a quietly lower
  * rate. Each round reports the rate achieved, how many changes the client saw of those sent, the
- * percentiles, whether it kept up (≥ 98 % of the rate sent on time, ≥ 99 % seen), and the CPU the
- * process used by thread group ({@link #threadGroup}).
+ * percentiles, whether it kept up (≥ 98 % of the rate sent on time, ≥ 99 % seen), the CPU the
+ * process used by thread group ({@link #threadGroup}; the JIT compilers and the garbage collector on
+ * their own lines), and the requests the broker handled per change, by type. Give it minutes of
+ * warm-up (300 s): with everything in one JVM the JIT compilers are busy for that long.
  */
 public final class EndToEndBenchmark {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("ctistream.benchmark.e2e");
@@ -121,6 +123,7 @@ public final class EndToEndBenchmark {
             Arrays.fill(ready, true);
             int simPort = sim.port();
             var cpu = new Drivers.CpuWindow(thread -> threadGroup(thread, simPort));
+            var requests = new Drivers.BrokerRequests();
             int[] next = {0};
             for (int rate : rates) {
                 for (boolean measured : new boolean[] {false, true}) {
@@ -134,6 +137,7 @@ public final class EndToEndBenchmark {
                     }
                     received.set(0);
                     cpu.start();
+                    requests.start();
                     long start = System.nanoTime();
                     long end = start + TimeUnit.SECONDS.toNanos(runFor);
                     long sent = 0;
@@ -165,6 +169,7 @@ public final class EndToEndBenchmark {
                     }
                     double sendSeconds = (System.nanoTime() - start) / 1e9;
                     Map<String, Double> cores = cpu.stop();
+                    Map<String, Long> handled = requests.stop();
                     long drainedAt = drain(received, sent);
                     long[] l;
                     synchronized (pending) {
@@ -187,6 +192,13 @@ public final class EndToEndBenchmark {
                     report("rate %d/s %s: cpu %.2f cores (of %d), %.3f ms of cpu per change sent; by thread group:%s", rate,
                             measured ? "MEASURED" : "warm-up", process, Runtime.getRuntime().availableProcessors(),
                             sent == 0 ? 0 : process * sendSeconds * 1e3 / sent, b);
+                    long allRequests = handled.values().stream().mapToLong(Long::longValue).sum();
+                    StringBuilder r = new StringBuilder();
+                    long changes = sent;
+                    handled.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                            .forEach(e -> r.append(String.format(" %s %.2f,", e.getKey(), changes == 0 ? 0 : e.getValue() / (double) changes)));
+                    report("rate %d/s %s: the broker handled %.1f requests per change sent (%.0f/s); per change by type:%s", rate,
+                            measured ? "MEASURED" : "warm-up", sent == 0 ? 0 : allRequests / (double) sent, allRequests / sendSeconds, r);
                 }
             }
             ws.close();
