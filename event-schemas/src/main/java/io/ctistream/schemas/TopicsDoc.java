@@ -37,8 +37,8 @@ public final class TopicsDoc {
                 .append("Agent-keyed topics are co-partitioned: the same partition count, key and partitioner, so the instance that owns an\n")
                 .append("agent's `cti.agents` partition also owns its `cti.agent-commands` partition. Values are Avro, one self-contained\n")
                 .append("schema per topic, registered as artifact `<topic>-value` in group `default` (see `docs/adr/002-one-self-contained-schema-per-topic.md`).\n\n")
-                .append("| topic | key | value (`io.ctistream.events`) | cleanup | retention | partitions (production default) | written by | read by |\n")
-                .append("|---|---|---|---|---|---|---|---|\n");
+                .append("| topic | key | value (`io.ctistream.events`) | cleanup | retention | partitions (production default) | record time | written by | read by |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
         for (CtiTopics t : CtiTopics.values()) {
             String[] flow = FLOW.get(t);
             md.append("| `").append(t.topicName()).append("` | ")
@@ -47,12 +47,15 @@ public final class TopicsDoc {
                     .append(t.cleanup().kafkaValue()).append(" | ")
                     .append(t.retention().map(TopicsDoc::days).orElse("latest value per key, kept")).append(" | ")
                     .append(t.defaultPartitions()).append(t.coPartitioned() ? " (co-partitioned)" : "").append(" | ")
+                    .append(t.stampedByBroker() ? "the broker's (`LogAppendTime`)" : "the producer's").append(" | ")
                     .append(flow[0]).append(" | ")
                     .append(flow[1]).append(" |\n");
         }
         md.append("\nThe production plan uses replication factor 3 and `min.insync.replicas=2`; the single-machine run uses one replica\n")
                 .append("and `CTISTREAM_AGENT_PARTITIONS` (default 12) for the agent-keyed topics. Creating topics is idempotent\n")
-                .append("(`TopicProvisioner.ensureAll`): existing topics are left as they are and reported.\n");
+                .append("(`TopicProvisioner.ensureAll`): existing topics are left as they are and reported, except that a topic the\n")
+                .append("catalogue has stamped by the broker gets `message.timestamp.type=LogAppendTime` if it lacks it: the engine orders an\n")
+                .append("agent's roster changes and events by the broker's time (`docs/adr/026-roster-and-events-order.md`).\n");
         md.append(renderJsonTopics());
         return md.toString();
     }

@@ -67,11 +67,6 @@ public final class PushServer implements AutoCloseable {
         return start(vertx, config, view, commands, null, new io.prometheus.metrics.model.registry.PrometheusRegistry());
     }
 
-    public static Future<PushServer> start(Vertx vertx, PushConfig config, StateView view, CommandRelay commands, EventStreams events,
-                                           java.util.function.Predicate<HttpServerRequest> extra) {
-        return start(vertx, config, view, commands, events, new io.prometheus.metrics.model.registry.PrometheusRegistry());
-    }
-
     /**
      * @param events where {@code events/agent/{id}} subscriptions read (null: not served)
      * @param registry where this pusher's metrics go, served at {@code /metrics} (with whatever else the process registered there)

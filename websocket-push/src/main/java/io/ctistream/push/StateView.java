@@ -40,14 +40,20 @@ public final class StateView implements AutoCloseable {
      * time, else its ingest time), for the end-to-end lag; 0 when the value changed for another reason
      * (a roster change, a day rollover) or is a replay.
      */
-    public record Entry(String topic, String key, long version, JsonObject data, long sourceMillis, String json, long updatedMillis, String freshness) {
+    public record Entry(String topic, String key, long version, JsonObject data, long sourceMillis, String json, long updatedMillis, String freshness,
+                        long sourceAt) {
         public Entry(String topic, String key, long version, JsonObject data) {
             this(topic, key, version, data, 0);
         }
 
         public Entry(String topic, String key, long version, JsonObject data, long sourceMillis) {
-            this(topic, key, version, data, sourceMillis, data == null ? null : data.encode(), millis(data, "updatedAt"),
-                    data == null ? null : data.getString("freshness", "LIVE"));
+            this(topic, key, version, data, sourceMillis, millis(data, "updatedAt"), data == null ? 0 : sourceTime(data));
+        }
+
+        /** With the value's times already known (from the Avro record: no ISO text parsed back, issue #20). */
+        Entry(String topic, String key, long version, JsonObject data, long sourceMillis, long updatedMillis, long sourceAt) {
+            this(topic, key, version, data, sourceMillis, data == null ? null : data.encode(), updatedMillis,
+                    data == null ? null : data.getString("freshness", "LIVE"), sourceAt);
         }
 
         private static long millis(JsonObject data, String field) {
@@ -167,7 +173,11 @@ public final class StateView implements AutoCloseable {
             if (before != null && before.version() >= version) {
                 return; // an older value seen again (a replay): the newest stays
             }
-            entry = new Entry(topic, r.key(), version, data, loaded.isDone() ? sourceMillis(before, data) : 0);
+            long at = millis(value, "lastSourceOccurredAt");
+            if (at == 0) {
+                at = millis(value, "lastEventIngestedAt");
+            }
+            entry = new Entry(topic, r.key(), version, data, loaded.isDone() ? sourceMillis(before, data, at) : 0, millis(value, "updatedAt"), at);
             if (sameMembers(before, entry)) {
                 entries.put(topic, entry); // the usual team change: counts, not members
             } else {
@@ -213,14 +223,19 @@ public final class StateView implements AutoCloseable {
     }
 
     /** For an agent value caused by a new event: when that event happened at its source. */
-    private static long sourceMillis(Entry before, JsonObject data) {
+    private static long sourceMillis(Entry before, JsonObject data, long at) {
         String eventId = data.getString("lastEventId");
         if (eventId == null || before != null && before.data() != null && eventId.equals(before.data().getString("lastEventId"))) {
             return 0;
         }
-        long at = sourceTime(data);
         // a link change or a command outcome keeps the platform time of the last platform event: not a new source time
-        return before != null && before.data() != null && at <= sourceTime(before.data()) ? 0 : at;
+        return before != null && before.data() != null && at <= before.sourceAt() ? 0 : at;
+    }
+
+    /** A timestamp field of a state record, in epoch millis; 0 when the record has no such field or it is null. */
+    private static long millis(SpecificRecord value, String field) {
+        org.apache.avro.Schema.Field f = value.getSchema().getField(field);
+        return f != null && value.get(f.pos()) instanceof java.time.Instant i ? i.toEpochMilli() : 0;
     }
 
     private static long sourceTime(JsonObject data) {

@@ -72,7 +72,7 @@ class PushIT {
         standIn = new StandIn(kafka.bootstrapServers(), kafka.registryUrl());
         events = new EventStreams(kafka.bootstrapServers(), kafka.registryUrl(), 10);
         server = PushServer.start(vertx, new PushConfig("127.0.0.1", 0, SECRET, Duration.ofSeconds(1), 4096, 12, 5, 16 * 1024, Duration.ofSeconds(60)),
-                view, relay, events, req -> false).await(30, TimeUnit.SECONDS);
+                view, relay, events, new io.prometheus.metrics.model.registry.PrometheusRegistry()).await(30, TimeUnit.SECONDS);
     }
 
     @AfterAll

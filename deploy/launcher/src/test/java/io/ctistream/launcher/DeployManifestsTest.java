@@ -60,6 +60,8 @@ class DeployManifestsTest {
     private static final Pattern METRIC = Pattern.compile("ctistream_[a-zA-Z0-9_]+");
     private static final Pattern HISTOGRAM_SUFFIX = Pattern.compile("_(bucket|sum|count)$");
     private static final Pattern COMPOSE_TOPIC = Pattern.compile("(?m)^\\s*create\\s+(\\S+)\\s+(\\d+)\\s+(\\S+)(?:\\s+(\\d+))?\\s*$");
+    /** compose's loop that sets the broker's timestamps: {@code for t in <topics>; do ... message.timestamp.type=LogAppendTime ... done}. */
+    private static final Pattern COMPOSE_STAMPED = Pattern.compile("(?s)for\\s+t\\s+in\\s+([^;]+);\\s*do[^\\n]*\\n[^\\n]*\\n\\s*--add-config\\s+message\\.timestamp\\.type=LogAppendTime");
 
     /** A ctistream service: how its container is started, and the setting that names its HTTP port. */
     private enum Service {
@@ -285,6 +287,12 @@ class DeployManifestsTest {
         TopicProvisioner singleNode = new TopicProvisioner(null, TopicProvisioner.Plan.singleNode());
         Map<String, CatalogueTopic> catalogue = catalogue();
         Map<String, MatchResult> created = new HashMap<>();
+        // the topics the script's "for t in ...; do kafka-configs.sh ... message.timestamp.type=LogAppendTime" loop alters
+        java.util.Set<String> brokerStamped = new java.util.HashSet<>();
+        Matcher loop = COMPOSE_STAMPED.matcher(script);
+        while (loop.find()) {
+            brokerStamped.addAll(List.of(loop.group(1).trim().split("\\s+")));
+        }
         Matcher m = COMPOSE_TOPIC.matcher(script);
         while (m.find()) {
             String topic = m.group(1);
@@ -310,6 +318,12 @@ class DeployManifestsTest {
             String retention = planned.configs().get("retention.ms");
             if (retention == null ? line.group(4) != null : !retention.equals(line.group(4))) {
                 problems.add(where + " retention.ms: [" + line.group(4) + "], the plan says [" + retention + "]");
+            }
+            // the timestamp type: set by the loop after the creates, on new and existing topics alike
+            boolean stamped = "LogAppendTime".equals(planned.configs().get("message.timestamp.type"));
+            if (stamped != brokerStamped.contains(t.name())) {
+                problems.add(where + " message.timestamp.type: " + (stamped ? "never set to [LogAppendTime], the plan says so"
+                        : "set to [LogAppendTime], the plan does not"));
             }
         }
         assertThat(problems).as("topics created by compose against TopicProvisioner.Plan.singleNode()").isEmpty();
