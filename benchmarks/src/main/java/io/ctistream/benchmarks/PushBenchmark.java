@@ -44,8 +44,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The pusher (with the embedded broker) runs in this JVM; the clients in a child JVM, so the
  * pusher's memory is measured without theirs. Both share the machine's cores.
  *
- * <p>Args: {@code [clients=19000] [wallboards=1000] [rate=200] [seconds=30]}. A process here may
- * hold at most 20,000 open files (hard limit), which bounds {@code clients}.
+ * <p>Args: {@code [clients=19000] [wallboards=1000] [rate=200] [seconds=30] [warmUpSeconds=3]}: the team changes
+ * at {@code rate} through the warm-up too, and only the {@code seconds} after it are measured (give it minutes: the
+ * JIT is busy that long with a broker in the same JVM). A process here may hold at most 20,000 open files (hard
+ * limit), which bounds {@code clients}.
  */
 public final class PushBenchmark {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("ctistream.benchmark.push");
@@ -72,6 +74,7 @@ public final class PushBenchmark {
         int wallboards = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
+        int warmUp = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         Path dir = Files.createTempDirectory("ctistream-push-bench-");
         String[] ports = Arrays.stream(LoopbackPorts.free(4)).mapToObj(Integer::toString).toArray(String[]::new);
         try (AllInOne all = AllInOne.start(ConfigSource.from(Map.of(EmbeddedConfig.DATA_DIR, dir.toString(), EmbeddedConfig.KAFKA_PORT, ports[0],
@@ -86,7 +89,8 @@ public final class PushBenchmark {
             String secret = Files.readString(dir.resolve("push-jwt-secret")).trim();
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-XX:+UseParallelGC",
                     "-cp", System.getProperty("java.class.path"), PushBenchmark.class.getName(), "clients", Integer.toString(all.pushPort()), secret,
-                    Integer.toString(clients), Integer.toString(wallboards), Integer.toString(seconds), Integer.toString(rate));
+                    Integer.toString(clients), Integer.toString(wallboards), Integer.toString(seconds), Integer.toString(rate),
+                    Integer.toString(warmUp));
             Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line;
@@ -109,7 +113,7 @@ public final class PushBenchmark {
             long start = System.nanoTime();
             long sent = 0;
             long version = 2;
-            while (child.isAlive() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds + 5L)) {
+            while (child.isAlive() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(warmUp + seconds + 2L)) {
                 long due = start + (long) (sent * 1e9 / rate);
                 if (System.nanoTime() < due) {
                     Thread.sleep(0, 200_000);
@@ -144,6 +148,7 @@ public final class PushBenchmark {
         int wallboards = Integer.parseInt(args[4]);
         int seconds = Integer.parseInt(args[5]);
         int rate = Integer.parseInt(args[6]);
+        int warmUp = Integer.parseInt(args[7]);
         Vertx vertx = Vertx.vertx();
         // the connections spread over one event loop per core (connected from one context, they would all share one)
         List<io.vertx.core.internal.ContextInternal> loops = new ArrayList<>();
@@ -201,7 +206,7 @@ public final class PushBenchmark {
             Thread.sleep(100);
         }
         LOG.warn("CONNECTED {} connections, {} subscribed", open.size(), subscribed.get());
-        Thread.sleep(3_000); // warm-up: the first updates include the JIT
+        Thread.sleep(warmUp * 1000L); // warm-up: the first updates include the JIT
         measuring.set(System.currentTimeMillis());
         Thread.sleep(seconds * 1000L);
         measuring.set(Long.MAX_VALUE);
