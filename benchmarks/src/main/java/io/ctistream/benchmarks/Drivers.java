@@ -35,8 +35,8 @@ final class Drivers {
 
     /**
      * The requests the embedded broker (in this JVM) handled over a window, by request type, read from
-     * its own {@code kafka.network:type=RequestMetrics,name=RequestsPerSec} meters' counts; includes
-     * the controller's and followers' requests, none on a single broker.
+     * its own {@code kafka.network:type=RequestMetrics,name=RequestsPerSec} meters' counts. Fetches are
+     * counted twice by the broker: as {@code Fetch} and again as {@code FetchConsumer} (or {@code FetchFollower}).
      */
     static final class BrokerRequests {
         private final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
@@ -46,7 +46,7 @@ final class Drivers {
             start = read();
         }
 
-        /** Requests by type since {@link #start}, the busiest first; empty when the broker is not in this JVM. */
+        /** Requests by type since {@link #start}, by type name; empty when the broker is not in this JVM. */
         Map<String, Long> stop() {
             Map<String, Long> now = read();
             Map<String, Long> delta = new TreeMap<>();

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * as the sink says it is finished ({@link Sink#progress()}), so a clean stop or a rebalance repeats
  * at most what was in flight. While running, finished progress is committed at most once per
  * {@link #COMMIT_INTERVAL} (a commit is a broker write: one per poll was most of what the reader
- * cost the broker at a few hundred events a second), so a crash repeats at most that much more. A partition the sink holds its share of is paused until it drains (what a poll returned
- * beyond the share is read again later), so the sink never holds more than it allows.
+ * cost the broker at a few hundred events a second), so a crash repeats at most that much more.
+ * A partition the sink holds its share of is paused until it drains (what a poll returned beyond
+ * the share is read again later), so the sink never holds more than it allows.
  *
  * <p>Where a partition starts: its committed offset; without one, the first record at or after
  * {@code startAt} (a subscription's creation: it starts "now", whenever its consumer happens to

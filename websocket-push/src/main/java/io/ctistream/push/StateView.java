@@ -38,7 +38,8 @@ public final class StateView implements AutoCloseable {
      * One value: {@code topic} is the API topic ({@code agent/acme/u1}); {@code data} null means the
      * key is gone. {@code sourceMillis}: when a new platform event caused this value (its platform
      * time, else its ingest time), for the end-to-end lag; 0 when the value changed for another reason
-     * (a roster change, a day rollover) or is a replay.
+     * (a roster change, a day rollover) or is a replay. {@code sourceAt}: the value's own source time
+     * (platform time, else ingest time; 0 if none), kept so the next value is compared without parsing.
      */
     public record Entry(String topic, String key, long version, JsonObject data, long sourceMillis, String json, long updatedMillis, String freshness,
                         long sourceAt) {
