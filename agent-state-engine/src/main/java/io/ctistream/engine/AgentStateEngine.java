@@ -2,6 +2,7 @@ package io.ctistream.engine;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,11 @@ public final class AgentStateEngine implements AutoCloseable {
      * instead of waiting out its previous incarnation's session timeout (the single-machine run).
      */
     public static AgentStateEngine start(EngineConfig config, ValueSerdes serdes, String applicationServer, String memberId) {
+        return start(config, serdes, applicationServer, memberId, Map.of());
+    }
+
+    /** As above, with Kafka Streams properties set over the engine's own: for tests that need a client's timing. */
+    static AgentStateEngine start(EngineConfig config, ValueSerdes serdes, String applicationServer, String memberId, Map<String, Object> overrides) {
         EngineMetrics metrics = new EngineMetrics();
         for (StateDirCheck.Damage d : StateDirCheck.repair(Path.of(config.stateDir()), config.applicationId())) {
             LOG.warn("engine [{}] local state [{}] is damaged ({}); removed, it is rebuilt from the changelog", config.applicationId(), d.path(), d.why());
@@ -64,6 +70,7 @@ public final class AgentStateEngine implements AutoCloseable {
             props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG), CommitWatch.Interceptor.class.getName());
             props.put(StreamsConfig.mainConsumerPrefix(CommitWatch.CONFIG), commits);
         }
+        props.putAll(overrides);
         KafkaStreams streams = new KafkaStreams(EngineTopology.build(config, serdes, metrics, commits), props);
         AgentStateEngine engine = new AgentStateEngine(config, metrics, streams);
         engine.applicationServer = applicationServer;
@@ -97,6 +104,11 @@ public final class AgentStateEngine implements AutoCloseable {
         }
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        // every poll takes all that the fetches brought (ADR 031): the consumer learns a partition's high watermark only when
+        // a poll reaches that partition's part of a response, so a poll capped at 1,000 records could hand over the events
+        // ahead of a roster part not yet reached, and Kafka Streams, judging cti.agents caught up from the fetch before,
+        // would apply events stamped after a leave or a return ahead of it. Memory stays bounded by the fetch sizes.
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), Integer.MAX_VALUE);
         // a crashed instance is noticed after 10 s rather than the client default of 45 s: a wallboard stays stale that long
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
