@@ -107,8 +107,10 @@ public final class AgentStateEngine implements AutoCloseable {
         // every poll takes all that the fetches brought (ADR 031): the consumer learns a partition's high watermark only when
         // a poll reaches that partition's part of a response, so a poll capped at 1,000 records could hand over the events
         // ahead of a roster part not yet reached, and Kafka Streams, judging cti.agents caught up from the fetch before,
-        // would apply events stamped after a leave or a return ahead of it. Memory stays bounded by the fetch sizes.
+        // would apply events stamped after a leave or a return ahead of it. A response is kept to 256 KiB (about a
+        // thousand events, what a poll took before) so that a catching-up engine works in the same steps as before.
         p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), Integer.MAX_VALUE);
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 256 * 1024);
         // a crashed instance is noticed after 10 s rather than the client default of 45 s: a wallboard stays stale that long
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);

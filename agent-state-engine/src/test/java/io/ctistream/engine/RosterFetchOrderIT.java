@@ -70,9 +70,11 @@ class RosterFetchOrderIT {
         AgentProfile busy = same.get(1);
         EngineConfig config = EngineConfig.defaults(kafka.bootstrapServers(), kafka.registryUrl()).withApplicationId("engine-fetchorder-" + UUID.randomUUID())
                 .withStateDir(Files.createTempDirectory("engine-fetchorder-").toString()).withHousekeepingInterval(Duration.ofHours(1));
-        // the broker answers the engine's fetches after 4 s unless 64 MiB are waiting: what is written within that time arrives in one response
+        // the broker answers the engine's fetches after 4 s unless 64 MiB are waiting: what is written within that time arrives in one
+        // response, of up to 4 MiB (more than the engine's own 256 KiB, so that a response holds more than a thousand events)
         Map<String, Object> slowFetches = Map.of(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), 64 << 20,
-                StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 4_000);
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 4_000,
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 4 << 20);
         try (AgentStateEngine engine = AgentStateEngine.start(config, ValueSerdes.registry(kafka.registryUrl()), null, null, slowFetches);
              KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                      new StringSerializer(), CtiSerdes.<SpecificRecord>valueSerializer(kafka.registryUrl()))) {
