@@ -92,7 +92,9 @@ class RosterFetchOrderIT {
                     EngineDriver.event(busy.getAgentId(), now, EngineDriver.state(AgentState.READY), 1L));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).untilAsserted(() -> {
                 assertThat(appliedUpTo(store, busy.getAgentId())).isGreaterThanOrEqualTo(given.offset());
-                assertThat(store.get(leaver.getAgentId()).getSnapshot().getState()).isEqualTo(AgentState.NOT_READY);
+                AgentProjection p = store.get(leaver.getAgentId());
+                assertThat(p).isNotNull();
+                assertThat(p.getSnapshot().getState()).isEqualTo(AgentState.NOT_READY);
             });
             // AND a fetch that brought only a roster record: the broker answers a fetch session's partitions that last
             // returned data at the end, so the next response has the events' part ahead of the roster's
