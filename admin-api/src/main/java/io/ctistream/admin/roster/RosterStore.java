@@ -14,7 +14,9 @@ public interface RosterStore extends AutoCloseable {
 
     /**
      * Writes what {@code diff} changes ({@link RosterDiff#writes()}) and returns once every record is
-     * acknowledged. {@link RosterTopic} audits each change too, with its value before and after.
+     * acknowledged. {@link RosterTopic} audits each change too, with its value before and after, and
+     * returns only once a read-committed reader sees the records, so a {@link #current()} straight after
+     * shows them.
      */
     default void apply(RosterDiff diff) throws Exception {
         write(diff.writes());

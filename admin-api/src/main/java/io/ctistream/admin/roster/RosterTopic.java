@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -111,8 +112,44 @@ public final class RosterTopic implements RosterStore {
         if (changes.isEmpty()) {
             return;
         }
+        Map<TopicPartition, Long> written;
         try (ChangeWriter writer = new ChangeWriter(bootstrap, registryUrl, TRANSACTIONAL_ID, timeout, Clock.systemUTC())) {
-            writer.write(ACTOR, changes);
+            written = writer.write(ACTOR, changes);
+        }
+        awaitVisible(written);
+    }
+
+    /**
+     * Returns once a {@code read_committed} reader sees every written record. A commit returns before
+     * the broker has written its markers to the data partitions, and until then the records sit above
+     * the last stable offset: an import read straight after another would diff against the roster as
+     * it was. Reads each partition from its last written record until the position passes it (the
+     * fetch answers when the marker lands). An open transaction of another writer on the same
+     * partition holds the records back too; after the timeout this says so, and that the import is
+     * committed.
+     */
+    private void awaitVisible(Map<TopicPartition, Long> written) {
+        if (written.isEmpty()) {
+            return;
+        }
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.CLIENT_ID_CONFIG, "ctistream-roster",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(written.keySet());
+            written.forEach(consumer::seek);
+            Instant deadline = Instant.now().plus(timeout);
+            while (written.entrySet().stream().anyMatch(w -> consumer.position(w.getKey(), timeout) <= w.getValue())) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("the import is committed, but readers of " + TOPIC + " at [" + bootstrap
+                            + "] did not see it within " + timeout.toSeconds()
+                            + " s: another writer's transaction is open on the same partitions; it shows once that one ends");
+                }
+                consumer.poll(Duration.ofMillis(100));
+            }
         }
     }
 

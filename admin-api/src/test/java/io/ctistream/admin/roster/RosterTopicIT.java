@@ -18,12 +18,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,9 +64,7 @@ class RosterTopicIT {
         // GIVEN three agents imported
         List<RosterEntry> three = RosterSamples.entries(tenant, 3);
         topic.apply(RosterDiff.between(topic.current(), three, false));
-        // a committed transaction becomes readable (read_committed) once its markers are written, just after the commit returns
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(topic.current()).containsKeys(tenant + "/a1", tenant + "/a2", tenant + "/a3"));
+        assertThat(topic.current()).containsKeys(tenant + "/a1", tenant + "/a2", tenant + "/a3"); // apply returned: readers see it
 
         // WHEN a file with agent 2 renamed and agent 3 left out is imported with --remove-missing
         RosterEntry a2 = three.get(1);
@@ -83,6 +89,43 @@ class RosterTopicIT {
         AdminAudit delete = audit.stream().filter(a -> a.getAction() == AdminAction.DELETED).findFirst().orElseThrow();
         assertThat(delete.getAfter()).isNull();
         assertThat(new JsonObject(delete.getBefore()).getString("agentId")).isEqualTo(tenant + "/a3");
+    }
+
+    /**
+     * Verifies that an import returns only once a read-committed reader sees it: another writer's
+     * transaction, open on every roster partition, holds the import's records back; the import waits
+     * for it to end, and the roster read straight after shows the import.
+     */
+    @Test
+    void importReturnsOnceReadersSeeIt() throws Exception {
+        RosterTopic topic = new RosterTopic(kafka.bootstrapServers(), kafka.registryUrl(), Duration.ofSeconds(30));
+        List<RosterEntry> two = RosterSamples.entries(tenant, 2);
+        try (var blocker = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "blocker-" + tenant), new StringSerializer(), new ByteArraySerializer())) {
+            // GIVEN another writer's transaction open on every partition of cti.agents
+            blocker.initTransactions();
+            blocker.beginTransaction();
+            String agents = CtiTopics.AGENTS.topicName();
+            for (var p : blocker.partitionsFor(agents)) {
+                blocker.send(new ProducerRecord<>(agents, p.partition(), "blocker-" + tenant, null)).get();
+            }
+
+            // WHEN two agents are imported
+            CompletableFuture<Void> imported = CompletableFuture.runAsync(() -> {
+                try {
+                    topic.apply(RosterDiff.between(Map.of(), two, false));
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+
+            // THEN the import does not return while readers cannot see it
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> !imported.isDone());
+            blocker.abortTransaction();
+            imported.get(15, TimeUnit.SECONDS);
+        }
+        // AND once it returned, the roster read at once has both agents
+        assertThat(topic.current()).containsKeys(tenant + "/a1", tenant + "/a2");
     }
 
     private List<AdminAudit> audit() {
