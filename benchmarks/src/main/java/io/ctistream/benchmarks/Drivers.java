@@ -38,6 +38,49 @@ final class Drivers {
      * its own {@code kafka.network:type=RequestMetrics,name=RequestsPerSec} meters' counts. Fetches are
      * counted twice by the broker: as {@code Fetch} and again as {@code FetchConsumer} (or {@code FetchFollower}).
      */
+    /**
+     * Requests each Kafka client in this JVM sent, from the clients' own {@code request-total} meters,
+     * by client id with any UUID in it cut out (Kafka Streams names its clients after its process id).
+     */
+    static final class ClientRequests {
+        private final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        private Map<String, Long> start = Map.of();
+
+        void start() {
+            start = read();
+        }
+
+        Map<String, Long> stop() {
+            Map<String, Long> now = read();
+            Map<String, Long> delta = new TreeMap<>();
+            now.forEach((client, count) -> {
+                long d = count - start.getOrDefault(client, 0L);
+                if (d > 0) {
+                    delta.put(client, d);
+                }
+            });
+            return delta;
+        }
+
+        private Map<String, Long> read() {
+            Map<String, Long> counts = new HashMap<>();
+            try {
+                for (String kind : new String[] {"producer", "consumer", "admin-client"}) {
+                    for (var name : server.queryNames(new javax.management.ObjectName("kafka." + kind + ":type=" + kind + "-metrics,*"), null)) {
+                        String client = name.getKeyProperty("client-id");
+                        if (client != null) {
+                            String shortName = kind + " " + client.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-?", "");
+                            counts.merge(shortName, (long) ((Number) server.getAttribute(name, "request-total")).doubleValue(), Long::sum);
+                        }
+                    }
+                }
+            } catch (javax.management.JMException e) {
+                throw new IllegalStateException("reading the clients' request meters", e);
+            }
+            return counts;
+        }
+    }
+
     static final class BrokerRequests {
         private final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         private Map<String, Long> start = Map.of();

@@ -57,7 +57,8 @@ public final class EndToEndBenchmark {
     /** The demo's default: three BroadWorks teams, one on AES, one on Finesse. */
     private static final int DEMO_TEAMS = 5;
 
-    private record Sent(long nanos, String state) {
+    /** A change: when it was due on the schedule, the state it sets, and when the generator handed it to the simulator. */
+    private record Sent(long nanos, String state, long handedNanos) {
     }
 
     static void run(String[] args) throws Exception {
@@ -87,6 +88,10 @@ public final class EndToEndBenchmark {
             Map<String, ArrayDeque<Sent>> pending = new HashMap<>();
             users.forEach(u -> pending.put(DemoRoster.TENANT + "/" + u, new ArrayDeque<>()));
             List<Long> latencies = new ArrayList<>();
+            // where each change's time went, by the clocks the pipeline stamps (one JVM, one clock): the schedule -> the
+            // connector built the event (lastEventIngestedAt) -> the engine applied it (updatedAt) -> the frame arrived
+            List<long[]> hops = new ArrayList<>();
+            long epochNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
             AtomicLong received = new AtomicLong();
             WebSocketClient client = all.vertx().createWebSocketClient();
             WebSocket ws = client.connect(all.pushPort(), "127.0.0.1", "/ws").await(10, TimeUnit.SECONDS);
@@ -103,6 +108,12 @@ public final class EndToEndBenchmark {
                         Sent s = q.poll();
                         if (s.state().equals(state)) {
                             latencies.add(now - s.nanos());
+                            long ingested = epochNanos(f.getJsonObject("data").getString("lastEventIngestedAt"));
+                            long applied = epochNanos(f.getJsonObject("data").getString("updatedAt"));
+                            if (ingested > 0 && applied > 0) {
+                                hops.add(new long[] {s.handedNanos() - s.nanos(), ingested - (s.handedNanos() + epochNanos), applied - ingested,
+                                        now + epochNanos - applied});
+                            }
                             received.incrementAndGet();
                             break;
                         }
@@ -124,6 +135,7 @@ public final class EndToEndBenchmark {
             int simPort = sim.port();
             var cpu = new Drivers.CpuWindow(thread -> threadGroup(thread, simPort));
             var requests = new Drivers.BrokerRequests();
+            var clients = new Drivers.ClientRequests();
             int[] next = {0};
             for (int rate : rates) {
                 for (boolean measured : new boolean[] {false, true}) {
@@ -133,11 +145,13 @@ public final class EndToEndBenchmark {
                     }
                     synchronized (pending) {
                         latencies.clear();
+                        hops.clear();
                         pending.values().forEach(ArrayDeque::clear);
                     }
                     received.set(0);
                     cpu.start();
                     requests.start();
+                    clients.start();
                     long start = System.nanoTime();
                     long end = start + TimeUnit.SECONDS.toNanos(runFor);
                     long sent = 0;
@@ -151,8 +165,10 @@ public final class EndToEndBenchmark {
                         }
                         long now = System.nanoTime();
                         if (now < due) {
-                            if (due - now > 200_000) {
-                                Thread.sleep(0, 100_000);
+                            if (due - now > 150_000) {
+                                // parks to 100 µs before the change is due (Linux wakes it ~60 µs late), then spins: Thread.sleep(0, n)
+                                // sleeps a whole millisecond, which had made the generator up to 0.8 ms late on every change
+                                java.util.concurrent.locks.LockSupport.parkNanos(due - now - 100_000);
                             }
                             continue;
                         }
@@ -162,7 +178,7 @@ public final class EndToEndBenchmark {
                         ready[i] = !ready[i];
                         String agentId = DemoRoster.TENANT + "/" + users.get(i);
                         synchronized (pending) {
-                            pending.get(agentId).add(new Sent(due, ready[i] ? "READY" : "NOT_READY"));
+                            pending.get(agentId).add(new Sent(due, ready[i] ? "READY" : "NOT_READY", now));
                         }
                         sim.setAgentStateLater(users.get(i), ready[i] ? "ready" : "notReady", ready[i] ? null : "0012");
                         sent++;
@@ -170,10 +186,25 @@ public final class EndToEndBenchmark {
                     double sendSeconds = (System.nanoTime() - start) / 1e9;
                     Map<String, Double> cores = cpu.stop();
                     Map<String, Long> handled = requests.stop();
+                    Map<String, Long> byClient = clients.stop();
                     long drainedAt = drain(received, sent);
                     long[] l;
                     synchronized (pending) {
                         l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+                        if (!hops.isEmpty()) {
+                            String[] names = {"schedule -> the generator handed the change to the simulator (the driver's own lateness)",
+                                    "-> connector built the event (simulator, NOTIFY over UDP, connector SIP stack, parse)",
+                                    "-> engine applied it (connector produce, broker, engine fetch; updatedAt is whole ms)",
+                                    "-> frame at the client (engine produce, broker, pusher fetch, push, WebSocket)"};
+                            StringBuilder h = new StringBuilder();
+                            for (int k = 0; k < names.length; k++) {
+                                int col = k;
+                                long[] v = hops.stream().mapToLong(x -> x[col]).sorted().toArray();
+                                h.append(String.format("%n    p50 %6.2f  p95 %6.2f  p99 %6.2f ms  %s", pct(v, 50), pct(v, 95), pct(v, 99), names[k]));
+                            }
+                            report("rate %d/s %s: %d changes by hop, from the pipeline's own stamps:%s", rate, measured ? "MEASURED" : "warm-up",
+                                    hops.size(), h);
+                        }
                     }
                     double achieved = sent / sendSeconds;
                     // a change not seen on its own was superseded by a newer one of the same agent before the client got it
@@ -199,6 +230,10 @@ public final class EndToEndBenchmark {
                             .forEach(e -> r.append(String.format(" %s %.2f,", e.getKey(), changes == 0 ? 0 : e.getValue() / (double) changes)));
                     report("rate %d/s %s: the broker handled %.1f requests per change sent (%.0f/s); per change by type:%s", rate,
                             measured ? "MEASURED" : "warm-up", sent == 0 ? 0 : allRequests / (double) sent, allRequests / sendSeconds, r);
+                    StringBuilder c = new StringBuilder();
+                    byClient.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                            .forEach(e -> c.append(String.format("%n    %5.2f  %s", changes == 0 ? 0 : e.getValue() / (double) changes, e.getKey())));
+                    report("rate %d/s %s: requests per change sent, by the client that sent them:%s", rate, measured ? "MEASURED" : "warm-up", c);
                 }
             }
             ws.close();
@@ -262,6 +297,15 @@ public final class EndToEndBenchmark {
             return "broker";
         }
         return "other";
+    }
+
+    /** An ISO instant from a frame as nanoseconds since the epoch; 0 when absent. */
+    private static long epochNanos(String iso) {
+        if (iso == null) {
+            return 0;
+        }
+        java.time.Instant at = java.time.Instant.parse(iso);
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 
     private static double pct(long[] sorted, double p) {
