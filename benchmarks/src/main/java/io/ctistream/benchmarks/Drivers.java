@@ -107,7 +107,9 @@ final class Drivers {
             try {
                 for (var name : server.queryNames(new javax.management.ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
                     String type = name.getKeyProperty("request");
-                    if (type != null) { // one meter per request type and version
+                    // one meter per request type and version; FetchConsumer and FetchFollower are the same requests as Fetch,
+                    // counted again by who sent them
+                    if (type != null && !type.equals("FetchConsumer") && !type.equals("FetchFollower")) {
                         counts.merge(type, ((Number) server.getAttribute(name, "Count")).longValue(), Long::sum);
                     }
                 }
