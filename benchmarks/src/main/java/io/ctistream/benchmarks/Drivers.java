@@ -33,36 +33,61 @@ final class Drivers {
         }
     }
 
-    /**
-     * The requests the embedded broker (in this JVM) handled over a window, by request type, read from
-     * its own {@code kafka.network:type=RequestMetrics,name=RequestsPerSec} meters' counts. Fetches are
-     * counted twice by the broker: as {@code Fetch} and again as {@code FetchConsumer} (or {@code FetchFollower}).
-     */
-    /**
-     * Requests each Kafka client in this JVM sent, from the clients' own {@code request-total} meters,
-     * by client id with any UUID in it cut out (Kafka Streams names its clients after its process id).
-     */
-    static final class ClientRequests {
-        private final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    /** Counts read from JMX meters at {@link #start} and at {@link #stop}: what each name counted in between. */
+    abstract static class MeterCounts {
+        final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         private Map<String, Long> start = Map.of();
 
         void start() {
             start = read();
         }
 
+        /** Counts since {@link #start} by name, those that moved only; empty when no such meter is in this JVM. */
         Map<String, Long> stop() {
-            Map<String, Long> now = read();
             Map<String, Long> delta = new TreeMap<>();
-            now.forEach((client, count) -> {
-                long d = count - start.getOrDefault(client, 0L);
+            read().forEach((name, count) -> {
+                long d = count - start.getOrDefault(name, 0L);
                 if (d > 0) {
-                    delta.put(client, d);
+                    delta.put(name, d);
                 }
             });
             return delta;
         }
 
-        private Map<String, Long> read() {
+        abstract Map<String, Long> read();
+    }
+
+    /**
+     * The requests the embedded broker (in this JVM) handled over a window, by request type, read from
+     * its own {@code kafka.network:type=RequestMetrics,name=RequestsPerSec} meters' counts. The broker
+     * counts a fetch twice, as {@code Fetch} and again as {@code FetchConsumer} (or {@code FetchFollower}):
+     * only {@code Fetch} is kept.
+     */
+    static final class BrokerRequests extends MeterCounts {
+        @Override
+        Map<String, Long> read() {
+            Map<String, Long> counts = new HashMap<>();
+            try {
+                for (var name : server.queryNames(new javax.management.ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
+                    String type = name.getKeyProperty("request"); // one meter per request type and version
+                    if (type != null && !type.equals("FetchConsumer") && !type.equals("FetchFollower")) {
+                        counts.merge(type, ((Number) server.getAttribute(name, "Count")).longValue(), Long::sum);
+                    }
+                }
+            } catch (javax.management.JMException e) {
+                throw new IllegalStateException("reading the broker's request meters", e);
+            }
+            return counts;
+        }
+    }
+
+    /**
+     * Requests each Kafka client in this JVM sent, from the clients' own {@code request-total} meters,
+     * by client id with any UUID in it cut out (Kafka Streams names its clients after its process id).
+     */
+    static final class ClientRequests extends MeterCounts {
+        @Override
+        Map<String, Long> read() {
             Map<String, Long> counts = new HashMap<>();
             try {
                 for (String kind : new String[] {"producer", "consumer", "admin-client"}) {
@@ -76,45 +101,6 @@ final class Drivers {
                 }
             } catch (javax.management.JMException e) {
                 throw new IllegalStateException("reading the clients' request meters", e);
-            }
-            return counts;
-        }
-    }
-
-    static final class BrokerRequests {
-        private final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        private Map<String, Long> start = Map.of();
-
-        void start() {
-            start = read();
-        }
-
-        /** Requests by type since {@link #start}, by type name; empty when the broker is not in this JVM. */
-        Map<String, Long> stop() {
-            Map<String, Long> now = read();
-            Map<String, Long> delta = new TreeMap<>();
-            now.forEach((type, count) -> {
-                long d = count - start.getOrDefault(type, 0L);
-                if (d > 0) {
-                    delta.put(type, d);
-                }
-            });
-            return delta;
-        }
-
-        private Map<String, Long> read() {
-            Map<String, Long> counts = new HashMap<>();
-            try {
-                for (var name : server.queryNames(new javax.management.ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null)) {
-                    String type = name.getKeyProperty("request");
-                    // one meter per request type and version; FetchConsumer and FetchFollower are the same requests as Fetch,
-                    // counted again by who sent them
-                    if (type != null && !type.equals("FetchConsumer") && !type.equals("FetchFollower")) {
-                        counts.merge(type, ((Number) server.getAttribute(name, "Count")).longValue(), Long::sum);
-                    }
-                }
-            } catch (javax.management.JMException e) {
-                throw new IllegalStateException("reading the broker's request meters", e);
             }
             return counts;
         }

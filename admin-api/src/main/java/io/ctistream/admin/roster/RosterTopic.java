@@ -48,13 +48,7 @@ public final class RosterTopic implements RosterStore {
 
     @Override
     public Map<String, RosterEntry> current() {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.CLIENT_ID_CONFIG, "ctistream-roster",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", // writes are transactions with their audit (ChangeWriter)
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false, // a missing roster topic is a setup error, not something to create here
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        try (var consumer = new KafkaConsumer<String, AgentProfile>(config, new StringDeserializer(),
+        try (var consumer = new KafkaConsumer<String, AgentProfile>(readerConfig(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000), new StringDeserializer(),
                 CtiSerdes.<AgentProfile>valueDeserializer(registryUrl))) {
             List<TopicPartition> partitions = partitions(consumer);
             consumer.assign(partitions);
@@ -78,6 +72,16 @@ public final class RosterTopic implements RosterStore {
             }
             return roster;
         }
+    }
+
+    /** A group-less read-committed reader of the roster, with one more setting. */
+    private Map<String, Object> readerConfig(String key, Object value) {
+        return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.CLIENT_ID_CONFIG, "ctistream-roster",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", // writes are transactions with their audit (ChangeWriter)
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false, // a missing roster topic is a setup error, not something to create here
+                key, value);
     }
 
     @Override
@@ -132,13 +136,8 @@ public final class RosterTopic implements RosterStore {
         if (written.isEmpty()) {
             return;
         }
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.CLIENT_ID_CONFIG, "ctistream-roster",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer = new KafkaConsumer<>(readerConfig(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.assign(written.keySet());
             written.forEach(consumer::seek);
             Instant deadline = Instant.now().plus(timeout);
