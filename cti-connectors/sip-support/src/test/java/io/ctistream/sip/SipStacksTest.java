@@ -1,0 +1,133 @@
+package io.ctistream.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gov.nist.javax.sip.stack.SIPServerTransaction;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Response;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A NOTIFY's server transaction over UDP lives 32 s after its 200 to absorb retransmissions. Released, it must
+ * have let go of the parsed request and still answer a retransmission from the response's bytes, without
+ * handing the retransmission to the listener a second time.
+ */
+class SipStacksTest {
+
+    @ParameterizedTest(name = "released: {0}")
+    @ValueSource(booleans = {true, false})
+    void aReleasedTransactionDropsItsRequestAndStillAbsorbsRetransmissions(boolean release) throws Exception {
+        Properties extra = new Properties();
+        extra.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1"); // one thread: requests are handled in order
+        SipStack stack = SipStacks.create("release-test-" + release, extra);
+        MessageFactory messages = SipFactory.getInstance().createMessageFactory();
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        List<ServerTransaction> transactions = new CopyOnWriteArrayList<>();
+        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            peer.setSoTimeout(10_000);
+            int port = FreePort.find("127.0.0.1");
+            ListeningPoint lp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.UDP);
+            SipProvider provider = stack.createSipProvider(lp);
+            provider.addSipListener(new Listener() {
+                @Override
+                public void processRequest(RequestEvent event) {
+                    delivered.add(event.getRequest().getHeader("CSeq").toString().trim());
+                    try {
+                        ServerTransaction st = event.getServerTransaction() != null ? event.getServerTransaction()
+                                : provider.getNewServerTransaction(event.getRequest());
+                        if (release) {
+                            SipStacks.releasingRequest(st);
+                        }
+                        transactions.add(st);
+                        st.sendResponse(messages.createResponse(Response.OK, event.getRequest()));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            stack.start();
+            InetSocketAddress target = new InetSocketAddress("127.0.0.1", port);
+            byte[] first = notify(port, peer.getLocalPort(), "z9hG4bK-release-1", 1);
+
+            // WHEN a NOTIFY is answered
+            assertThat(exchange(peer, target, first)).startsWith("SIP/2.0 200");
+            // THEN a released transaction holds no parsed request; an unreleased one does
+            SIPServerTransaction st = (SIPServerTransaction) transactions.get(0);
+            assertThat(st.getOriginalRequest() == null).as("request released").isEqualTo(release);
+
+            // WHEN the AS retransmits it (same branch), then sends the next NOTIFY
+            assertThat(exchange(peer, target, first)).as("the retransmission is answered").startsWith("SIP/2.0 200");
+            assertThat(exchange(peer, target, notify(port, peer.getLocalPort(), "z9hG4bK-release-2", 2)))
+                    .startsWith("SIP/2.0 200");
+            // THEN the listener saw each NOTIFY once
+            assertThat(delivered).extracting(s -> s.replaceAll("\\s+", " ")).containsExactly("CSeq: 1 NOTIFY", "CSeq: 2 NOTIFY");
+        } finally {
+            stack.stop();
+        }
+    }
+
+    private static String exchange(DatagramSocket peer, InetSocketAddress target, byte[] request) throws Exception {
+        peer.send(new DatagramPacket(request, request.length, target));
+        byte[] buf = new byte[4096];
+        DatagramPacket answer = new DatagramPacket(buf, buf.length);
+        peer.receive(answer);
+        return new String(buf, 0, answer.getLength(), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] notify(int port, int peerPort, String branch, int cseq) {
+        return ("NOTIFY sip:ctistream@127.0.0.1:" + port + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + peerPort + ";branch=" + branch + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:as@127.0.0.1>;tag=as1\r\n"
+                + "To: <sip:ctistream@127.0.0.1>;tag=ct1\r\n"
+                + "Call-ID: release-test@127.0.0.1\r\n"
+                + "CSeq: " + cseq + " NOTIFY\r\n"
+                + "Event: as-feature-event\r\n"
+                + "Subscription-State: active;expires=3600\r\n"
+                + "Contact: <sip:as@127.0.0.1:" + peerPort + ">\r\n"
+                + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A listener for requests only. */
+    private abstract static class Listener implements SipListener {
+        @Override
+        public void processResponse(ResponseEvent event) {
+        }
+
+        @Override
+        public void processTimeout(TimeoutEvent event) {
+        }
+
+        @Override
+        public void processIOException(IOExceptionEvent event) {
+        }
+
+        @Override
+        public void processTransactionTerminated(TransactionTerminatedEvent event) {
+        }
+
+        @Override
+        public void processDialogTerminated(DialogTerminatedEvent event) {
+        }
+    }
+}
