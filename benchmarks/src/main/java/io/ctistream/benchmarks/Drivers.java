@@ -185,7 +185,7 @@ final class Drivers {
                         String stat = java.nio.file.Files.readString(task.resolve("stat"));
                         int close = stat.lastIndexOf(')');
                         String comm = stat.substring(stat.indexOf('(') + 1, close);
-                        String group = comm.startsWith("G1 ") || comm.startsWith("GC Thread") ? GC
+                        String group = comm.startsWith("G1 ") || comm.startsWith("GC Thread") || isZgc(comm) ? GC
                                 : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? JIT : null;
                         if (group == null) {
                             continue;
@@ -201,6 +201,12 @@ final class Drivers {
                 return Map.of();
             }
             return used;
+        }
+
+        /** ZGC's threads (JDK 17): ZDirector, ZDriver, ZStat, ZUncommitter, ZUnmapper, ZWorker#n. */
+        static boolean isZgc(String comm) {
+            return comm.startsWith("ZWorker") || comm.startsWith("ZDriver") || comm.startsWith("ZDirector")
+                    || comm.startsWith("ZStat") || comm.startsWith("ZUnmapper") || comm.startsWith("ZUncommitter");
         }
 
         private Map<Long, Long> readThreads() {

@@ -18,6 +18,8 @@ public final class HardenedXml {
     public static final int MAX_ELEMENT_DEPTH = 64;
     /** The JDK parser's own depth limit (JAXP {@code jdk.xml.maxElementDepth}). */
     private static final String MAX_ELEMENT_DEPTH_PROPERTY = "http://www.oracle.com/xml/jaxp/properties/maxElementDepth";
+    /** Xerces's deferred DOM: on by default in the JDK's parser. */
+    static final String DEFER_NODE_EXPANSION = "http://apache.org/xml/features/dom/defer-node-expansion";
 
     private static final DocumentBuilderFactory FACTORY = factory();
     /** A builder costs more to make than a small document costs to parse: one per thread, reset before use. */
@@ -51,6 +53,9 @@ public final class HardenedXml {
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             f.setAttribute(MAX_ELEMENT_DEPTH_PROPERTY, String.valueOf(MAX_ELEMENT_DEPTH));
+            // build the tree as it parses: the deferred DOM (Xerces's default) allocates its node tables in chunks
+            // bigger than a whole platform body, and the codecs walk every node anyway (ADR 033)
+            f.setFeature(DEFER_NODE_EXPANSION, false);
             f.setXIncludeAware(false);
             f.setExpandEntityReferences(false);
             return f;

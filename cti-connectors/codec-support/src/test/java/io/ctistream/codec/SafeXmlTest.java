@@ -46,6 +46,15 @@ class SafeXmlTest {
                 .hasMessageStartingWith("not well-formed XML");
     }
 
+    /** The tree is built as the body is parsed: the deferred DOM's node tables were most of a NOTIFY's garbage (ADR 033). */
+    @Test
+    void theTreeIsNotDeferred() throws Exception {
+        Element root = SafeXml.parse("<a xmlns='urn:x'><b>1</b><b>2</b></a>".getBytes(StandardCharsets.UTF_8));
+        assertThat(root.getOwnerDocument().getClass().getSimpleName()).doesNotContain("Deferred");
+        assertThat(HardenedXml.builder().isNamespaceAware()).isTrue();
+        assertThat(SafeXml.children(root, "b")).extracting(Element::getTextContent).containsExactly("1", "2");
+    }
+
     /** {@code <root><e><e>…x…</e></e></root>} with {@code depth} elements in all. */
     static byte[] nested(int depth) {
         StringBuilder b = new StringBuilder("<root>");
