@@ -10,18 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.sip.DialogTerminatedEvent;
-import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
 import javax.sip.RequestEvent;
-import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipFactory;
-import javax.sip.SipListener;
 import javax.sip.SipProvider;
 import javax.sip.SipStack;
-import javax.sip.TimeoutEvent;
-import javax.sip.TransactionTerminatedEvent;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Response;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +42,7 @@ class SipStacksTest {
             int port = FreePort.find("127.0.0.1");
             ListeningPoint lp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.UDP);
             SipProvider provider = stack.createSipProvider(lp);
-            provider.addSipListener(new Listener() {
+            provider.addSipListener(new RequestListener() {
                 @Override
                 public void processRequest(RequestEvent event) {
                     delivered.add(event.getRequest().getHeader("CSeq").toString().trim());
@@ -67,7 +61,7 @@ class SipStacksTest {
             });
             stack.start();
             InetSocketAddress target = new InetSocketAddress("127.0.0.1", port);
-            byte[] first = notify(port, peer.getLocalPort(), "z9hG4bK-release-1", 1);
+            byte[] first = RawNotify.bytes(port, peer.getLocalPort(), "z9hG4bK-release-1", 1, "release-test@127.0.0.1", "");
 
             // WHEN a NOTIFY is answered
             assertThat(exchange(peer, target, first)).startsWith("SIP/2.0 200");
@@ -77,7 +71,7 @@ class SipStacksTest {
 
             // WHEN the AS retransmits it (same branch), then sends the next NOTIFY
             assertThat(exchange(peer, target, first)).as("the retransmission is answered").startsWith("SIP/2.0 200");
-            assertThat(exchange(peer, target, notify(port, peer.getLocalPort(), "z9hG4bK-release-2", 2)))
+            assertThat(exchange(peer, target, RawNotify.bytes(port, peer.getLocalPort(), "z9hG4bK-release-2", 2, "release-test@127.0.0.1", "")))
                     .startsWith("SIP/2.0 200");
             // THEN the listener saw each NOTIFY once
             assertThat(delivered).extracting(s -> s.replaceAll("\\s+", " ")).containsExactly("CSeq: 1 NOTIFY", "CSeq: 2 NOTIFY");
@@ -92,42 +86,5 @@ class SipStacksTest {
         DatagramPacket answer = new DatagramPacket(buf, buf.length);
         peer.receive(answer);
         return new String(buf, 0, answer.getLength(), StandardCharsets.UTF_8);
-    }
-
-    private static byte[] notify(int port, int peerPort, String branch, int cseq) {
-        return ("NOTIFY sip:ctistream@127.0.0.1:" + port + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:" + peerPort + ";branch=" + branch + "\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "From: <sip:as@127.0.0.1>;tag=as1\r\n"
-                + "To: <sip:ctistream@127.0.0.1>;tag=ct1\r\n"
-                + "Call-ID: release-test@127.0.0.1\r\n"
-                + "CSeq: " + cseq + " NOTIFY\r\n"
-                + "Event: as-feature-event\r\n"
-                + "Subscription-State: active;expires=3600\r\n"
-                + "Contact: <sip:as@127.0.0.1:" + peerPort + ">\r\n"
-                + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** A listener for requests only. */
-    private abstract static class Listener implements SipListener {
-        @Override
-        public void processResponse(ResponseEvent event) {
-        }
-
-        @Override
-        public void processTimeout(TimeoutEvent event) {
-        }
-
-        @Override
-        public void processIOException(IOExceptionEvent event) {
-        }
-
-        @Override
-        public void processTransactionTerminated(TransactionTerminatedEvent event) {
-        }
-
-        @Override
-        public void processDialogTerminated(DialogTerminatedEvent event) {
-        }
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ctistream.sip.FreePort;
+import io.ctistream.sip.RawNotify;
+import io.ctistream.sip.RequestListener;
 import io.ctistream.sip.SipStacks;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -15,17 +17,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.sip.DialogTerminatedEvent;
-import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
 import javax.sip.RequestEvent;
-import javax.sip.ResponseEvent;
 import javax.sip.SipFactory;
-import javax.sip.SipListener;
 import javax.sip.SipProvider;
 import javax.sip.SipStack;
-import javax.sip.TimeoutEvent;
-import javax.sip.TransactionTerminatedEvent;
 import javax.sip.header.CSeqHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Response;
@@ -50,7 +46,7 @@ class ReusedBufferUdpMessageProcessorTest {
             int port = FreePort.find("127.0.0.1");
             ListeningPoint lp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.UDP);
             SipProvider provider = stack.createSipProvider(lp);
-            provider.addSipListener(new Listener() {
+            provider.addSipListener(new RequestListener() {
                 @Override
                 public void processRequest(RequestEvent event) {
                     long cseq = ((CSeqHeader) event.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber();
@@ -72,7 +68,7 @@ class ReusedBufferUdpMessageProcessorTest {
             for (long cseq = 1; cseq <= 40; cseq++) {
                 String body = body(cseq, cseq == 20 ? 60_000 : (int) (41 - cseq) * 37);
                 sent.put(cseq, body);
-                byte[] bytes = notify(port, peer.getLocalPort(), cseq, body);
+                byte[] bytes = RawNotify.bytes(port, peer.getLocalPort(), "z9hG4bK-burst-" + cseq, cseq, "burst-test@127.0.0.1", body);
                 peer.send(new DatagramPacket(bytes, bytes.length, target));
             }
             // THEN each reached the listener whole, with its own body
@@ -92,42 +88,5 @@ class ReusedBufferUdpMessageProcessorTest {
         char[] fill = new char[length];
         Arrays.fill(fill, (char) ('a' + cseq % 26));
         return "notify " + cseq + " " + new String(fill);
-    }
-
-    private static byte[] notify(int port, int peerPort, long cseq, String body) {
-        return ("NOTIFY sip:ctistream@127.0.0.1:" + port + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:" + peerPort + ";branch=z9hG4bK-burst-" + cseq + "\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "From: <sip:as@127.0.0.1>;tag=as1\r\n"
-                + "To: <sip:ctistream@127.0.0.1>;tag=ct1\r\n"
-                + "Call-ID: burst-test@127.0.0.1\r\n"
-                + "CSeq: " + cseq + " NOTIFY\r\n"
-                + "Event: as-feature-event\r\n"
-                + "Subscription-State: active;expires=3600\r\n"
-                + "Content-Type: text/plain\r\n"
-                + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** A listener for requests only. */
-    private abstract static class Listener implements SipListener {
-        @Override
-        public void processResponse(ResponseEvent event) {
-        }
-
-        @Override
-        public void processTimeout(TimeoutEvent event) {
-        }
-
-        @Override
-        public void processIOException(IOExceptionEvent event) {
-        }
-
-        @Override
-        public void processTransactionTerminated(TransactionTerminatedEvent event) {
-        }
-
-        @Override
-        public void processDialogTerminated(DialogTerminatedEvent event) {
-        }
     }
 }
