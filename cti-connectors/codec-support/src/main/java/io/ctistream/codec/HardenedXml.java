@@ -19,7 +19,7 @@ public final class HardenedXml {
     /** The JDK parser's own depth limit (JAXP {@code jdk.xml.maxElementDepth}). */
     private static final String MAX_ELEMENT_DEPTH_PROPERTY = "http://www.oracle.com/xml/jaxp/properties/maxElementDepth";
     /** Xerces's deferred DOM: on by default in the JDK's parser. */
-    static final String DEFER_NODE_EXPANSION = "http://apache.org/xml/features/dom/defer-node-expansion";
+    private static final String DEFER_NODE_EXPANSION = "http://apache.org/xml/features/dom/defer-node-expansion";
 
     private static final DocumentBuilderFactory FACTORY = factory();
     /** A builder costs more to make than a small document costs to parse: one per thread, reset before use. */

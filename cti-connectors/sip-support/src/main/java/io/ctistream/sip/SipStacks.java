@@ -52,10 +52,9 @@ public final class SipStacks {
      * requests. Released, it keeps what matching and answering a retransmission need (the branch, the sender,
      * the response's bytes). For transactions whose request nothing reads back from the transaction.
      */
-    public static ServerTransaction releasingRequest(ServerTransaction st) {
+    public static void releaseRequestWhenAnswered(ServerTransaction st) {
         if (st instanceof TransactionExt ext) {
             ext.setReleaseReferencesStrategy(ReleaseReferencesStrategy.Aggressive);
         }
-        return st;
     }
 }

@@ -50,7 +50,7 @@ class SipStacksTest {
                         ServerTransaction st = event.getServerTransaction() != null ? event.getServerTransaction()
                                 : provider.getNewServerTransaction(event.getRequest());
                         if (release) {
-                            SipStacks.releasingRequest(st);
+                            SipStacks.releaseRequestWhenAnswered(st);
                         }
                         transactions.add(st);
                         st.sendResponse(messages.createResponse(Response.OK, event.getRequest()));

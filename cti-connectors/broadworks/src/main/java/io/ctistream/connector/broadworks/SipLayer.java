@@ -267,7 +267,7 @@ final class SipLayer implements SipListener {
             if (st == null) {
                 st = provider.getNewServerTransaction(request);
             }
-            SipStacks.releasingRequest(st); // the NOTIFY is handed on below, never read back from the transaction
+            SipStacks.releaseRequestWhenAnswered(st); // the NOTIFY is handed on below, never read back from the transaction
         } catch (Exception e) {
             return; // a retransmission of something already being answered
         }
