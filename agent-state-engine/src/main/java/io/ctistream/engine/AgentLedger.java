@@ -36,11 +36,6 @@ final class AgentLedger {
         boolean known() {
             return partition >= 0 && offset >= 0;
         }
-
-        /** The event-id store's value: this record's position, so a replay of the record is not mistaken for a duplicate of it. */
-        long packed() {
-            return ((long) partition << 40) | offset;
-        }
     }
 
     private final CommitWatch commits;

@@ -23,8 +23,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Projects one partition of agents: roster entries from {@code cti.agents} and events from
@@ -39,7 +37,6 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  */
 final class AgentProcessor extends ContextualProcessor<String, byte[], String, SpecificRecord> {
     static final String PROJECTIONS = "agent-projections";
-    static final String EVENT_IDS = "agent-event-ids";
     /**
      * Agents that left the roster before ADR 017, with the last version published: read for them
      * only. Since then a projection stays in {@link #PROJECTIONS} marked {@code removed}, so that
@@ -64,7 +61,6 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
     private final Deserializer<io.ctistream.events.ConnectorStatus> statuses;
     private ConnectorVerdicts verdicts;
     private KeyValueStore<String, AgentProjection> projections;
-    private WindowStore<String, Long> eventIds;
     private KeyValueStore<String, Long> removed;
     private Cancellable resync;
 
@@ -83,7 +79,6 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
     public void init(ProcessorContext<String, SpecificRecord> context) {
         super.init(context);
         projections = context.getStateStore(PROJECTIONS);
-        eventIds = context.getStateStore(EVENT_IDS);
         removed = context.getStateStore(REMOVED);
         context.schedule(config.housekeepingInterval(), PunctuationType.WALL_CLOCK_TIME, this::rollDays);
         verdicts = new ConnectorVerdicts(config, applier, statuses, context.getStateStore(CONNECTOR_STATUS));
@@ -164,6 +159,7 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             next.setLeftAt(current.getLeftAt());
             next.setReturnedAt(record.timestamp());
             next.setEventAt(current.getEventAt());
+            next.setRecentEventIds(current.getRecentEventIds());
             Released released = release(record.key(), next, current.getHeld(), record.timestamp(), now);
             publish(record.key(), current, released.projection(), in, released.signals(), changed || released.changed(), now);
             return;
@@ -235,10 +231,11 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             return;
         }
         String eventId = event.getHeader().getEventId();
-        long ingested = event.getHeader().getIngestedAt().toEpochMilli();
-        metrics.ingestLag(Math.max(0, now - ingested));
-        if (seen(eventId, in, dedupeTime(ingested, now))
-                || current != null && !current.getRemoved() && eventId.equals(current.getSnapshot().getLastEventId())) {
+        metrics.ingestLag(Math.max(0, now - event.getHeader().getIngestedAt().toEpochMilli()));
+        // the agent's latest ids live in its projection, written with the position (ADR 034): a record read again after a
+        // crash is told by the position above, before this; what is found here came in another record, sent upstream twice
+        if (current != null && (RecentEventIds.contains(current.getRecentEventIds(), eventId)
+                || !current.getRemoved() && eventId.equals(current.getSnapshot().getLastEventId()))) {
             metrics.count(EngineMetrics.Outcome.IGNORED_DUPLICATE);
             return;
         }
@@ -247,8 +244,7 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
         if (current == null && removed.get(record.key()) != null || away && at > current.getLeftAt()) {
             // an agent off the roster, the event made after it left (its connector's last words, or a first report after a
             // return stamped at or before it and not read yet): not brought back as a ghost, held for such a return
-            eventIds.put(eventId, in.packed(), dedupeTime(ingested, now));
-            hold(record.key(), current, in, at, record.value());
+            hold(record.key(), current, in, at, record.value(), eventId);
             metrics.count(EngineMetrics.Outcome.IGNORED_REMOVED);
             return;
         }
@@ -258,14 +254,12 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             if (at <= current.getLeftAt()) {
                 metrics.countRosterReordered();
             }
-            eventIds.put(eventId, in.packed(), dedupeTime(ingested, now));
-            judged(record.key(), current, in);
+            judged(record.key(), current, in, eventId);
             metrics.count(EngineMetrics.Outcome.IGNORED_REMOVED);
             return;
         }
         if (current != null && AgentApplier.fromPlatform(event.getPayload()) && AgentApplier.olderThanState(current, event.getHeader())) {
-            eventIds.put(eventId, in.packed(), dedupeTime(ingested, now));
-            judged(record.key(), current, in);
+            judged(record.key(), current, in, eventId);
             metrics.count(EngineMetrics.Outcome.IGNORED_OUT_OF_ORDER);
             return;
         }
@@ -276,8 +270,8 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             deadLetter(record, "cannot apply the event: " + DeadLetters.describe(e));
             return;
         }
-        eventIds.put(eventId, in.packed(), dedupeTime(ingested, now));
         applied.projection().setEventAt(at);
+        remember(applied.projection(), eventId);
         if (away) {
             // stamped at or before the leave read ahead of it: part of the stint that ended, applied as a time-ordered read
             // would have applied it before the leave (state, version, queue signals), but the team already has the leave and
@@ -300,9 +294,9 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
      * oldest dropped and counted. An agent that left before ADR 017 (known only to the old
      * {@code agent-removed} store) has no projection to hold them in: ignored, as before.
      */
-    private void hold(String agentId, AgentProjection current, AgentLedger.Input in, long at, byte[] value) {
+    private void hold(String agentId, AgentProjection current, AgentLedger.Input in, long at, byte[] value, String eventId) {
         if (current == null || !in.known()) {
-            judged(agentId, current, in);
+            judged(agentId, current, in, eventId);
             return;
         }
         List<HeldEvent> held = new ArrayList<>(current.getHeld());
@@ -311,7 +305,7 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
             held.remove(0);
             metrics.dropHeld();
         }
-        projections.put(agentId, ledger.record(AgentProjection.newBuilder(current).setHeld(held).build(), in, List.of(), null, 0));
+        projections.put(agentId, ledger.record(remember(AgentProjection.newBuilder(current).setHeld(held).build(), eventId), in, List.of(), null, 0));
     }
 
     /**
@@ -347,10 +341,16 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
      * since — an event ignored while the agent was off the roster would otherwise be applied once a
      * roster entry had brought the agent back (which carries the position on). Nothing is sent.
      */
-    private void judged(String agentId, AgentProjection current, AgentLedger.Input in) {
+    private void judged(String agentId, AgentProjection current, AgentLedger.Input in, String eventId) {
         if (current != null && in.known()) {
-            projections.put(agentId, ledger.record(AgentProjection.newBuilder(current).build(), in, List.of(), null, 0));
+            projections.put(agentId, ledger.record(remember(AgentProjection.newBuilder(current).build(), eventId), in, List.of(), null, 0));
         }
+    }
+
+    /** {@code p} (a projection this processor made, not shared) remembering {@code eventId} among the agent's latest ids. */
+    private AgentProjection remember(AgentProjection p, String eventId) {
+        p.setRecentEventIds(RecentEventIds.with(p.getRecentEventIds(), eventId, config.dedupeIds()));
+        return p;
     }
 
     /**
@@ -402,35 +402,6 @@ final class AgentProcessor extends ContextualProcessor<String, byte[], String, S
                     context().forward(new Record<String, SpecificRecord>(member.getTeamId(), member, now));
                 }
             }
-        }
-    }
-
-    /**
-     * The time an event id is remembered under: its ingest time, but never more than a minute ahead
-     * of the engine's clock. The store expires entries by the newest time written, so one event
-     * stamped a day ahead (a skewed connector clock) would otherwise switch dedupe off for a day.
-     */
-    private static long dedupeTime(long ingested, long now) {
-        return Math.min(ingested, now + 60_000);
-    }
-
-    /**
-     * True when the event id was applied (or ignored) before from another record: a duplicate sent
-     * upstream. The id stored with this record's own position is this record read again after a
-     * crash that kept the id but not the projection: that is no duplicate, it is applied.
-     */
-    private boolean seen(String eventId, AgentLedger.Input in, long ingested) {
-        long window = config.dedupeWindow().toMillis();
-        // the long bounds, not Instant: the Instant overload formats two error-message prefixes with String.format
-        // on every call, half of this lookup's cost (ADR 027)
-        try (WindowStoreIterator<Long> it = eventIds.fetch(eventId, ingested - window, ingested + window)) {
-            while (it.hasNext()) {
-                Long position = it.next().value;
-                if (!in.known() || position == null || position != in.packed()) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param commitInterval         how often input offsets are committed (and, under exactly-once, transactions): under at-least-once it
  *                               bounds what a crash makes the engine read again, not the latency; under exactly-once it is the
  *                               floor of input→output latency
- * @param dedupeWindow           how long an applied event id is remembered to drop its duplicates
+ * @param dedupeIds              how many of each agent's latest event ids its projection remembers to drop a duplicate sent upstream
+ *                               (ADR 034)
  * @param defaultZone            the zone "today" is counted in for tenants without their own
  * @param tenantZones            per-tenant zones
  * @param serviceLevelThreshold  a queue call answered within this counts toward the service level
@@ -35,7 +36,7 @@ import java.util.Objects;
  * @param streamThreads          Kafka Streams threads of this instance (tasks are shared out among them)
  */
 public record EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
-                           int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
+                           int standbyReplicas, Duration commitInterval, int dedupeIds, ZoneId defaultZone,
                            Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
                            Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness, Guarantee guarantee,
                            Duration teamPublishInterval, long cacheBytes, int streamThreads) {
@@ -74,6 +75,15 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
      */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
+    /**
+     * Event ids each agent's projection remembers (16 bytes each): a connector re-sends what it is
+     * unsure landed in the order it was sent, so a duplicate follows its original within the few
+     * events that were in flight (ADR 034).
+     */
+    public static final int DEFAULT_DEDUPE_IDS = 32;
+    /** At most this many: 16 KiB of ids in every write of an agent's projection. */
+    public static final int MAX_DEDUPE_IDS = 1024;
+
     public EngineConfig {
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(defaultZone, "defaultZone");
@@ -82,7 +92,9 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
             throw new IllegalArgumentException("standby replicas must be 0 or more, was [" + standbyReplicas + "]");
         }
         requirePositive("commit interval", commitInterval);
-        requirePositive("dedupe window", dedupeWindow);
+        if (dedupeIds < 1 || dedupeIds > MAX_DEDUPE_IDS) {
+            throw new IllegalArgumentException("event ids remembered per agent must be 1 to " + MAX_DEDUPE_IDS + ", was [" + dedupeIds + "]");
+        }
         requirePositive("service level threshold", serviceLevelThreshold);
         requirePositive("queue call retention", queueCallRetention);
         requirePositive("housekeeping interval", housekeepingInterval);
@@ -108,11 +120,11 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
     public static final long DEFAULT_CACHE_BYTES = 0;
 
     public EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
-                        int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
+                        int standbyReplicas, Duration commitInterval, int dedupeIds, ZoneId defaultZone,
                         Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
                         Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness, Guarantee guarantee,
                         Duration teamPublishInterval) {
-        this(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow, defaultZone, tenantZones,
+        this(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeIds, defaultZone, tenantZones,
                 serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval,
                 DEFAULT_CACHE_BYTES, 1);
     }
@@ -124,18 +136,18 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
     public static final Duration DEFAULT_TEAM_PUBLISH_INTERVAL = Duration.ofMillis(50);
 
     public EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
-                        int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
+                        int standbyReplicas, Duration commitInterval, int dedupeIds, ZoneId defaultZone,
                         Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
                         Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness, Guarantee guarantee) {
-        this(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow, defaultZone, tenantZones,
+        this(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeIds, defaultZone, tenantZones,
                 serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, DEFAULT_TEAM_PUBLISH_INTERVAL);
     }
 
     public EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
-                        int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
+                        int standbyReplicas, Duration commitInterval, int dedupeIds, ZoneId defaultZone,
                         Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
                         Duration housekeepingInterval, StoreKind stores, Duration connectorLiveness) {
-        this(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow, defaultZone, tenantZones,
+        this(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeIds, defaultZone, tenantZones,
                 serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, Guarantee.AT_LEAST_ONCE);
     }
 
@@ -147,10 +159,10 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
     public static final Duration DEFAULT_CONNECTOR_LIVENESS = Duration.ofSeconds(15);
 
     public EngineConfig(String applicationId, String bootstrapServers, String registryUrl, String stateDir,
-                        int standbyReplicas, Duration commitInterval, Duration dedupeWindow, ZoneId defaultZone,
+                        int standbyReplicas, Duration commitInterval, int dedupeIds, ZoneId defaultZone,
                         Map<String, ZoneId> tenantZones, Duration serviceLevelThreshold, Duration queueCallRetention,
                         Duration housekeepingInterval, StoreKind stores) {
-        this(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow, defaultZone, tenantZones,
+        this(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeIds, defaultZone, tenantZones,
                 serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, DEFAULT_CONNECTOR_LIVENESS);
     }
 
@@ -161,12 +173,16 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
     /** Defaults for everything but where Kafka and the registry are. */
     public static EngineConfig defaults(String bootstrapServers, String registryUrl) {
         return new EngineConfig("ctistream-engine", bootstrapServers, registryUrl,
-                System.getProperty("java.io.tmpdir") + "/ctistream-engine", 0, DEFAULT_COMMIT_INTERVAL, Duration.ofMinutes(10),
+                System.getProperty("java.io.tmpdir") + "/ctistream-engine", 0, DEFAULT_COMMIT_INTERVAL, DEFAULT_DEDUPE_IDS,
                 ZoneId.of("UTC"), Map.of(), Duration.ofSeconds(20), Duration.ofHours(4), Duration.ofSeconds(30), StoreKind.PERSISTENT);
     }
 
     public ZoneId zoneOf(String tenant) {
         return tenantZones.getOrDefault(tenant, defaultZone);
+    }
+
+    public EngineConfig withDedupeIds(int ids) {
+        return with(c -> c.dedupeIds = ids);
     }
 
     public EngineConfig withApplicationId(String id) {
@@ -231,7 +247,7 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
         private String stateDir;
         private int standbyReplicas;
         private Duration commitInterval;
-        private Duration dedupeWindow;
+        private int dedupeIds;
         private ZoneId defaultZone;
         private Map<String, ZoneId> tenantZones;
         private Duration serviceLevelThreshold;
@@ -251,7 +267,7 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
             stateDir = c.stateDir;
             standbyReplicas = c.standbyReplicas;
             commitInterval = c.commitInterval;
-            dedupeWindow = c.dedupeWindow;
+            dedupeIds = c.dedupeIds;
             defaultZone = c.defaultZone;
             tenantZones = c.tenantZones;
             serviceLevelThreshold = c.serviceLevelThreshold;
@@ -266,7 +282,7 @@ public record EngineConfig(String applicationId, String bootstrapServers, String
         }
 
         private EngineConfig build() {
-            return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeWindow, defaultZone, tenantZones,
+            return new EngineConfig(applicationId, bootstrapServers, registryUrl, stateDir, standbyReplicas, commitInterval, dedupeIds, defaultZone, tenantZones,
                     serviceLevelThreshold, queueCallRetention, housekeepingInterval, stores, connectorLiveness, guarantee, teamPublishInterval, cacheBytes, streamThreads);
         }
     }

@@ -15,7 +15,6 @@ import io.ctistream.events.internal.QueueSignal;
 import io.ctistream.events.internal.TeamMemberDelta;
 import io.ctistream.events.internal.TeamEntry;
 import io.ctistream.schemas.CtiTopics;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -74,10 +73,6 @@ public final class EngineTopology {
         // cached: an agent's writes reach RocksDB and the changelog once per commit, each its whole state with its
         // position (ADR 027); the other stores hold entries whose order in the changelog matters, or are written once
         builder.addStateStore(config.cacheBytes() > 0 ? agentProjections.withCachingEnabled() : agentProjections);
-        Duration window = config.dedupeWindow();
-        builder.addStateStore(Stores.windowStoreBuilder(persistent
-                ? Stores.persistentWindowStore(AgentProcessor.EVENT_IDS, window.multipliedBy(2), window, false)
-                : Stores.inMemoryWindowStore(AgentProcessor.EVENT_IDS, window.multipliedBy(2), window, false), keys, Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(kv(persistent, AgentProcessor.REMOVED), keys, Serdes.Long()));
         // every connector's last status, on every instance: whether the connector that speaks for an agent is alive
         mirror(builder, AgentProcessor.CONNECTOR_STATUS, CtiTopics.CONNECTOR_STATUS.topicName(), "connector-status-in");
@@ -95,7 +90,7 @@ public final class EngineTopology {
                 // a processor per task, each with its own deserializers: nothing shared between stream threads
                 .process(() -> new AgentProcessor(config, metrics, commits, serdes.of(AgentEvent.class).deserializer(),
                                 serdes.of(AgentProfile.class).deserializer(), serdes.of(io.ctistream.events.ConnectorStatus.class).deserializer()),
-                        Named.as("agent-projector"), AgentProcessor.PROJECTIONS, AgentProcessor.EVENT_IDS, AgentProcessor.REMOVED)
+                        Named.as("agent-projector"), AgentProcessor.PROJECTIONS, AgentProcessor.REMOVED)
                 .split(Named.as("agent-out-"))
                 .branch((k, v) -> v == null || v instanceof AgentSnapshot, Branched.as("snapshots"))
                 .branch((k, v) -> v instanceof TeamMemberDelta, Branched.as("members"))

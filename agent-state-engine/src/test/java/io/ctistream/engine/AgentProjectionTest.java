@@ -12,11 +12,13 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctistream.events.AgentEvent;
+import io.ctistream.events.AgentProfile;
 import io.ctistream.events.AgentSnapshot;
 import io.ctistream.events.AgentState;
 import io.ctistream.events.CallState;
 import io.ctistream.events.Freshness;
 import io.ctistream.events.LinkState;
+import io.ctistream.events.Platform;
 import io.ctistream.events.WallboardCategory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -290,6 +292,59 @@ class AgentProjectionTest {
         long before = engine.metrics.total(EngineMetrics.Outcome.IGNORED_DUPLICATE);
         engine.send(ready);
         assertThat(engine.metrics.total(EngineMetrics.Outcome.IGNORED_DUPLICATE)).isEqualTo(before + 1);
+    }
+
+    /**
+     * Verifies that a link event sent upstream twice, the second time after later events (a connector re-sending what it
+     * was unsure had landed), is ignored: the connector's own events are ordered by arrival, so only the id tells (ADR 034).
+     */
+    @Test
+    void aLinkEventSentAgainAfterLaterOnesIsIgnored() {
+        AgentEvent active = engine.send(alice, ofSeconds(0), link(LinkState.ACTIVE));
+        engine.send(alice, ofSeconds(1), state(AgentState.READY));
+        engine.send(alice, ofSeconds(2), link(LinkState.LOST));
+        long version = engine.agentNow(alice).getVersion();
+
+        engine.send(active, T0.plusSeconds(3));
+
+        assertThat(engine.agentNow(alice).getLink()).isEqualTo(LinkState.LOST);
+        assertThat(engine.agentNow(alice).getVersion()).isEqualTo(version);
+        assertThat(engine.metrics.total(EngineMetrics.Outcome.IGNORED_DUPLICATE)).isEqualTo(1);
+    }
+
+    /** Verifies that each agent remembers as many of its latest event ids as configured, and forgets older ones. */
+    @Test
+    void eachAgentRemembersItsLatestIdsAsConfigured() throws Exception {
+        try (EngineDriver two = new EngineDriver(EngineConfig.defaults("unused:9092", "http://unused").withDedupeIds(2))) {
+            two.profile(alice, team("red"), q1);
+            AgentEvent first = two.send(alice, ofSeconds(0), link(LinkState.ACTIVE));
+            AgentEvent second = two.send(alice, ofSeconds(1), link(LinkState.LOST));
+            two.send(alice, ofSeconds(2), link(LinkState.ACTIVE));
+
+            two.send(second, T0.plusSeconds(3)); // among the latest two
+            assertThat(two.agentNow(alice).getLink()).isEqualTo(LinkState.ACTIVE);
+            assertThat(two.metrics.total(EngineMetrics.Outcome.IGNORED_DUPLICATE)).isEqualTo(1);
+
+            two.send(first, T0.plusSeconds(4)); // three events ago: forgotten, so taken for a new event
+            assertThat(two.metrics.total(EngineMetrics.Outcome.IGNORED_DUPLICATE)).isEqualTo(1);
+        }
+    }
+
+    /** Verifies that an agent back on the roster still knows the ids of the events it had before it left. */
+    @Test
+    void anAgentBackOnTheRosterStillKnowsItsLatestIds() {
+        AgentEvent active = engine.send(alice, ofSeconds(0), link(LinkState.ACTIVE));
+        engine.send(alice, ofSeconds(1), link(LinkState.LOST));
+        engine.leaveRoster(alice, T0.plusSeconds(2));
+        engine.profile(AgentProfile.newBuilder().setTenant(EngineDriver.TENANT).setAgentId(alice).setDisplayName("Alice")
+                .setTeamId(team("red")).setQueues(List.of(q1)).setPlatform(Platform.BROADWORKS).setPlatformUserId("alice@example.test")
+                .build(), T0.plusSeconds(3));
+        assertThat(engine.agentNow(alice).getLink()).isNotEqualTo(LinkState.ACTIVE);
+
+        engine.send(active, T0.plusSeconds(4));
+
+        assertThat(engine.agentNow(alice).getLink()).isNotEqualTo(LinkState.ACTIVE);
+        assertThat(engine.metrics.total(EngineMetrics.Outcome.IGNORED_DUPLICATE)).isEqualTo(1);
     }
 
     /** Verifies that a record without a key goes to the dead-letter topic instead of failing the stream thread. */

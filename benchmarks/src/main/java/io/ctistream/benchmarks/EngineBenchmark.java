@@ -106,7 +106,7 @@ public final class EngineBenchmark {
                         .withApplicationId("bench-" + UUID.randomUUID())
                         .withStateDir(Files.createTempDirectory("bench-engine-").toString());
                 config = new EngineConfig(config.applicationId(), config.bootstrapServers(), config.registryUrl(), config.stateDir(),
-                        0, Duration.ofMillis(commitMs), config.dedupeWindow(), config.defaultZone(), config.tenantZones(),
+                        0, Duration.ofMillis(commitMs), config.dedupeIds(), config.defaultZone(), config.tenantZones(),
                         config.serviceLevelThreshold(), config.queueCallRetention(), config.housekeepingInterval(), stores)
                         .withTeamPublishInterval(Duration.ofMillis(teamIntervalMs))
                         .withCacheBytes((long) cacheMib << 20).withStreamThreads(threads);

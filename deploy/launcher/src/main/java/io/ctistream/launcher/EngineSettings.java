@@ -6,12 +6,15 @@ import io.ctistream.engine.EngineConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent-state engine's settings, read from the environment (documented in
  * docs/config/engine.md): the typed {@link EngineConfig} plus where its read API listens.
  */
 record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String advertisedHost, String staticMemberId) {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineSettings.class);
     static final String BOOTSTRAP = KafkaEndpoints.BOOTSTRAP;
     static final String REGISTRY_URL = KafkaEndpoints.REGISTRY_URL;
     static final String APPLICATION_ID = "CTISTREAM_ENGINE_APPLICATION_ID";
@@ -20,7 +23,9 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
     static final String COMMIT_INTERVAL = "CTISTREAM_ENGINE_COMMIT_INTERVAL";
     static final String GUARANTEE = "CTISTREAM_ENGINE_GUARANTEE";
     static final String TEAM_PUBLISH_INTERVAL = "CTISTREAM_ENGINE_TEAM_PUBLISH_INTERVAL";
-    static final String DEDUPE_WINDOW = "CTISTREAM_ENGINE_DEDUPE_WINDOW";
+    static final String DEDUPE_IDS = "CTISTREAM_ENGINE_DEDUPE_IDS";
+    /** Read until ADR 034, which replaced the time window by each agent's latest ids: named in a warning only. */
+    static final String RETIRED_DEDUPE_WINDOW = "CTISTREAM_ENGINE_DEDUPE_WINDOW";
     static final String TIME_ZONE = "CTISTREAM_TIME_ZONE";
     static final String TENANT_TIME_ZONES = "CTISTREAM_TENANT_TIME_ZONES";
     static final String SERVICE_LEVEL_THRESHOLD = "CTISTREAM_SERVICE_LEVEL_THRESHOLD";
@@ -61,7 +66,7 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
                 config.path(STATE_DIR, defaultStateDir).toString(),
                 config.nonNegativeInt(STANDBY_REPLICAS, defaults.standbyReplicas()),
                 positive(config, COMMIT_INTERVAL, defaults.commitInterval()),
-                positive(config, DEDUPE_WINDOW, defaults.dedupeWindow()),
+                dedupeIds(config),
                 config.zone(TIME_ZONE, ZoneId.of("UTC")),
                 config.zones(TENANT_TIME_ZONES),
                 positive(config, SERVICE_LEVEL_THRESHOLD, defaults.serviceLevelThreshold()),
@@ -74,6 +79,18 @@ record EngineSettings(EngineConfig engine, String httpHost, int httpPort, String
         int port = config.port(HTTP_PORT, 8082);
         String advertised = config.string(ADVERTISED_HOST, "0.0.0.0".equals(host) ? localHostName() : host);
         return new EngineSettings(engine, host, port, advertised, staticMemberId);
+    }
+
+    private static int dedupeIds(ConfigSource config) {
+        if (config.string(RETIRED_DEDUPE_WINDOW, null) != null) {
+            LOG.warn("{} is no longer read: each agent's projection remembers its latest {} event ids instead (ADR 034)",
+                    RETIRED_DEDUPE_WINDOW, DEDUPE_IDS);
+        }
+        int ids = config.positiveInt(DEDUPE_IDS, EngineConfig.DEFAULT_DEDUPE_IDS);
+        if (ids > EngineConfig.MAX_DEDUPE_IDS) {
+            throw new ConfigSource.ConfigException(DEDUPE_IDS + " must be 1 to " + EngineConfig.MAX_DEDUPE_IDS + ", was [" + ids + "]");
+        }
+        return ids;
     }
 
     private static EngineConfig.Guarantee guarantee(ConfigSource config) {

@@ -120,6 +120,12 @@ class ServiceSettingsTest {
                 "CTISTREAM_ENGINE_CACHE_MIB", "32", "CTISTREAM_ENGINE_STREAM_THREADS", "2"))).engine();
         assertThat(tuned.cacheBytes()).isEqualTo(32L << 20);
         assertThat(tuned.streamThreads()).isEqualTo(2);
+        // each agent's latest event ids remembered (ADR 034): 32 unless set, at most 1024; the retired window is not read
+        assertThat(settings.engine().dedupeIds()).isEqualTo(32);
+        assertThat(EngineSettings.standalone(ConfigSource.from(Map.of("CTISTREAM_KAFKA_BOOTSTRAP", "k:9092", "CTISTREAM_REGISTRY_URL", "http://r",
+                "CTISTREAM_ENGINE_DEDUPE_IDS", "100", "CTISTREAM_ENGINE_DEDUPE_WINDOW", "1h"))).engine().dedupeIds()).isEqualTo(100);
+        assertThatThrownBy(() -> EngineSettings.standalone(ConfigSource.from(Map.of("CTISTREAM_KAFKA_BOOTSTRAP", "k:9092",
+                "CTISTREAM_REGISTRY_URL", "http://r", "CTISTREAM_ENGINE_DEDUPE_IDS", "1025")))).hasMessageContaining("CTISTREAM_ENGINE_DEDUPE_IDS");
         assertThat(settings.httpHost()).isEqualTo("0.0.0.0");
         assertThat(settings.applicationServer()).isEqualTo("engine-0.engine:8082");
     }
