@@ -6,13 +6,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Apicurio's datum provider, with its reader and writer caches looked up by schema identity
  * first. The stock provider computes Avro's parsing fingerprint (building the schema's canonical
  * string) on every record it writes or reads, which cost the engine half its CPU; the schema
  * instances it is handed are the generated classes' own or the resolver's cached ones, so an
- * identity lookup almost always hits.
+ * identity lookup almost always hits. Specific records are written by {@link NullableUnionWriter}.
  */
 public class CachingAvroDatumProvider<T> extends DefaultAvroDatumProvider<T> {
     private static final int MAX_ENTRIES = 1_000;
@@ -29,7 +30,8 @@ public class CachingAvroDatumProvider<T> extends DefaultAvroDatumProvider<T> {
         WriterKey key = new WriterKey(new Identity(schema), data == null ? null : data.getClass());
         DatumWriter<T> writer = writers.get(key);
         if (writer == null) {
-            writer = super.createDatumWriter(data, schema);
+            // a specific record gets Avro's specific writer, as from the stock provider, with optional fields resolved cheaply
+            writer = data instanceof SpecificRecord ? new NullableUnionWriter<>(schema) : super.createDatumWriter(data, schema);
             bound(writers).put(key, writer);
         }
         return writer;
