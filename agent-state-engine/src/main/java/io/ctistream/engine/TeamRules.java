@@ -83,6 +83,12 @@ final class TeamRules {
     static final class Team {
         final TeamEntry self;
         final NavigableMap<String, TeamEntry> members = new TreeMap<>();
+        /**
+         * At or below the stamp of every member that left (epoch millis): the members need looking
+         * through for ones to forget only when it is older than a day. Unknown at first, then exact
+         * after each look.
+         */
+        long leftNoEarlierThan = Long.MIN_VALUE;
 
         Team(TeamEntry self) {
             this.self = self;
@@ -118,19 +124,32 @@ final class TeamRules {
         boolean visible = held == null || held.getLeft() ? !m.getLeft()
                 : m.getLeft() || held.getCategory() != m.getCategory() || !Objects.equals(held.getAvailableSinceMillis(), m.getAvailableSinceMillis());
         team.members.put(d.getAgentId(), m);
+        if (m.getLeft()) {
+            team.leftNoEarlierThan = Math.min(team.leftNoEarlierThan, at);
+        }
         if (!visible) {
             return new Applied(Change.MEMBER, m, List.of());
         }
         team.self.setVersion(team.self.getVersion() + 1);
         team.self.setUpdatedAtMillis(Math.max(team.self.getUpdatedAtMillis(), at));
-        List<String> forgotten = new ArrayList<>(0);
         long forgetBefore = at - LEFT_REMEMBERED.toMillis();
+        if (team.leftNoEarlierThan >= forgetBefore) {
+            return new Applied(Change.PUBLISHED, m, List.of()); // nobody left that long ago: the members are not looked through
+        }
+        List<String> forgotten = new ArrayList<>(0);
+        long oldestKept = Long.MAX_VALUE;
         for (TeamEntry x : team.members.values()) {
-            if (x.getLeft() && x.getUpdatedAtMillis() < forgetBefore) {
+            if (!x.getLeft()) {
+                continue;
+            }
+            if (x.getUpdatedAtMillis() < forgetBefore) {
                 forgotten.add(x.getAgentId());
+            } else {
+                oldestKept = Math.min(oldestKept, x.getUpdatedAtMillis());
             }
         }
         forgotten.forEach(team.members::remove);
+        team.leftNoEarlierThan = oldestKept;
         return new Applied(Change.PUBLISHED, m, forgotten);
     }
 

@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ctistream.events.AgentState;
 import io.ctistream.events.TeamSnapshot;
 import io.ctistream.events.WallboardCategory;
+import io.ctistream.events.internal.TeamEntry;
 import io.ctistream.events.internal.TeamMemberDelta;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -118,6 +120,32 @@ class TeamRulesTest {
         TeamRules.Applied later = TeamRules.apply(team, member("b", 1, WallboardCategory.AVAIL, T.plus(TeamRules.LEFT_REMEMBERED).plusSeconds(1)));
         assertThat(later.forgotten()).containsExactly("a");
         assertThat(team.members).containsOnlyKeys("b");
+    }
+
+    /**
+     * Verifies that leavers are each forgotten a day after they left, with the first change of the team after that, whether
+     * the team was built here or read back from its entries (a restart), and not before.
+     */
+    @Test
+    void eachLeaverIsForgottenADayAfterItLeft() {
+        TeamRules.Team team = TeamRules.empty("acme", RED);
+        TeamRules.apply(team, member("a", 1, WallboardCategory.AUX));
+        TeamRules.apply(team, member("b", 1, WallboardCategory.AUX));
+        TeamRules.apply(team, TeamRules.left("acme", RED, "a", 2, T));
+        TeamRules.apply(team, TeamRules.left("acme", RED, "b", 2, T.plus(Duration.ofHours(12))));
+
+        Instant aDayAfterA = T.plus(TeamRules.LEFT_REMEMBERED).plusSeconds(1);
+        assertThat(TeamRules.apply(team, member("c", 1, WallboardCategory.AVAIL, aDayAfterA.minusSeconds(2))).forgotten()).isEmpty();
+        assertThat(TeamRules.apply(team, member("c", 2, WallboardCategory.AUX, aDayAfterA)).forgotten()).containsExactly("a");
+        assertThat(TeamRules.apply(team, member("c", 3, WallboardCategory.AVAIL, aDayAfterA.plus(Duration.ofHours(11)))).forgotten()).isEmpty();
+
+        // read back from its entries, as after a restart: what it knew of its leavers is found again
+        TeamRules.Team restarted = new TeamRules.Team(TeamEntry.newBuilder(team.self).build());
+        restarted.members.putAll(team.members);
+        Instant aDayAfterB = T.plus(Duration.ofHours(12)).plus(TeamRules.LEFT_REMEMBERED).plusSeconds(1);
+        assertThat(TeamRules.apply(restarted, member("c", 4, WallboardCategory.AUX, aDayAfterB)).forgotten()).containsExactly("b");
+        assertThat(restarted.members).containsOnlyKeys("c");
+        assertThat(TeamRules.apply(team, member("c", 4, WallboardCategory.AUX, aDayAfterB)).forgotten()).containsExactly("b");
     }
 
     /**
