@@ -74,10 +74,12 @@ final class FinesseRest implements AutoCloseable {
         if (xml != null) {
             req.putHeader(HttpHeaders.CONTENT_TYPE, "application/xml");
         }
-        return client.request(req)
-                .compose(r -> xml == null ? r.send() : r.send(Buffer.buffer(xml, "UTF-8")))
+        // The body is asked for inside the callback that sends: chained after it instead, a caller off
+        // any Vert.x thread (discovery, a CLI) that is descheduled for a millisecond attaches the
+        // body handler after the answer has ended, and reads an empty body.
+        return client.request(req).compose(r -> (xml == null ? r.send() : r.send(Buffer.buffer(xml, "UTF-8")))
                 .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.getHeader(HttpHeaders.CONTENT_TYPE),
-                        resp.getHeader("requestId"), b.getBytes())));
+                        resp.getHeader("requestId"), b.getBytes()))));
     }
 
     @Override

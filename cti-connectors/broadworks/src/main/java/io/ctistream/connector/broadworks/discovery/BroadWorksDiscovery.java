@@ -185,7 +185,8 @@ public final class BroadWorksDiscovery implements AgentDiscovery {
         RequestOptions req = new RequestOptions().setMethod(HttpMethod.GET).setHost(settings.server().getHost()).setPort(port).setSsl(tls)
                 .setURI(path).setTimeout(timeout.toMillis()).putHeader(HttpHeaders.ACCEPT, "application/xml")
                 .putHeader(HttpHeaders.AUTHORIZATION, "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
-        return client.request(req).compose(r -> r.send()).compose(this::read);
+        // read inside the callback that sends, never chained after it: see FinesseRest.send
+        return client.request(req).compose(r -> r.send().compose(this::read));
     }
 
     /** Reads the body up to the limit; a longer one (declared or streamed) is cut off and the connection reset. */
