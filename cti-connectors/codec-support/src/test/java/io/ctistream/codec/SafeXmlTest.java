@@ -55,6 +55,54 @@ class SafeXmlTest {
         assertThat(SafeXml.children(root, "b")).extracting(Element::getTextContent).containsExactly("1", "2");
     }
 
+    /** BroadWorks' feature events declare ISO-8859-1; Finesse and DMCC declare UTF-8; either way "é" is read as "é". */
+    @Test
+    void theEncodingTheBodyDeclaresIsTheOneRead() {
+        byte[] latin1 = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<a>Andr\u00e9</a>".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(latin1).contains((byte) 0xE9);
+        assertThat(SafeXml.parse(latin1).getTextContent()).isEqualTo("Andr\u00e9");
+        byte[] lower = "<?xml version='1.0' encoding='iso-8859-1' ?><a>Andr\u00e9</a>".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(SafeXml.parse(lower).getTextContent()).isEqualTo("Andr\u00e9");
+        byte[] utf8 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>Andr\u00e9</a>".getBytes(StandardCharsets.UTF_8);
+        assertThat(SafeXml.parse(utf8).getTextContent()).isEqualTo("Andr\u00e9");
+        byte[] undeclared = "<a>Andr\u00e9</a>".getBytes(StandardCharsets.UTF_8);
+        assertThat(SafeXml.parse(undeclared).getTextContent()).as("no prolog: UTF-8").isEqualTo("Andr\u00e9");
+    }
+
+    /** UTF-8 is left to the parser; any other encoding is decoded first, which spares the parser's second reader. */
+    @Test
+    void onlyABodyInAnotherEncodingThanUtf8IsDecodedBeforeParsing() {
+        assertThat((CharSequence) SafeXml.decode("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>".getBytes(StandardCharsets.ISO_8859_1)))
+                .hasToString("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>");
+        assertThat((CharSequence) SafeXml.decode("<?xml version=\"1.0\" encoding=\"utf-8\"?><a/>".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat((CharSequence) SafeXml.decode("<a/>".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat((CharSequence) SafeXml.decode("<?xml version=\"1.0\"?><a/>".getBytes(StandardCharsets.UTF_8))).isNull();
+    }
+
+    @Test
+    void aByteOrderMarkNamesTheEncoding() {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>Andr\u00e9</a>".getBytes(StandardCharsets.UTF_8);
+        byte[] utf8 = new byte[bom.length + doc.length];
+        System.arraycopy(bom, 0, utf8, 0, bom.length);
+        System.arraycopy(doc, 0, utf8, bom.length, doc.length);
+        assertThat(SafeXml.parse(utf8).getTextContent()).isEqualTo("Andr\u00e9");
+        byte[] utf16 = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><a>Andr\u00e9</a>".getBytes(StandardCharsets.UTF_16); // big-endian, with its mark
+        assertThat(SafeXml.parse(utf16).getTextContent()).isEqualTo("Andr\u00e9");
+        byte[] utf16le = "\uFEFF<a>Andr\u00e9</a>".getBytes(StandardCharsets.UTF_16LE);
+        assertThat(SafeXml.parse(utf16le).getTextContent()).isEqualTo("Andr\u00e9");
+    }
+
+    @Test
+    void bytesTheDeclaredEncodingCannotReadAreRefused() {
+        byte[] notUtf8 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>Andr\u00e9</a>".getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> SafeXml.parse(notUtf8)).isInstanceOf(MalformedBodyException.class);
+        byte[] unknown = "<?xml version=\"1.0\" encoding=\"x-no-such-charset\"?><a>x</a>".getBytes(StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> SafeXml.parse(unknown)).isInstanceOf(MalformedBodyException.class);
+        byte[] notAscii = "<?xml version=\"1.0\" encoding=\"US-ASCII\"?><a>Andr\u00e9</a>".getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> SafeXml.parse(notAscii)).isInstanceOf(MalformedBodyException.class);
+    }
+
     /** {@code <root><e><e>…x…</e></e></root>} with {@code depth} elements in all. */
     static byte[] nested(int depth) {
         StringBuilder b = new StringBuilder("<root>");
