@@ -26,7 +26,7 @@ class LauncherScriptTest {
     /** Verifies that by default the one JVM of broker, engine, pusher and connectors runs ZGC with a bounded heap: G1's young pauses were the end-to-end p99. */
     @Test
     void scriptDefaultsToZgcWithABoundedHeap() throws IOException {
-        assertThat(defaults().split(" ")).contains("-XX:+UseZGC", "-Xmx2g").doesNotContain("-XX:+UseG1GC");
+        assertThat(defaults().split(" ")).contains("-XX:+UseZGC", "-Xmx4g").doesNotContain("-XX:+UseG1GC");
     }
 
     /** Verifies that docs/config/embedded.md names the script's default options exactly. */
