@@ -4,6 +4,8 @@ import io.ctistream.codec.SafeXml;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.w3c.dom.Element;
 
 /**
@@ -17,6 +19,7 @@ import org.w3c.dom.Element;
  */
 public final class XmlParseBenchmark {
     private static final String CSTA = "http://www.ecma-international.org/standards/ecma-323/csta/ed3";
+    private static final Logger LOG = LoggerFactory.getLogger("ctistream.benchmark.xml");
 
     private XmlParseBenchmark() {
     }
@@ -33,8 +36,7 @@ public final class XmlParseBenchmark {
                 + "<stateChangeTime>2026-01-01T09:00:00.000Z</stateChangeTime><extension>3100</extension><firstName>Andr\u00e9</firstName>"
                 + "</user></data><event>PUT</event><requestId>r-1</requestId><source>/finesse/api/User/5100</source></Update>")
                 .getBytes(StandardCharsets.UTF_8);
-        System.out.printf(Locale.ROOT, "XmlParseBenchmark: %d parses per body after %d of warm-up; java %s%n", n, n,
-                System.getProperty("java.version"));
+        report("XmlParseBenchmark: %d parses per body after %d of warm-up; java %s", n, n, System.getProperty("java.version"));
         measure("BroadWorks agent state (ISO-8859-1)", agentState, n);
         measure("BroadWorks hoteling (UTF-8)", hoteling, n);
         measure("Finesse user update (no prolog)", finesse, n);
@@ -54,8 +56,12 @@ public final class XmlParseBenchmark {
         }
         long ns = System.nanoTime() - t0;
         long bytes = threads.getThreadAllocatedBytes(id) - bytes0;
-        System.out.printf(Locale.ROOT, "  %-38s %5d bytes in: %6.2f us and %7.0f bytes allocated per parse (check %d)%n", name,
-                body.length, ns / 1e3 / n, (double) bytes / n, sink % 10);
+        report("  %-38s %5d bytes in: %6.2f us and %7.0f bytes allocated per parse (check %d)", name, body.length, ns / 1e3 / n,
+                (double) bytes / n, sink % 10);
+    }
+
+    private static void report(String format, Object... args) {
+        LOG.warn(String.format(Locale.ROOT, format, args));
     }
 
     /** Touches every element, as a codec does. */
