@@ -88,7 +88,7 @@ final class WebhookSender {
         RequestOptions options = new RequestOptions().setHost(target.host()).setPort(target.port()).setURI(target.requestUri())
                 .setSsl(target.ssl());
         HttpRequest<Buffer> request = client.request(HttpMethod.POST, SocketAddress.inetSocketAddress(target.port(), address.getHostAddress()), options)
-                .timeout(settings.requestTimeout().toMillis())
+                .idleTimeout(settings.requestTimeout().toMillis()) // an endpoint silent this long fails the attempt; not timeout(): ADR 036
                 .followRedirects(false)
                 .putHeader("content-type", CrmEvent.STRUCTURED_CONTENT_TYPE);
         WebhookSigner.headers(keys, e.id(), clock.instant(), body).forEach(request::putHeader);

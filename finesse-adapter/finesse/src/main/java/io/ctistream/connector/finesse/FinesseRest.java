@@ -63,7 +63,7 @@ final class FinesseRest implements AutoCloseable {
         boolean tls = node.getScheme().equals("https");
         RequestOptions req = new RequestOptions().setMethod(method).setHost(node.getHost())
                 .setPort(node.getPort() > 0 ? node.getPort() : (tls ? 443 : 80)).setSsl(tls).setURI(path)
-                .setTimeout(timeout.toMillis()).putHeader(HttpHeaders.ACCEPT, "application/xml");
+                .setIdleTimeout(timeout.toMillis()).putHeader(HttpHeaders.ACCEPT, "application/xml"); // never setTimeout: ADR 036
         if (auth != null) {
             String basic = auth.loginId() + ":" + auth.password();
             req.putHeader(HttpHeaders.AUTHORIZATION, "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));

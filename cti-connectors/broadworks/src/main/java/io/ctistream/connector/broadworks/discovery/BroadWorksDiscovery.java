@@ -183,7 +183,7 @@ public final class BroadWorksDiscovery implements AgentDiscovery {
         int port = settings.server().getPort() > 0 ? settings.server().getPort() : tls ? 443 : 80;
         String basic = settings.secret().sipUser() + ":" + settings.secret().sipPassword();
         RequestOptions req = new RequestOptions().setMethod(HttpMethod.GET).setHost(settings.server().getHost()).setPort(port).setSsl(tls)
-                .setURI(path).setTimeout(timeout.toMillis()).putHeader(HttpHeaders.ACCEPT, "application/xml")
+                .setURI(path).setIdleTimeout(timeout.toMillis()).putHeader(HttpHeaders.ACCEPT, "application/xml") // not setTimeout: ADR 036
                 .putHeader(HttpHeaders.AUTHORIZATION, "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
         // read inside the callback that sends, never chained after it: see FinesseRest.send
         return client.request(req).compose(r -> r.send().compose(this::read));

@@ -247,7 +247,7 @@ final class XsiChannel {
 
     private RequestOptions options(HttpMethod method, String path, boolean toHolder) {
         RequestOptions req = new RequestOptions().setMethod(method).setHost(server.host()).setPort(server.port())
-                .setSsl(server.tls()).setURI(path).setTimeout(config.requestTimeout().toMillis())
+                .setSsl(server.tls()).setURI(path).setIdleTimeout(config.requestTimeout().toMillis()) // never setTimeout: ADR 036
                 .putHeader(HttpHeaders.AUTHORIZATION, authorization).putHeader(HttpHeaders.CONTENT_TYPE, "application/xml; charset=UTF-8");
         if (toHolder && holder != null) {
             req.setServer(holder); // the node that holds the channel, whatever the name resolves to now
