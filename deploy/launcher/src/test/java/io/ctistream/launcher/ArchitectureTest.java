@@ -14,6 +14,8 @@ import io.ctistream.codec.HardenedXml;
 import io.ctistream.codec.SafeXml;
 import io.ctistream.connector.core.runtime.ConnectorPlatform;
 import io.ctistream.connector.core.runtime.ConnectorPlatforms;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.client.HttpRequest;
 import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -100,6 +102,19 @@ class ArchitectureTest {
             .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)
             .because("log through SLF4J with context; only the launcher's command line prints");
 
+    /**
+     * ADR 036: Vert.x 5.1.1 fails a request's promise twice when a request given a connect timeout waited for a pooled
+     * connection. A request is bounded by silence ({@code setIdleTimeout}, the Web Client's {@code idleTimeout}); a TCP
+     * connect by the client's own options. A WebSocket connect ({@code WebSocketConnectOptions}) does not use the pool.
+     */
+    static final ArchRule HTTP_REQUESTS_BOUND_SILENCE = noClasses()
+            .should().callMethod(RequestOptions.class, "setTimeout", long.class)
+            .orShould().callMethod(RequestOptions.class, "setConnectTimeout", long.class)
+            .orShould().callMethod(HttpRequest.class, "timeout", long.class)
+            .orShould().callMethod(HttpRequest.class, "connectTimeout", long.class)
+            .because("a request that waits for a pooled connection with a connect timeout is failed twice by Vert.x 5.1.1 (ADR 036): bound it by silence")
+            .allowEmptyShould(true);
+
     private static JavaClasses production;
 
     @BeforeAll
@@ -112,7 +127,7 @@ class ArchitectureTest {
     static List<ArchRule> rules() {
         return List.of(PLATFORM_ADAPTERS_DO_NOT_IMPORT_KAFKA, CODECS_ARE_PURE, EVENT_SCHEMAS_STAND_ALONE, ENGINE_KNOWS_ONLY_EVENTS,
                 PUSH_KNOWS_ONLY_EVENTS, CONNECTORS_DO_NOT_REACH_DOWNSTREAM, WEBHOOKS_KNOW_ONLY_EVENTS,
-                SIMULATORS_ARE_INDEPENDENT_PEERS, NO_STANDARD_STREAMS_OR_STACK_DUMPS);
+                SIMULATORS_ARE_INDEPENDENT_PEERS, NO_STANDARD_STREAMS_OR_STACK_DUMPS, HTTP_REQUESTS_BOUND_SILENCE);
     }
 
     @ParameterizedTest
@@ -160,7 +175,7 @@ class ArchitectureTest {
     }
 
     static List<ArchRule> rulesTheFixtureBreaks() {
-        return List.of(PLATFORM_ADAPTERS_DO_NOT_IMPORT_KAFKA, CODECS_ARE_PURE, NO_STANDARD_STREAMS_OR_STACK_DUMPS);
+        return List.of(PLATFORM_ADAPTERS_DO_NOT_IMPORT_KAFKA, CODECS_ARE_PURE, NO_STANDARD_STREAMS_OR_STACK_DUMPS, HTTP_REQUESTS_BOUND_SILENCE);
     }
 
     @ParameterizedTest

@@ -77,8 +77,7 @@ final class XsiChannel {
     /** Opens the channel: succeeds when the server answered 200 and the stream is being read (the Channel document follows). */
     Future<Void> open() {
         // no overall timeout on the stream: it must stay open; an idle timeout of three heartbeats notices a server gone silent
-        RequestOptions req = options(HttpMethod.POST, CHANNEL, false).setTimeout(-1)
-                .setIdleTimeout(config.heartbeatInterval().toMillis() * 3);
+        RequestOptions req = options(HttpMethod.POST, CHANNEL, false).setIdleTimeout(config.heartbeatInterval().toMillis() * 3);
         return client.request(req)
                 .compose(r -> r.send(Buffer.buffer(XsiEventsCodec.channel(config.channelSetId(), server.priority(), server.weight(),
                         config.channelExpires()))))
