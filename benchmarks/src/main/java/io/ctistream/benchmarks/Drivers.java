@@ -107,6 +107,103 @@ final class Drivers {
     }
 
     /**
+     * How long each busy Kafka client in this JVM waited, by its own windowed figures (Kafka keeps two 30 s samples,
+     * so read at the end of a minute they cover about that minute): a producer's records waiting in its buffer for a
+     * batch to go ({@code record-queue-time-avg}) and its requests' round trips ({@code request-latency-avg}), a
+     * consumer's fetch round trips ({@code fetch-latency-avg}, which include the broker holding a fetch until data comes).
+     */
+    static String clientLatencies() {
+        var server = ManagementFactory.getPlatformMBeanServer();
+        StringBuilder b = new StringBuilder();
+        try {
+            for (String[] q : new String[][] {{"producer", "record-queue-time-avg", "request-latency-avg", "record-send-rate"},
+                {"consumer", "fetch-latency-avg", "fetch-rate", "records-per-request-avg"}}) {
+                String pattern = q[0].equals("producer") ? "kafka.producer:type=producer-metrics,*" : "kafka.consumer:type=consumer-fetch-manager-metrics,*";
+                for (var name : new java.util.TreeSet<>(server.queryNames(new javax.management.ObjectName(pattern), null))) {
+                    if (name.getKeyProperty("topic") != null || name.getKeyProperty("partition") != null) {
+                        continue;
+                    }
+                    Object rate = server.getAttribute(name, q[0].equals("producer") ? "record-send-rate" : "fetch-rate");
+                    if (!(rate instanceof Number r) || Double.isNaN(r.doubleValue()) || r.doubleValue() < 1) {
+                        continue; // idle clients: nothing to say
+                    }
+                    String client = name.getKeyProperty("client-id").replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-?", "");
+                    b.append(String.format("%n    %s %s:", q[0], client));
+                    for (int i = 1; i < q.length; i++) {
+                        if (server.getAttribute(name, q[i]) instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                            b.append(String.format(" %s %.2f;", q[i], n.doubleValue()));
+                        }
+                    }
+                }
+            }
+        } catch (javax.management.JMException e) {
+            return " (client metrics not readable: " + e + ")";
+        }
+        return b.toString();
+    }
+
+    /**
+     * Where each Kafka Streams thread in this JVM spent its time over a window: the thread's own windowed figures
+     * (Kafka Streams keeps two 30 s samples, so read at the end of a minute they cover about that minute) of how
+     * long a poll, a process pass, a punctuation and a commit took and how often each ran, and how long the thread
+     * was blocked on Kafka (the cumulative {@code blocked-time-ns-total}: waiting in poll, a producer flush).
+     */
+    static final class StreamThreadTimes {
+        private static final java.util.regex.Pattern FIGURES = java.util.regex.Pattern.compile("(poll|process|punctuate|commit)-(latency-avg|latency-max|rate|ratio)");
+        private final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        private Map<String, Double> blockedAtStart = Map.of();
+        private long startNanos;
+
+        void start() {
+            blockedAtStart = blocked();
+            startNanos = System.nanoTime();
+        }
+
+        /** One line per stream thread: each figure it has, and the share of the window it was blocked on Kafka. */
+        String stop() {
+            double window = System.nanoTime() - startNanos;
+            Map<String, Double> blockedNow = blocked();
+            StringBuilder b = new StringBuilder();
+            try {
+                for (var name : server.queryNames(new javax.management.ObjectName("kafka.streams:type=stream-thread-metrics,*"), null)) {
+                    String thread = String.valueOf(name.getKeyProperty("thread-id")).replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-?", "");
+                    b.append(String.format("%n    %s:", thread));
+                    for (var a : server.getMBeanInfo(name).getAttributes()) {
+                        if (FIGURES.matcher(a.getName()).matches() && server.getAttribute(name, a.getName()) instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                            b.append(String.format(" %s %.3f;", a.getName(), n.doubleValue()));
+                        }
+                    }
+                    Double before = blockedAtStart.get(name.toString());
+                    Double now = blockedNow.get(name.toString());
+                    if (before != null && now != null) {
+                        b.append(String.format(" blocked on Kafka %.1f %% of the window", 100 * (now - before) / window));
+                    }
+                }
+            } catch (javax.management.JMException e) {
+                return " (stream thread metrics not readable: " + e + ")";
+            }
+            return b.toString();
+        }
+
+        /** The cumulative time each stream thread was blocked on Kafka, where the client has that figure. */
+        private Map<String, Double> blocked() {
+            Map<String, Double> m = new HashMap<>();
+            try {
+                for (var name : server.queryNames(new javax.management.ObjectName("kafka.streams:type=stream-thread-metrics,*"), null)) {
+                    for (var a : server.getMBeanInfo(name).getAttributes()) {
+                        if (a.getName().startsWith("blocked-time") && server.getAttribute(name, a.getName()) instanceof Number n) {
+                            m.put(name.toString(), n.doubleValue());
+                        }
+                    }
+                }
+            } catch (javax.management.JMException e) {
+                return Map.of();
+            }
+            return m;
+        }
+    }
+
+    /**
      * CPU time by thread group over a window: each live Java thread's CPU time (user + system, so a
      * thread in socket calls counts) at {@link #start} and at {@link #stop}, summed by the group
      * {@code groupOf} gives its name; what the process used beyond its Java threads (GC, JIT

@@ -70,12 +70,25 @@ public final class EndToEndBenchmark {
         String teamInterval = args.length > 5 ? args[5] : io.ctistream.engine.EngineConfig.DEFAULT_TEAM_PUBLISH_INTERVAL.toMillis() + "ms";
         var dir = Files.createTempDirectory("ctistream-e2e-bench-");
         String[] ports = Arrays.stream(LoopbackPorts.free(4)).mapToObj(Integer::toString).toArray(String[]::new);
-        try (AllInOne all = AllInOne.start(ConfigSource.from(Map.ofEntries(Map.entry(EmbeddedConfig.DATA_DIR, dir.toString()),
+        Map<String, String> settings = new java.util.TreeMap<>(Map.ofEntries(Map.entry(EmbeddedConfig.DATA_DIR, dir.toString()),
                 Map.entry(EmbeddedConfig.KAFKA_PORT, ports[0]), Map.entry(EmbeddedConfig.REGISTRY_PORT, ports[1]),
                 Map.entry(EmbeddedConfig.DEMO_AGENTS, Integer.toString(agents)), Map.entry(EmbeddedConfig.DEMO_TEAMS, Integer.toString(DEMO_TEAMS)),
                 Map.entry(EmbeddedConfig.DEMO_CALLS_PER_MINUTE, "0"), Map.entry("CTISTREAM_ENGINE_HTTP_PORT", ports[2]),
                 Map.entry("CTISTREAM_PUSH_PORT", ports[3]), Map.entry("CTISTREAM_ENGINE_COMMIT_INTERVAL", commit),
-                Map.entry("CTISTREAM_ENGINE_TEAM_PUBLISH_INTERVAL", teamInterval), Map.entry("CTISTREAM_LOG_LEVEL", "WARN"))), true)) {
+                Map.entry("CTISTREAM_ENGINE_TEAM_PUBLISH_INTERVAL", teamInterval), Map.entry("CTISTREAM_LOG_LEVEL", "WARN")));
+        // any other CTISTREAM_ setting in the environment (a stream thread count, a cache) goes to the services as it would
+        // from ./ctistream; the driver's own settings above win
+        Map<String, String> fromEnvironment = new java.util.TreeMap<>();
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("CTISTREAM_") && !settings.containsKey(k)) {
+                fromEnvironment.put(k, v);
+            }
+        });
+        settings.putAll(fromEnvironment);
+        if (!fromEnvironment.isEmpty()) {
+            report("e2e: settings from the environment: %s", fromEnvironment);
+        }
+        try (AllInOne all = AllInOne.start(ConfigSource.from(settings), true)) {
             BroadWorksSimulator sim = all.demo().simulator();
             List<String> users = new ArrayList<>();
             for (var p : DemoRoster.build(agents, DEMO_TEAMS, 1)) {
@@ -136,6 +149,7 @@ public final class EndToEndBenchmark {
             var cpu = new Drivers.CpuWindow(thread -> threadGroup(thread, simPort));
             var requests = new Drivers.BrokerRequests();
             var clients = new Drivers.ClientRequests();
+            var streamThreads = new Drivers.StreamThreadTimes();
             int[] next = {0};
             for (int rate : rates) {
                 for (boolean measured : new boolean[] {false, true}) {
@@ -152,6 +166,7 @@ public final class EndToEndBenchmark {
                     cpu.start();
                     requests.start();
                     clients.start();
+                    streamThreads.start();
                     long start = System.nanoTime();
                     long end = start + TimeUnit.SECONDS.toNanos(runFor);
                     long sent = 0;
@@ -187,6 +202,8 @@ public final class EndToEndBenchmark {
                     Map<String, Double> cores = cpu.stop();
                     Map<String, Long> handled = requests.stop();
                     Map<String, Long> byClient = clients.stop();
+                    String engineThreads = streamThreads.stop();
+                    String clientWaits = Drivers.clientLatencies();
                     long drainedAt = drain(received, sent);
                     long[] l;
                     synchronized (pending) {
@@ -234,6 +251,10 @@ public final class EndToEndBenchmark {
                     byClient.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
                             .forEach(e -> c.append(String.format("%n    %5.2f  %s", changes == 0 ? 0 : e.getValue() / (double) changes, e.getKey())));
                     report("rate %d/s %s: requests per change sent, by the client that sent them:%s", rate, measured ? "MEASURED" : "warm-up", c);
+                    report("rate %d/s %s: the engine's stream threads (ms; Kafka Streams' own figures, the last ~60 s):%s", rate,
+                            measured ? "MEASURED" : "warm-up", engineThreads);
+                    report("rate %d/s %s: the busy Kafka clients' waits (ms; the clients' own figures, the last ~60 s):%s", rate,
+                            measured ? "MEASURED" : "warm-up", clientWaits);
                 }
             }
             ws.close();
