@@ -149,7 +149,7 @@ final class Drivers {
      * was blocked on Kafka (the cumulative {@code blocked-time-ns-total}: waiting in poll, a producer flush).
      */
     static final class StreamThreadTimes {
-        private static final java.util.regex.Pattern FIGURES = java.util.regex.Pattern.compile("(poll|process|punctuate|commit)-(latency-avg|latency-max|rate|ratio)");
+        private static final java.util.regex.Pattern FIGURES = java.util.regex.Pattern.compile("(poll|process|punctuate|commit)-(latency-avg|latency-max|rate)");
         private final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         private Map<String, Double> blockedAtStart = Map.of();
         private long startNanos;
@@ -167,16 +167,19 @@ final class Drivers {
             try {
                 for (var name : server.queryNames(new javax.management.ObjectName("kafka.streams:type=stream-thread-metrics,*"), null)) {
                     String thread = String.valueOf(name.getKeyProperty("thread-id")).replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-?", "");
-                    b.append(String.format("%n    %s:", thread));
+                    StringBuilder line = new StringBuilder();
                     for (var a : server.getMBeanInfo(name).getAttributes()) {
                         if (FIGURES.matcher(a.getName()).matches() && server.getAttribute(name, a.getName()) instanceof Number n && !Double.isNaN(n.doubleValue())) {
-                            b.append(String.format(" %s %.3f;", a.getName(), n.doubleValue()));
+                            line.append(String.format(" %s %.3f;", a.getName(), n.doubleValue()));
                         }
                     }
                     Double before = blockedAtStart.get(name.toString());
                     Double now = blockedNow.get(name.toString());
                     if (before != null && now != null) {
-                        b.append(String.format(" blocked on Kafka %.1f %% of the window", 100 * (now - before) / window));
+                        line.append(String.format(" blocked on Kafka %.1f %% of the window", 100 * (now - before) / window));
+                    }
+                    if (!line.isEmpty()) {
+                        b.append(String.format("%n    %s:", thread)).append(line);
                     }
                 }
             } catch (javax.management.JMException e) {

@@ -174,6 +174,15 @@ class ArchitectureTest {
         assertThat(CODECS_ARE_PURE.evaluate(fixture).hasViolation()).isTrue();
     }
 
+    /** Verifies that the ADR 036 rule catches each kind of call on its own: a Vert.x request's and a Web Client request's. */
+    @Test
+    void poolWaitTimeoutsAreCaughtOnBothClients() {
+        JavaClasses fixture = new ClassFileImporter().importPackages("io.ctistream.connector.broadworks.codec.archfixture");
+        assertThat(HTTP_REQUESTS_BOUND_SILENCE.evaluate(fixture).getFailureReport().getDetails())
+                .anySatisfy(d -> assertThat(d).contains("RequestOptions.setTimeout(long)"))
+                .anySatisfy(d -> assertThat(d).contains("HttpRequest.timeout(long)"));
+    }
+
     static List<ArchRule> rulesTheFixtureBreaks() {
         return List.of(PLATFORM_ADAPTERS_DO_NOT_IMPORT_KAFKA, CODECS_ARE_PURE, NO_STANDARD_STREAMS_OR_STACK_DUMPS, HTTP_REQUESTS_BOUND_SILENCE);
     }
