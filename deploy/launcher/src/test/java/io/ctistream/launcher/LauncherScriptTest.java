@@ -29,6 +29,15 @@ class LauncherScriptTest {
         assertThat(defaults().split(" ")).contains("-XX:+UseZGC", "-Xmx4g").doesNotContain("-XX:+UseG1GC");
     }
 
+    /**
+     * Verifies that the heap is asked to keep to 2 GiB below the 4 GiB ceiling (ADR 032, second amendment): without it ZGC
+     * grew to the whole ceiling within minutes even at 200 changes/s.
+     */
+    @Test
+    void scriptKeepsTheHeapToHalfItsCeilingUnlessTheLoadNeedsMore() throws IOException {
+        assertThat(defaults().split(" ")).contains("-XX:SoftMaxHeapSize=2g");
+    }
+
     /** Verifies that docs/config/embedded.md names the script's default options exactly. */
     @Test
     void embeddedSettingsPageShowsTheScriptDefaults() throws IOException {
