@@ -19,6 +19,13 @@ final class Drivers {
     private Drivers() {
     }
 
+    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-?");
+
+    /** A Kafka client's or stream thread's name without the random UUIDs Kafka Streams puts in it, so runs compare by name. */
+    static String withoutUuids(String name) {
+        return UUID.matcher(name).replaceAll("");
+    }
+
     /**
      * Runs {@code body} and exits the JVM: 0 when it returns, 1 with the failure logged when it
      * throws (the embedded broker and clients leave non-daemon threads behind either way).
@@ -94,7 +101,7 @@ final class Drivers {
                     for (var name : server.queryNames(new javax.management.ObjectName("kafka." + kind + ":type=" + kind + "-metrics,*"), null)) {
                         String client = name.getKeyProperty("client-id");
                         if (client != null) {
-                            String shortName = kind + " " + client.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-?", "");
+                            String shortName = kind + " " + withoutUuids(client);
                             counts.merge(shortName, (long) ((Number) server.getAttribute(name, "request-total")).doubleValue(), Long::sum);
                         }
                     }
@@ -127,7 +134,7 @@ final class Drivers {
                     if (!(rate instanceof Number r) || Double.isNaN(r.doubleValue()) || r.doubleValue() < 1) {
                         continue; // idle clients: nothing to say
                     }
-                    String client = name.getKeyProperty("client-id").replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-?", "");
+                    String client = withoutUuids(name.getKeyProperty("client-id"));
                     b.append(String.format("%n    %s %s:", q[0], client));
                     for (int i = 1; i < q.length; i++) {
                         if (server.getAttribute(name, q[i]) instanceof Number n && !Double.isNaN(n.doubleValue())) {
@@ -166,7 +173,7 @@ final class Drivers {
             StringBuilder b = new StringBuilder();
             try {
                 for (var name : server.queryNames(new javax.management.ObjectName("kafka.streams:type=stream-thread-metrics,*"), null)) {
-                    String thread = String.valueOf(name.getKeyProperty("thread-id")).replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-?", "");
+                    String thread = withoutUuids(String.valueOf(name.getKeyProperty("thread-id")));
                     StringBuilder line = new StringBuilder();
                     for (var a : server.getMBeanInfo(name).getAttributes()) {
                         if (FIGURES.matcher(a.getName()).matches() && server.getAttribute(name, a.getName()) instanceof Number n && !Double.isNaN(n.doubleValue())) {
